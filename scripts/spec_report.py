@@ -1,0 +1,112 @@
+"""One line per operation of openapi/card-api.yaml: what a maintainer reads after the vendor's docs change.
+
+    python scripts/spec_report.py            # table, then totals by doc status
+    python scripts/spec_report.py --json     # the same rows as JSON
+
+Each row: method, path, operationId, doc status, request fields and response fields (nested objects as
+``name{...}``, arrays as ``name[...]``, required fields marked ``*``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPEC = Path(__file__).resolve().parent.parent / "openapi" / "card-api.yaml"
+DOC_STATUSES = ("documented", "partial", "inferred")
+
+
+class Spec:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.doc = document
+
+    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            node: Any = self.doc
+            for part in schema["$ref"].removeprefix("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """Properties and required names of an object schema, allOf merged."""
+        schema = self.resolve(schema)
+        props: dict[str, Any] = dict(schema.get("properties", {}))
+        required = set(schema.get("required", []))
+        for part in schema.get("allOf", []):
+            sub_props, sub_required = self.properties(part)
+            props.update(sub_props)
+            required |= sub_required
+        return props, required
+
+    def fields(self, schema: dict[str, Any], depth: int = 0) -> str:
+        props, required = self.properties(schema)
+        out = []
+        for name, sub in props.items():
+            sub = self.resolve(sub)
+            label = name + ("*" if name in required else "")
+            if depth < 2 and (sub.get("properties") or sub.get("allOf")):
+                label += "{" + self.fields(sub, depth + 1) + "}"
+            elif depth < 2 and sub.get("type") == "array":
+                items = self.resolve(sub.get("items", {}))
+                inner = self.fields(items, depth + 1) if items.get("properties") else items.get("type", "any")
+                label += "[" + inner + "]"
+            out.append(label)
+        return ", ".join(out)
+
+
+def rows(document: dict[str, Any]) -> list[dict[str, str]]:
+    spec = Spec(document)
+    out = []
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            request = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            response = op["responses"]["200"]["content"]["application/json"]["schema"]
+            out.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "operation_id": op["operationId"],
+                    "tag": op["tags"][0],
+                    "doc_status": op.get("x-doc-status", "MISSING"),
+                    "deprecated": "yes" if op.get("deprecated") else "",
+                    "request": spec.fields(request),
+                    "response": spec.fields(response),
+                }
+            )
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Report the operations of the Card API spec.")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--spec", type=Path, default=SPEC)
+    args = parser.parse_args()
+    document = yaml.safe_load(args.spec.read_text(encoding="utf-8"))
+    table = rows(document)
+    if args.json:
+        print(json.dumps(table, indent=2))
+        return 0
+    for r in table:
+        flag = " (deprecated)" if r["deprecated"] else ""
+        print(f"{r['method']} {r['path']}  {r['operation_id']}  [{r['doc_status']}]{flag}")
+        print(f"    request:  {r['request'] or '(no fields)'}")
+        print(f"    response: {r['response']}")
+    counts = Counter(r["doc_status"] for r in table)
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in DOC_STATUSES)
+    print(f"\n{len(table)} operations on {len(document['paths'])} paths: {summary}")
+    unknown = set(counts) - set(DOC_STATUSES)
+    if unknown:
+        print(f"operations without a valid x-doc-status: {sorted(unknown)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
