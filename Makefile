@@ -30,6 +30,7 @@ check-generated: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check facade scripts tests
+	$(VENV)/bin/ruff format --check facade scripts tests
 	$(VENV)/bin/mypy
 
 spec-report: $(STAMP)

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
 CONFIG = ROOT / "openapi" / "generator.yaml"
+TEMPLATES = ROOT / "openapi" / "templates"  # overrides of the generator's templates
 GENERATED = ROOT / "generated" / "freedompay_card_api"
 ASYNC_SRC = ROOT / "facade" / "freedompay_cards" / "_async"
 SYNC_OUT = ROOT / "facade" / "freedompay_cards" / "_sync"
@@ -91,7 +92,7 @@ def generate_client(out_root: Path) -> Path:
     target = out_root / "freedompay_card_api"
     cmd = [
         sys.executable, "-m", "openapi_python_client", "generate",
-        "--path", str(SPEC), "--config", str(CONFIG), "--meta", "none",
+        "--path", str(SPEC), "--config", str(CONFIG), "--meta", "none", "--custom-template-path", str(TEMPLATES),
         "--output-path", str(target), "--overwrite", "--fail-on-warning",
     ]  # fmt: skip
     done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, check=False)
@@ -134,9 +135,7 @@ def generate_sync(out_root: Path) -> Path | None:
 
 def _files(folder: Path) -> dict[Path, bytes]:
     return {
-        p.relative_to(folder): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     }
 
 

@@ -1,0 +1,79 @@
+"""``client.gift_cards``: products, issue, confirm with the SMS code, resend, status.
+
+Gift Cards answer with their own envelope (integer ``status``; negative values map to errors) and carry
+no request_id. Hand-written async original; ``_sync/gift_cards.py`` is generated from it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from freedompay_card_api import models as m
+
+from .. import _convert as convert
+from .. import _validate as v
+from .._models import GiftCard, GiftCardState, GiftProduct, GiftResult
+
+if TYPE_CHECKING:
+    from ._client import AsyncCardClient
+
+
+class AsyncGiftCards:
+    """Gift cards. Issue, confirm and the resends apply something and have no request_id: they are
+    re-sent only when the request surely never reached the API."""
+
+    def __init__(self, client: AsyncCardClient) -> None:
+        self._client = client
+
+    async def products(self, *, max_retries: int | None = None) -> tuple[GiftProduct, ...]:
+        """The gift-card products the partner may issue. Inferred (older docs; the path is a guess)."""
+        answer = await self._client._call("gift_cards.products", m.GiftProductListRequest(), None, max_retries)
+        return convert.gift_products(answer.parsed)
+
+    async def issue(
+        self,
+        product_code: int,
+        *,
+        cardholder_name: str,
+        phone: str | int,
+        card_id: int | None = None,
+        max_retries: int | None = None,
+    ) -> GiftCard:
+        """Issue a gift card of ``product_code`` (``GiftProduct.code``); an SMS with a confirmation code
+        goes to ``phone``. ``card_id`` only for a card pre-issued in bulk. Inferred (older docs)."""
+        body = m.IssueGiftCardRequest(
+            cardholder_name=v.text("cardholder_name", cardholder_name),
+            phone=v.phone("phone", phone),
+            product_code=v.positive_int("product_code", product_code),
+        )
+        if card_id is not None:
+            body.card_id = v.gift_card_id("card_id", card_id)
+        answer = await self._client._call("gift_cards.issue", body, None, max_retries)
+        return convert.gift_card(answer.parsed)
+
+    async def confirm(self, otp: str, *, card_id: int | None = None, max_retries: int | None = None) -> GiftCardState:
+        """Activate a gift card with the one-time code sent by SMS. A wrong code raises
+        ``InvalidOTPError``; an active card ``ConflictError``. Documented."""
+        body = m.ConfirmGiftCardRequest(otp=v.text("otp", otp))
+        if card_id is not None:
+            body.card_id = v.gift_card_id("card_id", card_id)
+        answer = await self._client._call("gift_cards.confirm", body, None, max_retries)
+        return convert.gift_state(answer.parsed)
+
+    async def resend(self, card_id: int, *, max_retries: int | None = None) -> GiftResult:
+        """Send the gift card to its holder again. Inferred."""
+        body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
+        answer = await self._client._call("gift_cards.resend", body, None, max_retries)
+        return convert.gift_result(answer.parsed)
+
+    async def resend_code(self, card_id: int, *, max_retries: int | None = None) -> GiftResult:
+        """Send the confirmation code again. Inferred."""
+        body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
+        answer = await self._client._call("gift_cards.resend_code", body, None, max_retries)
+        return convert.gift_result(answer.parsed)
+
+    async def status(self, card_id: int, *, max_retries: int | None = None) -> GiftCardState:
+        """A gift card's state, currency, balance and masked number. Inferred."""
+        body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
+        answer = await self._client._call("gift_cards.status", body, None, max_retries)
+        return convert.gift_state(answer.parsed)

@@ -1,0 +1,129 @@
+"""``client.transactions``: create, clear (capture), refund, read.
+
+Hand-written async original; ``_sync/transactions.py`` is generated from it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from freedompay_card_api import models as m
+
+from .. import _convert as convert
+from .. import _validate as v
+from .._errors import InvalidRequestError
+from .._models import OperationResult, TransactionInfo
+
+if TYPE_CHECKING:
+    from ._client import AsyncCardClient
+
+AmountLike = Decimal | int | str
+
+
+class AsyncTransactions:
+    """Money movement on payment cards. Amounts are ``Decimal``, ``int`` or decimal strings (never
+    floats); whether the API means major or minor currency units is not stated in the docs."""
+
+    def __init__(self, client: AsyncCardClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        card_id: str,
+        amount: AmountLike,
+        currency: str,
+        *,
+        order_id: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Authorise ``amount`` on a card for the partner's ``order_id``. With ``wait=True``, waits for
+        the ``transaction_id``. Inferred, and marked deprecated by newer docs builds."""
+        rid = self._client._request_id(request_id)
+        body = m.CreateTransactionRequest(
+            request_id=uuid.UUID(rid),
+            order_id=v.text("order_id", order_id),
+            card_id=v.text("card_id", card_id),
+            amount=v.amount("amount", amount),
+            currency=v.currency("currency", currency),
+        )
+        if description is not None:
+            body.description = v.text("description", description)
+        return await self._client._operation(
+            "transactions.create", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
+        )
+
+    async def clear(
+        self,
+        transaction_id: str,
+        *,
+        order_id: str,
+        amount: AmountLike | None = None,
+        request_id: str | None = None,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Capture an authorised transaction: all of it, or ``amount`` of it. Partial: only the
+        behaviour is documented; path and fields are guesses."""
+        rid = self._client._request_id(request_id)
+        body = m.ClearTransactionRequest(
+            request_id=uuid.UUID(rid),
+            order_id=v.text("order_id", order_id),
+            transaction_id=v.text("transaction_id", transaction_id),
+        )
+        if amount is not None:
+            body.amount = v.amount("amount", amount)
+        return await self._client._operation("transactions.clear", body, rid, max_retries)
+
+    async def refund(
+        self,
+        transaction_id: str,
+        *,
+        order_id: str,
+        amount: AmountLike | None = None,
+        description: str | None = None,
+        request_id: str | None = None,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Refund a transaction: all of it, or ``amount`` of it. Documented."""
+        rid = self._client._request_id(request_id)
+        body = m.RefundTransactionRequest(
+            request_id=uuid.UUID(rid),
+            order_id=v.text("order_id", order_id),
+            transaction_id=v.text("transaction_id", transaction_id),
+        )
+        if amount is not None:
+            body.amount = v.amount("amount", amount)
+        if description is not None:
+            body.description = v.text("description", description)
+        return await self._client._operation("transactions.refund", body, rid, max_retries)
+
+    async def info(
+        self,
+        *,
+        transaction_id: str | None = None,
+        order_id: str | None = None,
+        request_id: str | None = None,
+        max_retries: int | None = None,
+    ) -> TransactionInfo:
+        """A transaction, by ``transaction_id`` and/or ``order_id``. Partial: only the nested error fields
+        are documented; ``details`` holds everything the API sent."""
+        if transaction_id is None and order_id is None:
+            raise InvalidRequestError("transaction_id", "give transaction_id or order_id")
+        rid = self._client._request_id(request_id)
+        body = m.TransactionInfoRequest(request_id=uuid.UUID(rid))
+        if transaction_id is not None:
+            body.transaction_id = v.text("transaction_id", transaction_id)
+        if order_id is not None:
+            body.order_id = v.text("order_id", order_id)
+        answer = await self._client._call("transactions.info", body, rid, max_retries)
+        return convert.transaction_info(answer.parsed, answer.request_id)
+
+    async def request_status(self, request_id: str, *, max_retries: int | None = None) -> OperationResult:
+        """Transaction request status: the outcome of a transaction request, with ``transaction_id`` and
+        ``fin_document_id``. The same call as ``client.requests.status``. Documented."""
+        return await self._client.requests.status(request_id, max_retries=max_retries)

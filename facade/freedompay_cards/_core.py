@@ -1,0 +1,182 @@
+"""What the sync and async clients share: the operation table, request preparation and answer reading.
+
+A facade call is: validate the arguments (``_validate``), build the generated request model, let the
+generated module make the URL and JSON (``_get_kwargs``), serialise that once to the bytes every attempt
+will send, then read the answer with the generated parser (``_build_response``) and this module's
+error mapping. Only the sending (and the waiting between attempts) differs between sync and async; that
+lives in ``_async/`` and its generated twin ``_sync/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import importlib
+import json
+import time
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+
+import httpx
+from attrs import frozen
+
+from ._errors import APIError, UnexpectedResponseError, card_api_error, gift_error, http_error
+from ._retry import parse_retry_after
+
+USER_AGENT = "freedompay-cards/0.1.0 (python)"
+
+
+@frozen
+class Operation:
+    """One operation of the spec, as the facade uses it."""
+
+    name: str  # facade name, e.g. "cards.block"; in logs and error messages
+    module: str  # generated module, relative to freedompay_card_api.api
+    gift: bool = False  # Gift Cards envelope (integer status) instead of the Card API envelope
+    mutating: bool = True  # applies something: never sent twice without reconciliation
+    has_request_id: bool = True
+    raise_on_failed_request: bool = True  # request_status "error" raises (not for Request status itself)
+
+    @functools.cached_property
+    def generated(self) -> ModuleType:
+        return importlib.import_module(f"freedompay_card_api.api.{self.module}")
+
+
+def _op(name: str, module: str, **kw: Any) -> Operation:
+    return Operation(name, module, **kw)
+
+
+# Every operation of openapi/card-api.yaml, by facade name. Reads are marked mutating=False: re-sending
+# them can never apply anything twice.
+OPERATIONS: dict[str, Operation] = {
+    o.name: o
+    for o in [
+        _op("cards.bulk_issue", "cards.bulk_issue_cards"),
+        _op("cards.issue", "cards.issue_card"),
+        _op("cards.issue_plastic", "cards.issue_plastic_card"),
+        _op("cards.activate", "cards.activate_card"),
+        _op("cards.block", "cards.block_card"),
+        _op("cards.unblock", "cards.unblock_card"),
+        _op("cards.set_pin", "cards.set_pin", has_request_id=False),
+        _op("cards.reset_pin_counter", "cards.reset_pin_counter"),
+        _op("cards.close", "cards.close_card"),
+        _op("cards.link_client", "cards.link_client"),
+        _op("cards.info", "cards.card_info", mutating=False),
+        _op("cards.balance", "cards.card_balance", mutating=False),
+        _op("cards.secret_data", "cards.card_secret_data", mutating=False),
+        _op("cards.secret_data_v2", "cards.card_secret_data_v2", mutating=False),
+        _op("cards.statement", "cards.card_statement", mutating=False, has_request_id=False),
+        _op("cards.statement_extended", "cards.card_statement_extended", mutating=False, has_request_id=False),
+        _op("clients.create", "clients.create_client"),
+        _op("clients.update_phone", "clients.update_client_phone"),
+        _op("clients.list_cards", "clients.list_client_cards", mutating=False),
+        _op("requests.status", "requests.request_status", mutating=False, raise_on_failed_request=False),
+        _op("transactions.create", "transactions.create_transaction"),
+        _op("transactions.clear", "transactions.clear_transaction"),
+        _op("transactions.refund", "transactions.refund_transaction"),
+        _op("transactions.info", "transactions.transaction_info", mutating=False),
+        _op("gift_cards.products", "gift_cards.list_gift_products", gift=True, mutating=False, has_request_id=False),
+        _op("gift_cards.issue", "gift_cards.issue_gift_card", gift=True, has_request_id=False),
+        _op("gift_cards.confirm", "gift_cards.confirm_gift_card", gift=True, has_request_id=False),
+        _op("gift_cards.resend", "gift_cards.resend_gift_card", gift=True, has_request_id=False),
+        _op("gift_cards.resend_code", "gift_cards.resend_gift_code", gift=True, has_request_id=False),
+        _op("gift_cards.status", "gift_cards.gift_card_status", gift=True, mutating=False, has_request_id=False),
+    ]
+}
+
+
+def compact_json(value: Any) -> bytes:
+    """The one serialisation of a body: compact UTF-8 JSON, the bytes both sent and signed."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def build_request(http: httpx.Client | httpx.AsyncClient, op: Operation, body: Any) -> httpx.Request:
+    """The HTTP request for ``body`` (a generated model), URL and JSON from the generated module."""
+    kwargs = op.generated._get_kwargs(body=body)
+    headers = {**kwargs.get("headers", {}), "User-Agent": USER_AGENT}
+    return http.build_request(kwargs["method"], kwargs["url"], content=compact_json(kwargs["json"]), headers=headers)
+
+
+@functools.cache
+def _parser_client() -> Any:
+    from freedompay_card_api.client import Client
+
+    return Client(base_url="http://unused.invalid", raise_on_unexpected_status=False)
+
+
+def _json_or_text(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:2000]
+
+
+def read_answer(op: Operation, response: httpx.Response, request_id: str | None) -> Any:
+    """The parsed generated model of a 200 answer, or the typed error the answer means."""
+    if response.status_code != 200:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        raise http_error(
+            response.status_code, _json_or_text(response), operation=op.name, request_id=request_id,
+            retry_after=retry_after,
+        )  # fmt: skip
+    try:
+        parsed = op.generated._build_response(client=_parser_client(), response=response).parsed
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UnexpectedResponseError(
+            f"the answer is not the documented JSON ({type(exc).__name__})",
+            operation=op.name, request_id=request_id, http_status=200, body=_json_or_text(response),
+        ) from None  # fmt: skip
+    if op.gift:
+        if parsed.status != 0:
+            raise gift_error(_json_or_text(response), operation=op.name)
+        return parsed
+    failed_request = op.raise_on_failed_request and getattr(parsed, "request_status", None) == "error"
+    if getattr(parsed, "status", "ok") != "ok" or failed_request:
+        raise card_api_error(_json_or_text(response), operation=op.name, request_id=request_id)
+    return parsed
+
+
+def is_retryable_api_error(err: APIError) -> bool:
+    """HTTP statuses worth another attempt: 408, 429 and the 5xx a proxy or an overloaded server sends."""
+    return err.http_status in {408, 429, 500, 502, 503, 504}
+
+
+def surely_not_processed(err: APIError) -> bool:
+    """429, or 503 with Retry-After: the server says it turned the request away."""
+    return err.http_status == 429 or (err.http_status == 503 and getattr(err, "retry_after", None) is not None)
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+def unset(value: Any) -> Any:
+    """``None`` for the generated models' UNSET."""
+    from freedompay_card_api.types import Unset
+
+    return None if isinstance(value, Unset) else value
+
+
+def decimal(value: Any) -> Decimal | None:
+    value = unset(value)
+    if value is None:
+        return None
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    value = unset(value)
+    return value if isinstance(value, dt.datetime) else None
+
+
+def monotonic() -> float:
+    return time.monotonic()
+
+
+async def async_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def sync_sleep(seconds: float) -> None:
+    time.sleep(seconds)

@@ -1,0 +1,96 @@
+"""What counts as secret, in one place, and how it is hidden.
+
+Secrets: the secret key, the ``X-JWS-Signature`` header, PINs, PANs, CVVs and expiry dates. They never
+reach a ``repr``, a log line, an exception message or a cassette.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+REDACTED = "<redacted>"
+
+# Body fields whose values are secret wherever they appear (requests and responses, any depth).
+SECRET_FIELDS = frozenset(
+    {
+        "pin",
+        "pan",
+        "card_number",
+        "cvv",
+        "cvv2",
+        "cvc",
+        "cvc2",
+        "expiry",
+        "expiry_date",
+        "exp_date",
+        "exp_month",
+        "exp_year",
+        "secret_key",
+        "otp",
+    }
+)
+# Headers whose values are secret.
+SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"})
+
+# 13 to 19 digits in a row, possibly grouped by spaces or dashes: a PAN wherever it hides in free text.
+_PAN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
+def mask_pan(pan: str) -> str:
+    """``1234********5678`` style: the first 4 and last 4 digits, the rest masked."""
+    digits = re.sub(r"\D", "", pan)
+    if len(digits) < 12:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def scrub_text(text: str) -> str:
+    """Free text with anything shaped like a PAN masked."""
+    return _PAN.sub(lambda m: mask_pan(m.group()), text)
+
+
+def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
+    """A copy of a JSON-like value with every secret field replaced, and PAN-shaped strings masked."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if isinstance(k, str) and k.lower() in secret_fields else redact(v, secret_fields))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v, secret_fields) for v in value]
+    if isinstance(value, str):
+        return scrub_text(value)
+    return value
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+class Secret:
+    """A secret string: its ``repr``/``str`` are masked; ``reveal()`` gives the value to code that needs it."""
+
+    __slots__ = ("_masked", "_value")
+
+    def __init__(self, value: str, masked: str = REDACTED) -> None:
+        self._value = value
+        self._masked = masked
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({self._masked!r})"
+
+    def __str__(self) -> str:
+        return self._masked
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> Any:  # pickling would carry the value: refuse rather than leak
+        raise TypeError("Secret values cannot be pickled")

@@ -1,0 +1,323 @@
+# Generated from facade/freedompay_cards/_async/cards.py by scripts/generate.py (`make generate`).
+# Do not edit: change the async original and regenerate.
+"""``client.cards``: issue, activate, block/unblock/close, PIN, details, balances, statements, secret data.
+
+Hand-written async original; ``_sync/cards.py`` is generated from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from freedompay_card_api import models as m
+
+from .. import _convert as convert
+from .. import _validate as v
+from .._errors import InvalidRequestError
+from .._models import (
+    Balance,
+    CardInfo,
+    ExtendedStatement,
+    OperationResult,
+    Product,
+    SecretCardData,
+    StatementOperation,
+)
+
+if TYPE_CHECKING:
+    from ._client import CardClient
+
+_PIN_DIGITS = frozenset("0123456789")
+
+
+class Cards:
+    """Payment cards. Every mutating method takes ``request_id=`` (a UUID; one is made when omitted) and
+    ``max_retries=``; results carry the ``request_id`` sent."""
+
+    def __init__(self, client: CardClient, pin_encryptor: Callable[[str], str] | None = None) -> None:
+        self._client = client
+        self.pin_encryptor = pin_encryptor
+
+    def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Issue ``quantity`` cards that belong to no client yet (link one later with ``link_client``).
+
+        Returns the operation's state; with ``wait=True``, waits for the outcome and returns the new
+        ``card_ids``. Inferred: the docs list this method but its page is not available (path and the
+        ``quantity`` field are guesses).
+        """
+        rid = self._client._request_id(request_id)
+        body = m.BulkIssueRequest(
+            request_id=uuid.UUID(rid),
+            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            quantity=v.positive_int("quantity", quantity),
+        )
+        return self._client._operation("cards.bulk_issue", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout)
+
+    def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Issue a card of ``product`` to a new cardholder.
+
+        The card id arrives through Request status: ``wait=True`` waits for it (``result.card_ids``).
+        Partial: from a draft docs page whose cardholder object may take more fields than shown
+        (pass them in ``extra_cardholder_fields``); the answer is not shown and assumed to be the envelope.
+        """
+        rid = self._client._request_id(request_id)
+        cardholder = m.Cardholder(
+            first_name=v.text("first_name", first_name),
+            last_name=v.text("last_name", last_name),
+            phone=v.phone("phone", phone),
+            country=v.country("country", country),
+            person_id=v.text("person_id", person_id),
+        )
+        if middle_name is not None:
+            cardholder.middle_name = v.text("middle_name", middle_name)
+        if birthdate is not None:
+            cardholder.birthdate = v.birthdate("birthdate", birthdate)
+        if email is not None:
+            cardholder.email = v.email("email", email)
+        for key, value in (extra_cardholder_fields or {}).items():
+            cardholder[v.text("extra_cardholder_fields", key)] = value
+        body = m.IssueCardRequest(
+            request_id=uuid.UUID(rid),
+            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            cardholder=cardholder,
+        )
+        return self._client._operation("cards.issue", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout)
+
+    def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Order a plastic card of ``product`` for an existing client. Inferred: path and fields are guesses."""
+        rid = self._client._request_id(request_id)
+        body = m.IssuePlasticCardRequest(
+            request_id=uuid.UUID(rid),
+            client_id=v.text("client_id", client_id),
+            product_id=m.ProductId(v.enum_member("product", product, Product)),
+        )
+        return self._client._operation(
+            "cards.issue_plastic", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
+        )
+
+    def activate(
+        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+    ) -> OperationResult:
+        """Make an issued card usable. Inferred: the docs page is not available (path is a guess)."""
+        return self._card_operation("cards.activate", card_id, request_id, max_retries)
+
+    def block(
+        self, card_id: str, *, reason: str, request_id: str | None = None, max_retries: int | None = None
+    ) -> OperationResult:
+        """Block a card; ``unblock`` reverses it. ``reason`` is recorded with the operation.
+        Inferred: the page exists but its body is not available; mirrors Unblock card."""
+        return self._card_action("cards.block", card_id, reason, request_id, max_retries)
+
+    def unblock(
+        self, card_id: str, *, reason: str, request_id: str | None = None, max_retries: int | None = None
+    ) -> OperationResult:
+        """Unblock a blocked card. Documented."""
+        return self._card_action("cards.unblock", card_id, reason, request_id, max_retries)
+
+    def close(
+        self, card_id: str, *, reason: str, request_id: str | None = None, max_retries: int | None = None
+    ) -> OperationResult:
+        """Close a card for good; nothing reopens it. Documented."""
+        return self._card_action("cards.close", card_id, reason, request_id, max_retries)
+
+    def set_pin(
+        self,
+        card_id: str,
+        *,
+        encrypted_pin: str | None = None,
+        pin: str | None = None,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Set the card's PIN, or with neither argument let the processor generate one. Documented.
+
+        The API takes the PIN encrypted (AES-256 with a key Freedom Processing issues; the exact scheme is
+        not shown), so pass ``encrypted_pin``, or a plain ``pin`` (4 to 12 digits) when the client has a
+        ``pin_encryptor`` (``client.cards.pin_encryptor = your_function``). This method has no request_id
+        in the docs: it is re-sent only when the request surely never reached the API.
+        """
+        body = m.SetPinRequest(card_id=v.text("card_id", card_id))
+        if pin is not None and encrypted_pin is not None:
+            raise InvalidRequestError("pin", "give pin or encrypted_pin, not both")
+        if pin is not None:
+            if not isinstance(pin, str) or not 4 <= len(pin) <= 12 or not set(pin) <= _PIN_DIGITS:
+                raise InvalidRequestError("pin", "must be 4 to 12 digits")
+            if self.pin_encryptor is None:
+                raise InvalidRequestError("pin", "a plain PIN needs client.cards.pin_encryptor; or pass encrypted_pin")
+            body.pin = v.text("pin_encryptor result", self.pin_encryptor(pin))
+        elif encrypted_pin is not None:
+            body.pin = v.text("encrypted_pin", encrypted_pin)
+        return self._client._operation("cards.set_pin", body, None, max_retries)
+
+    def reset_pin_counter(
+        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+    ) -> OperationResult:
+        """Clear the wrong-PIN attempt counter (the PIN itself does not change). Documented."""
+        return self._card_operation("cards.reset_pin_counter", card_id, request_id, max_retries)
+
+    def link_client(
+        self, card_id: str, client_id: str, *, request_id: str | None = None, max_retries: int | None = None
+    ) -> OperationResult:
+        """Link an existing client to a card ("Update client" in the docs). Documented."""
+        rid = self._client._request_id(request_id)
+        body = m.LinkClientRequest(
+            request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id), card_id=v.text("card_id", card_id)
+        )
+        return self._client._operation("cards.link_client", body, rid, max_retries)
+
+    def info(self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None) -> CardInfo:
+        """A card's details. Partial: the path is documented, the answer's fields are guesses."""
+        rid = self._client._request_id(request_id)
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        answer = self._client._call("cards.info", body, rid, max_retries)
+        return convert.card_info(answer.parsed, answer.request_id)
+
+    def balance(self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None) -> Balance:
+        """The balances of the card's accounts. Inferred: path and answer are guesses."""
+        rid = self._client._request_id(request_id)
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        answer = self._client._call("cards.balance", body, rid, max_retries)
+        return convert.balance(answer.parsed, answer.request_id)
+
+    def secret_data(
+        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+    ) -> SecretCardData:
+        """The card's PAN, expiry and CVV, each wrapped in ``Secret`` (``.reveal()`` to read).
+        Inferred: the page is not available; field names and their protection are guesses."""
+        return self._secret_data("cards.secret_data", card_id, request_id, max_retries)
+
+    def secret_data_v2(
+        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+    ) -> SecretCardData:
+        """Version 2 of ``secret_data``. Inferred: what differs in version 2 is not shown."""
+        return self._secret_data("cards.secret_data_v2", card_id, request_id, max_retries)
+
+    def statement(
+        self,
+        card_id: str,
+        start: dt.datetime | dt.date | None = None,
+        end: dt.datetime | dt.date | None = None,
+        *,
+        window: dt.timedelta | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[StatementOperation]:
+        """The card's operations between ``start`` and ``end`` (a ``date`` means that whole day, UTC),
+        fetched lazily as you iterate. Documented.
+
+        The docs show no limit on the range and no pagination. If the API turns out to limit ranges, pass
+        ``window``: the range is then fetched as consecutive windows of at most that length, in order.
+        Arguments are checked now, before anything is sent.
+        """
+        card = v.text("card_id", card_id)
+        first = None if start is None else v.moment("start", start)
+        last = None if end is None else v.moment("end", end, end_of_day=True)
+        if first is not None and last is not None and first > last:
+            raise InvalidRequestError("end", "is before start")
+        if window is not None:
+            if not isinstance(window, dt.timedelta) or window <= dt.timedelta(0):
+                raise InvalidRequestError("window", "must be a positive timedelta")
+            if first is None or last is None:
+                raise InvalidRequestError("window", "needs both start and end")
+        return self._statement_windows(card, first, last, window, max_retries)
+
+    def _statement_windows(
+        self,
+        card_id: str,
+        first: dt.datetime | None,
+        last: dt.datetime | None,
+        window: dt.timedelta | None,
+        max_retries: int | None,
+    ) -> Iterator[StatementOperation]:
+        ranges: list[tuple[dt.datetime | None, dt.datetime | None]] = [(first, last)]
+        if window is not None and first is not None and last is not None:
+            ranges = []
+            cursor = first
+            while cursor <= last:
+                upper = min(cursor + window - dt.timedelta(seconds=1), last)
+                ranges.append((cursor, upper))
+                cursor = upper + dt.timedelta(seconds=1)
+        for since, until in ranges:
+            body = m.StatementRequest(card_id=card_id)
+            if since is not None:
+                body.start_date = since
+            if until is not None:
+                body.end_date = until
+            answer = self._client._call("cards.statement", body, None, max_retries)
+            for operation in answer.parsed.operations:
+                yield convert.statement_operation(operation)
+
+    def statement_extended(
+        self,
+        card_id: str,
+        start: dt.datetime | dt.date,
+        end: dt.datetime | dt.date,
+        *,
+        max_retries: int | None = None,
+    ) -> ExtendedStatement:
+        """Balances, authorizations and operations of the card between ``start`` and ``end``.
+        Partial: the docs' answer table is cut off (``operations`` is assumed shaped like authorizations)."""
+        first, last = v.date_range(start, end)
+        body = m.StatementExtendedRequest(card_id=v.text("card_id", card_id), start_date=first, end_date=last)
+        answer = self._client._call("cards.statement_extended", body, None, max_retries)
+        return convert.extended_statement(answer.parsed)
+
+    # ------------------------------------------------------------------------------ shared shapes
+
+    def _card_operation(
+        self, name: str, card_id: str, request_id: str | None, max_retries: int | None
+    ) -> OperationResult:
+        rid = self._client._request_id(request_id)
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        return self._client._operation(name, body, rid, max_retries)
+
+    def _card_action(
+        self, name: str, card_id: str, reason: str, request_id: str | None, max_retries: int | None
+    ) -> OperationResult:
+        rid = self._client._request_id(request_id)
+        body = m.CardActionRequest(
+            request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id), description=v.text("reason", reason)
+        )
+        return self._client._operation(name, body, rid, max_retries)
+
+    def _secret_data(self, name: str, card_id: str, request_id: str | None, max_retries: int | None) -> SecretCardData:
+        rid = self._client._request_id(request_id)
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        answer = self._client._call(name, body, rid, max_retries)
+        return convert.secret_data(answer.parsed, answer.request_id)

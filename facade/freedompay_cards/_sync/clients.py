@@ -1,0 +1,146 @@
+# Generated from facade/freedompay_cards/_async/clients.py by scripts/generate.py (`make generate`).
+# Do not edit: change the async original and regenerate.
+"""``client.clients``: create clients, change their 3-D Secure phone, list their cards.
+
+Hand-written async original; ``_sync/clients.py`` is generated from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from freedompay_card_api import models as m
+
+from .. import _convert as convert
+from .. import _validate as v
+from .._errors import InvalidRequestError, InvalidRequestTypeError
+from .._models import Address, ClientCard, ClientType, OperationResult, Product, Residency
+
+if TYPE_CHECKING:
+    from ._client import CardClient
+
+
+def _address(field: str, address: Address) -> m.Address:
+    if not isinstance(address, Address):
+        raise InvalidRequestTypeError(field, f"expected freedompay_cards.Address, got {type(address).__name__}")
+    out = m.Address(country=v.country(f"{field}.country", address.country))
+    for name, value in (
+        ("postal_code", address.postal_code),
+        ("address_line1", address.city),
+        ("address_line2", address.street),
+        ("address_line3", address.premises),
+    ):
+        if value is not None:
+            setattr(out, name, v.text(f"{field}.{name}", value))
+    return out
+
+
+class Clients:
+    """Clients (cardholders) in Freedom Processing."""
+
+    def __init__(self, client: CardClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        product: Product | int,
+        *,
+        phone: str | int,
+        type: ClientType | int,
+        resident: Residency | int,
+        first_name: str,
+        last_name: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        country: str | None = None,
+        person_id: str | None = None,
+        language: str | None = None,
+        document: bytes | Path | None = None,
+        external_user_id: str | None = None,
+        address1: Address | None = None,
+        address2: Address | None = None,
+        identified_at: dt.datetime | None = None,
+        identified_by: str | None = None,
+        branch_id: str | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Create a client for ``product``. ``document`` is an identity document as PDF (bytes or a path,
+        at most 2 MB). ``identified_at``/``identified_by`` go together (identification_info).
+
+        The new ``client_id`` arrives through Request status: ``wait=True`` waits for it. For product 1000
+        the docs' Dictionaries page also requires country, person_id, document and both addresses.
+        Documented (the answer's table is cut off).
+        """
+        rid = self._client._request_id(request_id)
+        new = m.NewClient(
+            phone=v.phone("phone", phone),
+            type_=m.ClientType(v.enum_member("type", type, ClientType)),
+            resident=m.Residency(v.enum_member("resident", resident, Residency)),
+            first_name=v.text("first_name", first_name),
+            last_name=v.text("last_name", last_name),
+        )
+        optional: dict[str, tuple[object, Callable[[str, Any], object]]] = {
+            "middle_name": (middle_name, v.text),
+            "birthdate": (birthdate, v.birthdate),
+            "email": (email, v.email),
+            "country": (country, v.country),
+            "person_id": (person_id, v.text),
+            "language": (language, v.language),
+            "document": (document, v.document),
+            "external_user_id": (external_user_id, v.text),
+            "address1": (address1, _address),
+            "address2": (address2, _address),
+        }
+        for name, (value, check) in optional.items():
+            if value is not None:
+                setattr(new, name, check(name, value))
+        if (identified_at is None) != (identified_by is None):
+            raise InvalidRequestError("identified_at", "identified_at and identified_by go together")
+        if identified_at is not None and identified_by is not None:
+            new.identification_info = m.IdentificationInfo(
+                idn_date=v.moment("identified_at", identified_at), identified_by=v.text("identified_by", identified_by)
+            )
+        body = m.CreateClientRequest(
+            request_id=uuid.UUID(rid),
+            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            client=new,
+        )
+        if branch_id is not None:
+            body.branch_id = v.text("branch_id", branch_id)
+        return self._client._operation("clients.create", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout)
+
+    def update_phone(
+        self,
+        client_id: str,
+        phone: str | int,
+        *,
+        product: Product | int,
+        request_id: str | None = None,
+        max_retries: int | None = None,
+    ) -> OperationResult:
+        """Change the phone number that receives the client's 3-D Secure codes. Documented."""
+        rid = self._client._request_id(request_id)
+        body = m.UpdateClientRequest(
+            request_id=uuid.UUID(rid),
+            client_id=v.text("client_id", client_id),
+            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            client=m.ClientPhone(phone=v.phone("phone", phone)),
+        )
+        return self._client._operation("clients.update_phone", body, rid, max_retries)
+
+    def list_cards(
+        self, client_id: str, *, request_id: str | None = None, max_retries: int | None = None
+    ) -> tuple[ClientCard, ...]:
+        """The client's cards. Inferred: path and fields are guesses."""
+        rid = self._client._request_id(request_id)
+        body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id))
+        answer = self._client._call("clients.list_cards", body, rid, max_retries)
+        return convert.client_cards(answer.parsed)
