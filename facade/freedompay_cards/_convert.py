@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._core import as_datetime, decimal, unset
 from ._errors import UnexpectedResponseError
@@ -26,6 +26,9 @@ from ._models import (
     secret_pan,
 )
 from ._redact import Secret
+
+if TYPE_CHECKING:
+    from freedompay_card_api import models as m
 
 
 def _extra(parsed: Any) -> dict[str, Any]:
@@ -50,7 +53,7 @@ def operation_result(parsed: Any, request_id: str | None, *, reconciled: bool = 
     )
 
 
-def card_info(parsed: Any, request_id: str | None) -> CardInfo:
+def card_info(parsed: m.CardInfoResponse, request_id: str | None) -> CardInfo:
     expiry = unset(parsed.expiry)
     return CardInfo(
         request_id=request_id,
@@ -66,7 +69,7 @@ def card_info(parsed: Any, request_id: str | None) -> CardInfo:
     )
 
 
-def account(parsed: Any) -> Account:
+def account(parsed: m.Account) -> Account:
     return Account(
         iban=unset(parsed.iban),
         currency=unset(parsed.currency),
@@ -77,7 +80,7 @@ def account(parsed: Any) -> Account:
     )
 
 
-def balance(parsed: Any, request_id: str | None) -> Balance:
+def balance(parsed: m.BalanceResponse, request_id: str | None) -> Balance:
     return Balance(
         request_id=request_id,
         request_status=unset(parsed.request_status) or "",
@@ -87,7 +90,7 @@ def balance(parsed: Any, request_id: str | None) -> Balance:
     )
 
 
-def secret_data(parsed: Any, request_id: str | None) -> SecretCardData:
+def secret_data(parsed: m.SecretDataResponse, request_id: str | None) -> SecretCardData:
     raw = parsed.to_dict()
     envelope = {"status", "request_status", "dt", "error_code", "error_description", "card_id"}
     fields = {k: Secret(str(v)) for k, v in raw.items() if k not in envelope and v is not None}
@@ -103,25 +106,25 @@ def secret_data(parsed: Any, request_id: str | None) -> SecretCardData:
     )
 
 
-def statement_operation(parsed: Any) -> StatementOperation:
+def statement_operation(parsed: m.StatementOperation) -> StatementOperation:
     mcc = parsed.mcc
     return StatementOperation(
-        type=parsed.type,
+        type=parsed.type_,
         amount=Decimal(str(parsed.amount)),
         commission=Decimal(str(parsed.commission)),
         currency=parsed.currency,
         mcc=int(mcc) if isinstance(mcc, float) and mcc.is_integer() else mcc,
-        datetime=parsed.datetime,
+        datetime=parsed.datetime_,
         rrn=parsed.rrn,
         merchant=dict(parsed.merchant.additional_properties),
     )
 
 
-def authorization(parsed: Any) -> Authorization:
+def authorization(parsed: m.Authorization) -> Authorization:
     merchant = unset(parsed.merchant)
     return Authorization(
-        datetime=unset(parsed.datetime),
-        type=unset(parsed.type),
+        datetime=unset(parsed.datetime_),
+        type=unset(parsed.type_),
         amount=decimal(parsed.amount),
         commission=decimal(parsed.commission),
         full_amount=decimal(parsed.full_amount),
@@ -133,7 +136,7 @@ def authorization(parsed: Any) -> Authorization:
     )
 
 
-def extended_statement(parsed: Any) -> ExtendedStatement:
+def extended_statement(parsed: m.StatementExtendedResponse) -> ExtendedStatement:
     card = unset(parsed.card)
     balances = unset(parsed.balances)
     return ExtendedStatement(
@@ -148,14 +151,14 @@ def extended_statement(parsed: Any) -> ExtendedStatement:
     )
 
 
-def client_cards(parsed: Any) -> tuple[ClientCard, ...]:
+def client_cards(parsed: m.ClientCardsResponse) -> tuple[ClientCard, ...]:
     return tuple(
         ClientCard(card_id=unset(c.card_id), card_mask=unset(c.card_mask), card_status=unset(c.card_status))
         for c in unset(parsed.cards) or []
     )
 
 
-def transaction_info(parsed: Any, request_id: str | None) -> TransactionInfo:
+def transaction_info(parsed: m.TransactionInfoResponse, request_id: str | None) -> TransactionInfo:
     transaction = unset(parsed.transaction)
     details = transaction.to_dict() if transaction is not None else {}
     return TransactionInfo(
@@ -168,7 +171,7 @@ def transaction_info(parsed: Any, request_id: str | None) -> TransactionInfo:
     )
 
 
-def gift_products(parsed: Any) -> tuple[GiftProduct, ...]:
+def gift_products(parsed: m.GiftProductListResponse) -> tuple[GiftProduct, ...]:
     return tuple(
         GiftProduct(
             code=p.code,
@@ -182,14 +185,14 @@ def gift_products(parsed: Any) -> tuple[GiftProduct, ...]:
     )
 
 
-def gift_card(parsed: Any) -> GiftCard:
+def gift_card(parsed: m.GiftIssueResponse) -> GiftCard:
     card_id = unset(parsed.card_id)
     if not isinstance(card_id, int):
         raise UnexpectedResponseError("the issue answer has status 0 but no card_id", operation="gift_cards.issue")
-    return GiftCard(card_id=card_id, datetime=unset(parsed.datetime))
+    return GiftCard(card_id=card_id, datetime=unset(parsed.datetime_))
 
 
-def gift_state(parsed: Any) -> GiftCardState:
+def gift_state(parsed: m.GiftCardStateResponse) -> GiftCardState:
     status = unset(parsed.card_status)
     known = status in GiftCardStatus._value2member_map_
     return GiftCardState(
@@ -197,9 +200,9 @@ def gift_state(parsed: Any) -> GiftCardState:
         currency=unset(parsed.card_currency),
         balance=unset(parsed.card_balance),
         card_mask=unset(parsed.card_mask),
-        datetime=unset(parsed.datetime),
+        datetime=unset(parsed.datetime_),
     )
 
 
-def gift_result(parsed: Any) -> GiftResult:
-    return GiftResult(status=parsed.status, datetime=unset(parsed.datetime))
+def gift_result(parsed: m.GiftEnvelope) -> GiftResult:
+    return GiftResult(status=parsed.status, datetime=unset(parsed.datetime_))

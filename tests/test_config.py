@@ -1,0 +1,86 @@
+"""Client configuration: checked at construction, from the environment, closed properly."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+import freedompay_cards as fp
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"auth_id": "", "secret_key": "s"}, "auth_id"),
+        ({"auth_id": "  ", "secret_key": "s"}, "auth_id"),
+        ({"auth_id": "1", "secret_key": ""}, "secret_key"),
+        ({"auth_id": "1", "secret_key": "s", "environment": "staging"}, "environment"),
+        ({"auth_id": "1", "secret_key": "s", "base_url": "ftp://x.kz"}, "http"),
+        ({"auth_id": "1", "secret_key": "s", "base_url": "not a url"}, "base_url"),
+        ({"auth_id": "1", "secret_key": "s", "base_url": "http://api.example.com"}, "allow_insecure_http"),
+        ({"auth_id": "1", "secret_key": "s", "base_url": "https://x.kz", "environment": "test"}, "not both"),
+        ({"auth_id": "1", "secret_key": "s", "timeout": 0}, "timeout"),
+        ({"auth_id": "1", "secret_key": "s", "timeout": float("inf")}, "timeout"),
+        ({"auth_id": "1", "secret_key": "s", "max_retries": -1}, "max_retries"),
+    ],
+)
+def test_bad_configuration_fails_at_construction(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        fp.CardClient(**kwargs)
+
+
+def test_environments_and_base_urls() -> None:
+    assert fp.CardClient("1", "s").base_url == "https://test-api.freedompay.kz"
+    assert fp.CardClient("1", "s", environment="production").base_url == "https://api.freedompay.kz"
+    assert fp.CardClient("1", "s", base_url="http://127.0.0.1:8080/").base_url == "http://127.0.0.1:8080"
+    assert fp.CardClient("1", "s", base_url="http://localhost:1").base_url == "http://localhost:1"
+    assert fp.CardClient("1", "s", base_url="http://[::1]:9").base_url == "http://[::1]:9"
+    assert fp.CardClient("1", "s", base_url="http://10.0.0.5", allow_insecure_http=True).base_url == "http://10.0.0.5"
+
+
+def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FREEDOMPAY_AUTH_ID", "777")
+    monkeypatch.setenv("FREEDOMPAY_SECRET_KEY", "k")
+    monkeypatch.setenv("FREEDOMPAY_ENVIRONMENT", "production")
+    monkeypatch.delenv("FREEDOMPAY_BASE_URL", raising=False)
+    client = fp.CardClient.from_env()
+    assert client.base_url == "https://api.freedompay.kz" and "777" in repr(client)
+    monkeypatch.delenv("FREEDOMPAY_ENVIRONMENT")
+    monkeypatch.setenv("FREEDOMPAY_BASE_URL", "http://127.0.0.1:9999")
+    assert fp.AsyncCardClient.from_env().base_url == "http://127.0.0.1:9999"
+
+
+def test_from_env_names_the_missing_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FREEDOMPAY_AUTH_ID", raising=False)
+    monkeypatch.delenv("FREEDOMPAY_SECRET_KEY", raising=False)
+    with pytest.raises(ValueError, match="FREEDOMPAY_AUTH_ID and FREEDOMPAY_SECRET_KEY"):
+        fp.CardClient.from_env()
+
+
+def test_user_http_client_gets_base_url_and_auth_and_is_not_closed() -> None:
+    http = httpx.Client(timeout=3)
+    with fp.CardClient("1", "s", http_client=http) as client:
+        assert client.base_url == "https://test-api.freedompay.kz"
+        assert http.base_url == "https://test-api.freedompay.kz"
+        assert isinstance(http.auth, fp.JWSAuth)
+        assert http.timeout.read == 3  # not overridden unless timeout= is given
+    assert not http.is_closed
+    http.close()
+
+
+def test_own_http_client_is_closed_and_has_a_finite_timeout() -> None:
+    client = fp.CardClient("1", "s")
+    assert client._http.timeout.read == 30.0
+    client.close()
+    assert client._http.is_closed
+
+
+def test_wrong_http_client_type_is_refused() -> None:
+    with pytest.raises(TypeError):
+        fp.CardClient("1", "s", http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+
+
+async def test_async_client_context_closes_its_own_http_client() -> None:
+    async with fp.AsyncCardClient("1", "s") as client:
+        assert not client._http.is_closed
+    assert client._http.is_closed

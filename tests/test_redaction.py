@@ -1,0 +1,103 @@
+"""Secrets (secret key, signature, PIN, PAN, CVV, expiry) never reach a repr, a log line or an error."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+
+import httpx
+import pytest
+
+import freedompay_cards as fp
+from freedompay_cards._redact import mask_pan, redact, scrub_text
+from tests.conftest import SECRET, MockAPI, ok
+
+PAN, CVV, EXPIRY, PIN_CIPHER = "4000001234567899", "987", "11/28", "cGluLWNpcGhlcnRleHQ="
+
+
+def _everything(client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture) -> str:
+    """Run calls that handle every secret kind and return all text a user could see."""
+    caplog.set_level(logging.DEBUG, logger="freedompay_cards")
+    api.on("/v5/card-api/card/secret_data", ok(card_id="c", pan=PAN, cvv=CVV, expiry=EXPIRY, cardholder_name="A B"))
+    api.on("/v5/card-api/card/info", ok(card_id="c", expiry=EXPIRY))
+    api.on(
+        "/v5/card-api/card/set_pin",
+        {"status": "error", "request_status": "error", "pin": PIN_CIPHER, "error_description": f"bad pin for {PAN}"},
+    )
+    data = client.cards.secret_data("c")
+    info = client.cards.info("c")
+    with pytest.raises(fp.APIError) as err:
+        client.cards.set_pin("c", encrypted_pin=PIN_CIPHER)
+    texts = [
+        repr(client),
+        str(client),
+        repr(data),
+        str(data),
+        repr(info),
+        str(err.value),
+        repr(err.value),
+        repr(err.value.body),
+        repr(data.fields),
+        caplog.text,
+        repr(client._http.auth),
+    ]
+    assert data.pan is not None and data.pan.reveal() == PAN  # the value is there, for code that asks
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize(
+    "secret", [SECRET, PAN, CVV, EXPIRY, PIN_CIPHER], ids=["secret_key", "pan", "cvv", "expiry", "pin"]
+)
+def test_secret_never_visible(
+    client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture, secret: str
+) -> None:
+    assert secret not in _everything(client, api, caplog)
+
+
+def test_signature_header_never_logged_or_in_errors(
+    client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = _everything(client, api, caplog)
+    signatures = [r.headers["X-JWS-Signature"] for r in api.requests]
+    assert signatures and not any(s.split("..")[1] in text for s in signatures)
+
+
+def test_masked_pan_is_shown_instead(client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture) -> None:
+    text = _everything(client, api, caplog)
+    assert "4000********7899" in text
+
+
+def test_one_debug_line_per_request_with_operation_request_id_status_and_time(
+    client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="freedompay_cards")
+    client.cards.block("c", reason="lost", request_id="828cf71d-a447-4a67-a149-c1df8bc197ca")
+    (record,) = [r for r in caplog.records if r.name == "freedompay_cards"]
+    message = record.getMessage()
+    assert record.levelno == logging.DEBUG
+    for part in ("cards.block", "828cf71d-a447-4a67-a149-c1df8bc197ca", "http_status=200", "elapsed_ms="):
+        assert part in message
+
+
+def test_secret_wrapper() -> None:
+    s = fp.Secret("1234", masked="****")
+    assert (repr(s), str(s), f"{s}", s.reveal()) == ("Secret('****')", "****", "****", "1234")
+    with pytest.raises(TypeError):
+        pickle.dumps(s)
+
+
+def test_redact_helpers() -> None:
+    assert mask_pan("4000 0012 3456 7899") == "4000********7899"
+    assert scrub_text("card 4000-0012-3456-7899 declined, order 12345") == "card 4000********7899 declined, order 12345"
+    nested = {"a": [{"PAN": PAN, "cvv2": "1"}], "b": {"pin": "x", "note": f"pan={PAN}"}}
+    assert redact(nested) == {
+        "a": [{"PAN": "<redacted>", "cvv2": "<redacted>"}],
+        "b": {"pin": "<redacted>", "note": "pan=4000********7899"},
+    }
+
+
+def test_transport_errors_do_not_leak_the_request(api: MockAPI, client: fp.CardClient) -> None:
+    api.on("/v5/card-api/card/secret_data", httpx.ConnectError("refused"))
+    with pytest.raises(fp.APIConnectionError) as info:
+        client.cards.secret_data("c", max_retries=0)
+    assert SECRET not in str(info.value) and "X-JWS" not in str(info.value)

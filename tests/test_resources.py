@@ -1,0 +1,558 @@
+"""Every resource method, sync and async: the exact request it sends and the typed result it returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import freedompay_cards as fp
+from tests.conftest import DT, MockAPI, ok
+
+RID1 = "00000000-0000-0000-0000-000000000001"
+CARD = "card-777"
+PDF = b"%PDF-1.4 test document"
+UTC = dt.UTC
+
+ACCOUNT = {
+    "iban": "KZ00FREE0000000001",
+    "currency": "KZT",
+    "amount": 1500.5,
+    "blocked_amount": 200,
+    "debit": 1,
+    "credit": 2,
+}
+STATEMENT_OP = {
+    "type": "purchase",
+    "amount": 99.9,
+    "commission": 0,
+    "currency": "KZT",
+    "mcc": 5411,
+    "datetime": "2025-02-01T10:00:00+05:00",
+    "rrn": "123456789012",
+    "merchant": {"name": "Shop"},
+}
+AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "commission": 0.1, "currency": "KZT"}
+
+
+def _date(value: Any) -> Any:
+    return value
+
+
+# name, call, path, expected body, answer, check on the result
+CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any], Callable[[Any], Any]]] = [
+    (
+        "cards.bulk_issue",
+        lambda c: c.cards.bulk_issue(fp.Product.INSTANT_CARD, 5),
+        "/v5/card-api/card/bulk_issue",
+        {"request_id": RID1, "product_id": 2000, "quantity": 5},
+        {"status": "ok", "request_status": "process", "dt": DT},
+        lambda r: r.pending and r.request_id == RID1 and r.card_ids == (),
+    ),
+    (
+        "cards.issue",
+        lambda c: c.cards.issue(
+            1000,
+            first_name="Aida",
+            last_name="Sadykova",
+            phone="+77001234567",
+            country="kaz",
+            person_id="900101300123",
+            middle_name="N",
+            birthdate=dt.date(1990, 1, 1),
+            email="a@b.kz",
+            extra_cardholder_fields={"gender": "F"},
+        ),
+        "/v5/card-api/card/issue",
+        {
+            "request_id": RID1,
+            "product_id": 1000,
+            "cardholder": {
+                "gender": "F",
+                "first_name": "Aida",
+                "last_name": "Sadykova",
+                "phone": 77001234567,
+                "country": "KAZ",
+                "person_id": "900101300123",
+                "middle_name": "N",
+                "birthdate": "1990-01-01",
+                "email": "a@b.kz",
+            },
+        },
+        {"status": "ok", "request_status": "process", "dt": DT},
+        lambda r: r.pending,
+    ),
+    (
+        "cards.issue_plastic",
+        lambda c: c.cards.issue_plastic("client-1", fp.Product.ELECTRON_CARD),
+        "/v5/card-api/card/issue_plastic",
+        {"request_id": RID1, "client_id": "client-1", "product_id": 3000},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "cards.activate",
+        lambda c: c.cards.activate(CARD),
+        "/v5/card-api/card/activate",
+        {"request_id": RID1, "card_id": CARD},
+        ok(),
+        lambda r: (
+            r.succeeded and r.dt == dt.datetime(2025, 1, 1, 0, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=30)))
+        ),
+    ),
+    (
+        "cards.block",
+        lambda c: c.cards.block(CARD, reason="lost"),
+        "/v5/card-api/card/block",
+        {"request_id": RID1, "card_id": CARD, "description": "lost"},
+        ok(),
+        lambda r: r.succeeded and r.request_id == RID1,
+    ),
+    (
+        "cards.unblock",
+        lambda c: c.cards.unblock(CARD, reason="found", request_id="828CF71D-A447-4A67-A149-C1DF8BC197CA"),
+        "/v5/card-api/card/unblock",
+        {"request_id": "828cf71d-a447-4a67-a149-c1df8bc197ca", "card_id": CARD, "description": "found"},
+        ok(),
+        lambda r: r.request_id == "828cf71d-a447-4a67-a149-c1df8bc197ca",
+    ),
+    (
+        "cards.set_pin",
+        lambda c: c.cards.set_pin(CARD, encrypted_pin="ZW5jcnlwdGVk"),
+        "/v5/card-api/card/set_pin",
+        {"card_id": CARD, "pin": "ZW5jcnlwdGVk"},
+        ok(),
+        lambda r: r.succeeded and r.request_id is None,
+    ),
+    (
+        "cards.reset_pin_counter",
+        lambda c: c.cards.reset_pin_counter(CARD),
+        "/v5/card-api/card/reset_counter_pin",
+        {"request_id": RID1, "card_id": CARD},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "cards.close",
+        lambda c: c.cards.close(CARD, reason="customer request"),
+        "/v5/card-api/card/close",
+        {"request_id": RID1, "card_id": CARD, "description": "customer request"},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "cards.link_client",
+        lambda c: c.cards.link_client(CARD, "client-9"),
+        "/v5/card-api/card/link",
+        {"request_id": RID1, "client_id": "client-9", "card_id": CARD},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "cards.info",
+        lambda c: c.cards.info(CARD),
+        "/v5/card-api/card/info",
+        {"request_id": RID1, "card_id": CARD},
+        ok(
+            card_id=CARD,
+            card_mask="4000********0002",
+            card_status="active",
+            expiry="12/29",
+            client_id="cl",
+            product_id=2000,
+            tier="gold",
+        ),
+        lambda r: (
+            (r.card_mask, r.card_status, r.product_id, r.expiry.reveal(), r.extra)
+            == ("4000********0002", "active", 2000, "12/29", {"tier": "gold"})
+        ),
+    ),
+    (
+        "cards.balance",
+        lambda c: c.cards.balance(CARD),
+        "/v5/card-api/card/balance",
+        {"request_id": RID1, "card_id": CARD},
+        ok(card_id=CARD, accounts=[ACCOUNT]),
+        lambda r: r.accounts[0].amount == Decimal("1500.5") and r.accounts[0].available == Decimal("1300.5"),
+    ),
+    (
+        "cards.secret_data",
+        lambda c: c.cards.secret_data(CARD),
+        "/v5/card-api/card/secret_data",
+        {"request_id": RID1, "card_id": CARD},
+        ok(card_id=CARD, pan="4000000000000002", expiry="12/29", cvv="123", cardholder_name="AIDA S", token="t"),
+        lambda r: (
+            (r.pan.reveal(), r.cvv.reveal(), r.expiry.reveal(), r.fields["token"].reveal())
+            == ("4000000000000002", "123", "12/29", "t")
+        ),
+    ),
+    (
+        "cards.secret_data_v2",
+        lambda c: c.cards.secret_data_v2(CARD),
+        "/v5/card-api/card/secret_data_v2",
+        {"request_id": RID1, "card_id": CARD},
+        ok(card_id=CARD, pan="4000000000000002"),
+        lambda r: r.pan.reveal() == "4000000000000002" and r.cvv is None,
+    ),
+    (
+        "cards.statement",
+        lambda c: c.cards.statement(CARD, dt.date(2025, 2, 1), dt.datetime(2025, 2, 28, 12, tzinfo=UTC)),
+        "/v5/card-api/card/statement",
+        {"card_id": CARD, "start_date": "2025-02-01T00:00:00+00:00", "end_date": "2025-02-28T12:00:00+00:00"},
+        ok(operations=[STATEMENT_OP, {**STATEMENT_OP, "amount": 1}]),
+        lambda ops: (
+            [o.amount for o in ops] == [Decimal("99.9"), Decimal(1)]
+            and ops[0].mcc == 5411
+            and ops[0].merchant == {"name": "Shop"}
+        ),
+    ),
+    (
+        "cards.statement_extended",
+        lambda c: c.cards.statement_extended(CARD, dt.date(2025, 2, 1), dt.date(2025, 2, 2)),
+        "/v5/card-api/card/statement_extended",
+        {"card_id": CARD, "start_date": "2025-02-01T00:00:00+00:00", "end_date": "2025-02-02T23:59:59+00:00"},
+        {
+            "status": "ok",
+            "client_id": "cl",
+            "card": {"card_id": CARD, "card_mask": "4000********0002"},
+            "balances": {"accounts": [ACCOUNT]},
+            "authorizations": [AUTH],
+            "operations": [AUTH, AUTH],
+        },
+        lambda r: (
+            (r.card_mask, len(r.accounts), len(r.authorizations), len(r.operations), r.authorizations[0].commission)
+            == ("4000********0002", 1, 1, 2, Decimal("0.1"))
+        ),
+    ),
+    (
+        "clients.create",
+        lambda c: c.clients.create(
+            fp.Product.FREEDOM_WALLET_CARD,
+            phone=77001234567,
+            type=fp.ClientType.INDIVIDUAL,
+            resident=fp.Residency.RESIDENT,
+            first_name="Aida",
+            last_name="Sadykova",
+            country="KAZ",
+            person_id="900101300123",
+            language="RU",
+            document=PDF,
+            address1=fp.Address("KAZ", "050000", "Almaty", "Abaya 1", "10"),
+            identified_at=dt.datetime(2025, 1, 1, tzinfo=UTC),
+            identified_by="branch 7",
+            branch_id="b1",
+        ),
+        "/v5/card-api/client/add",
+        {
+            "request_id": RID1,
+            "product_id": 1000,
+            "client": {
+                "phone": 77001234567,
+                "type": 1,
+                "resident": 1,
+                "first_name": "Aida",
+                "last_name": "Sadykova",
+                "country": "KAZ",
+                "person_id": "900101300123",
+                "language": "ru",
+                "document": "JVBERi0xLjQgdGVzdCBkb2N1bWVudA==",
+                "address1": {
+                    "country": "KAZ",
+                    "postal_code": "050000",
+                    "address_line1": "Almaty",
+                    "address_line2": "Abaya 1",
+                    "address_line3": "10",
+                },
+                "identification_info": {"idn_date": "2025-01-01T00:00:00+00:00", "identified_by": "branch 7"},
+            },
+            "branch_id": "b1",
+        },
+        {"status": "ok", "request_status": "process", "dt": DT},
+        lambda r: r.pending,
+    ),
+    (
+        "clients.update_phone",
+        lambda c: c.clients.update_phone("cl-1", "77017654321", product=2000),
+        "/v5/card-api/client/update",
+        {"request_id": RID1, "client_id": "cl-1", "product_id": 2000, "client": {"phone": 77017654321}},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "clients.list_cards",
+        lambda c: c.clients.list_cards("cl-1"),
+        "/v5/card-api/client/cards",
+        {"request_id": RID1, "client_id": "cl-1"},
+        ok(cards=[{"card_id": "a", "card_mask": "4000********0002", "card_status": "active"}, {"card_id": "b"}]),
+        lambda r: [c.card_id for c in r] == ["a", "b"] and r[0].card_status == "active",
+    ),
+    (
+        "requests.status",
+        lambda c: c.requests.status(RID1),
+        "/v5/card-api/request/status",
+        {"request_id": RID1},
+        ok(cards=[{"card_id": "c1"}, {"card_id": "c2"}], client_id="cl", transaction_id="t1", fin_document_id="f1"),
+        lambda r: (r.card_ids, r.client_id, r.transaction_id, r.fin_document_id) == (("c1", "c2"), "cl", "t1", "f1"),
+    ),
+    (
+        "transactions.create",
+        lambda c: c.transactions.create(CARD, Decimal("1500.50"), "kzt", order_id="order-1", description="coffee"),
+        "/v5/card-api/transaction/create",
+        {
+            "request_id": RID1,
+            "order_id": "order-1",
+            "card_id": CARD,
+            "amount": 1500.5,
+            "currency": "KZT",
+            "description": "coffee",
+        },
+        {"status": "ok", "request_status": "process", "dt": DT},
+        lambda r: r.pending,
+    ),
+    (
+        "transactions.clear",
+        lambda c: c.transactions.clear("t1", order_id="order-1", amount=100),
+        "/v5/card-api/transaction/clearing",
+        {"request_id": RID1, "order_id": "order-1", "transaction_id": "t1", "amount": 100.0},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "transactions.refund",
+        lambda c: c.transactions.refund("t1", order_id="order-1"),
+        "/v5/card-api/transaction/refund",
+        {"request_id": RID1, "order_id": "order-1", "transaction_id": "t1"},
+        ok(),
+        lambda r: r.succeeded,
+    ),
+    (
+        "transactions.info",
+        lambda c: c.transactions.info(transaction_id="t1"),
+        "/v5/card-api/transaction/info",
+        {"request_id": RID1, "transaction_id": "t1"},
+        ok(transaction={"transaction_id": "t1", "amount": 5, "error_code": "", "error_description": ""}),
+        lambda r: r.details["amount"] == 5 and r.error_code == "",
+    ),
+    (
+        "transactions.request_status",
+        lambda c: c.transactions.request_status(RID1),
+        "/v5/card-api/request/status",
+        {"request_id": RID1},
+        ok(transaction_id="t1", fin_document_id="f1"),
+        lambda r: (r.transaction_id, r.fin_document_id) == ("t1", "f1"),
+    ),
+    (
+        "gift_cards.products",
+        lambda c: c.gift_cards.products(),
+        "/v5/cards/product_list",
+        {},
+        {
+            "datetime": "2025-01-01 00:01:01",
+            "status": 0,
+            "product_list": [
+                {
+                    "code": 7,
+                    "name": "Подарок",
+                    "name_en": "Gift",
+                    "currency": "USD",
+                    "balance": 50.0,
+                    "image": "https://x/y.png",
+                }
+            ],
+        },
+        lambda r: (r[0].code, r[0].balance, r[0].name) == (7, Decimal("50.0"), "Подарок"),
+    ),
+    (
+        "gift_cards.issue",
+        lambda c: c.gift_cards.issue(7, cardholder_name="Aida", phone="77001234567"),
+        "/v5/cards/issue_card",
+        {"cardholder_name": "Aida", "phone": 77001234567, "product_code": 7},
+        {"datetime": "2025-01-01 00:01:01", "status": 0, "card_id": 4242},
+        lambda r: r.card_id == 4242,
+    ),
+    (
+        "gift_cards.confirm",
+        lambda c: c.gift_cards.confirm("123456", card_id=4242),
+        "/v5/cards/activate_card",
+        {"otp": "123456", "card_id": 4242},
+        {
+            "datetime": "2025-01-01 00:01:01",
+            "status": 0,
+            "card_status": 2,
+            "card_currency": "USD",
+            "card_balance": 50,
+            "card_mask": "1234********5678",
+        },
+        lambda r: (r.card_status, r.balance, r.card_mask) == (fp.GiftCardStatus.ACTIVATED, 50, "1234********5678"),
+    ),
+    (
+        "gift_cards.resend",
+        lambda c: c.gift_cards.resend(4242),
+        "/v5/cards/resend",
+        {"card_id": 4242},
+        {"datetime": "2025-01-01 00:01:01", "status": 0},
+        lambda r: r.status == 0,
+    ),
+    (
+        "gift_cards.resend_code",
+        lambda c: c.gift_cards.resend_code(4242),
+        "/v5/cards/resend_code",
+        {"card_id": 4242},
+        {"datetime": "2025-01-01 00:01:01", "status": 0},
+        lambda r: r.status == 0,
+    ),
+    (
+        "gift_cards.status",
+        lambda c: c.gift_cards.status(4242),
+        "/v5/cards/status",
+        {"card_id": 4242},
+        {"datetime": "2025-01-01 00:01:01", "status": 0, "card_status": 9},
+        lambda r: r.card_status == 9,  # a status value the docs do not list survives
+    ),
+]
+IDS = [c[0] for c in CASES]
+
+
+def test_every_operation_of_the_spec_has_a_case() -> None:
+    from freedompay_cards._core import OPERATIONS
+
+    assert set(IDS) == set(OPERATIONS) | {"transactions.request_status"}
+
+
+@pytest.mark.parametrize(("name", "call", "path", "body", "answer", "check"), CASES, ids=IDS)
+def test_sync_method_sends_exact_body_and_returns_typed_result(
+    client: fp.CardClient, api: MockAPI, name: str, call: Any, path: str, body: dict, answer: dict, check: Any
+) -> None:
+    api.on(path, answer)
+    result = call(client)
+    if inspect.isgenerator(result):
+        result = list(result)
+    assert api.paths == [path]
+    assert api.bodies == [body]
+    assert list(api.bodies[0]) == list(body)  # key order too: the bytes are what is signed
+    assert check(result)
+
+
+@pytest.mark.parametrize(("name", "call", "path", "body", "answer", "check"), CASES, ids=IDS)
+async def test_async_method_sends_exact_body_and_returns_typed_result(
+    async_client: fp.AsyncCardClient,
+    api: MockAPI,
+    name: str,
+    call: Any,
+    path: str,
+    body: dict,
+    answer: dict,
+    check: Any,
+) -> None:
+    api.on(path, answer)
+    result = call(async_client)
+    if inspect.isasyncgen(result):
+        result = [item async for item in result]
+    else:
+        result = await result
+    assert api.paths == [path]
+    assert api.bodies == [body]
+    assert check(result)
+
+
+def test_wait_true_polls_request_status_until_success_and_returns_created_ids(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    api.on("/v5/card-api/card/issue", {"status": "ok", "request_status": "process", "dt": DT})
+    api.on(
+        "/v5/card-api/request/status",
+        {"status": "ok", "request_status": "process", "dt": DT},
+        ok(cards=[{"card_id": "new-card"}]),
+    )
+    result = client.cards.issue(
+        2000, first_name="A", last_name="B", phone=77001234567, country="KAZ", person_id="1", wait=True
+    )
+    assert result.card_ids == ("new-card",)
+    assert result.request_id == RID1
+    assert api.paths == ["/v5/card-api/card/issue"] + ["/v5/card-api/request/status"] * 2
+    assert all(b == {"request_id": RID1} for b in api.bodies[1:])
+
+
+def test_wait_true_on_immediate_success_still_reads_created_ids(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/client/add", ok())
+    api.on("/v5/card-api/request/status", ok(client_id="client-42"))
+    result = client.clients.create(
+        2000, phone=77001234567, type=1, resident=2, first_name="A", last_name="B", wait=True
+    )
+    assert result.client_id == "client-42"
+
+
+def test_requests_wait_raises_the_mapped_error_when_the_request_failed(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/request/status",
+        {
+            "status": "ok",
+            "request_status": "error",
+            "dt": DT,
+            "error_code": "INSUFFICIENT_FUNDS",
+            "error_description": "no money",
+        },
+    )
+    with pytest.raises(fp.InsufficientFundsError) as info:
+        client.requests.wait(RID1, timeout=1)
+    assert info.value.request_id == RID1
+    assert "no money" in str(info.value) and RID1 in str(info.value)
+
+
+def test_requests_wait_gives_up_after_timeout_with_outcome_unknown(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/request/status", {"status": "ok", "request_status": "process", "dt": DT})
+    with pytest.raises(fp.APITimeoutError) as info:
+        client.requests.wait(RID1, timeout=0.05, interval=0.01, max_interval=0.02)
+    assert info.value.outcome_unknown and info.value.request_id == RID1
+    assert info.value.attempts == len(api.requests) >= 2
+
+
+async def test_async_requests_wait_polls_until_success(async_client: fp.AsyncCardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/request/status",
+        {"status": "ok", "request_status": "process"},
+        {"status": "ok", "request_status": "process"},
+        ok(transaction_id="t-9"),
+    )
+    result = await async_client.requests.wait(RID1, interval=0.001, max_interval=0.002)
+    assert result.transaction_id == "t-9" and len(api.requests) == 3
+
+
+def test_statement_windows_split_a_long_range_into_consecutive_calls(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/statement", ok(operations=[STATEMENT_OP]))
+    ops = client.cards.statement(CARD, dt.date(2025, 1, 1), dt.date(2025, 3, 15), window=dt.timedelta(days=31))
+    assert api.requests == []  # lazy: nothing is sent until iteration
+    assert len(list(ops)) == 3
+    ranges = [(b["start_date"], b["end_date"]) for b in api.bodies]
+    assert ranges == [
+        ("2025-01-01T00:00:00+00:00", "2025-01-31T23:59:59+00:00"),
+        ("2025-02-01T00:00:00+00:00", "2025-03-03T23:59:59+00:00"),
+        ("2025-03-04T00:00:00+00:00", "2025-03-15T23:59:59+00:00"),
+    ]
+
+
+def test_statement_without_range_sends_only_the_card(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/statement", ok(operations=[]))
+    assert list(client.cards.statement(CARD)) == []
+    assert api.bodies == [{"card_id": CARD}]
+
+
+def test_set_pin_with_plain_pin_uses_the_encryptor(api: MockAPI, client: fp.CardClient) -> None:
+    client.cards.pin_encryptor = lambda pin: "enc(" + pin[::-1] + ")"
+    client.cards.set_pin(CARD, pin="1234")
+    assert api.bodies == [{"card_id": CARD, "pin": "enc(4321)"}]
+
+
+def test_set_pin_without_pin_lets_the_processor_generate_one(api: MockAPI, client: fp.CardClient) -> None:
+    client.cards.set_pin(CARD)
+    assert api.bodies == [{"card_id": CARD}]
+
+
+def test_unknown_fields_and_request_status_values_survive(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/activate", {"status": "ok", "request_status": "queued", "new_field": [1, 2]})
+    result = client.cards.activate(CARD)
+    assert result.request_status == "queued" and result.extra == {"new_field": [1, 2]}
