@@ -9,52 +9,119 @@
 ``AsyncCardClient`` has the same surface for asyncio. Errors are rooted at ``FreedomPayError``.
 """
 
-from ._async._client import AsyncCardClient
-from ._auth import JWSAuth, SignatureError, sign, verify
-from ._errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    ConflictError,
-    FreedomPayError,
-    InsufficientFundsError,
-    InvalidOTPError,
-    InvalidRequestError,
-    InvalidRequestTypeError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    UnexpectedResponseError,
-    ValidationError,
-)
-from ._models import (
-    Account,
-    Address,
-    Authorization,
-    Balance,
-    CardInfo,
-    ClientCard,
-    ClientType,
-    ExtendedStatement,
-    GiftCard,
-    GiftCardState,
-    GiftCardStatus,
-    GiftProduct,
-    GiftResult,
-    OperationResult,
-    Product,
-    RequestStatus,
-    Residency,
-    SecretCardData,
-    StatementOperation,
-    TransactionInfo,
-)
-from ._redact import Secret
-from ._retry import RetryPolicy
-from ._sync._client import CardClient
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._async._client import AsyncCardClient
+    from ._auth import JWSAuth, SignatureError, sign, verify
+    from ._errors import (
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        ConflictError,
+        FreedomPayError,
+        InsufficientFundsError,
+        InvalidOTPError,
+        InvalidRequestError,
+        InvalidRequestTypeError,
+        NotFoundError,
+        RateLimitError,
+        ServerError,
+        UnexpectedResponseError,
+        ValidationError,
+    )
+    from ._models import (
+        Account,
+        Address,
+        Authorization,
+        Balance,
+        CardInfo,
+        ClientCard,
+        ClientType,
+        ExtendedStatement,
+        GiftCard,
+        GiftCardState,
+        GiftCardStatus,
+        GiftProduct,
+        GiftResult,
+        OperationResult,
+        Product,
+        RequestStatus,
+        Residency,
+        SecretCardData,
+        StatementOperation,
+        TransactionInfo,
+    )
+    from ._redact import Secret
+    from ._retry import RetryPolicy
+    from ._sync._client import CardClient
 
 __version__ = "0.1.0"
+
+# Public names load on first use (PEP 562): ``import freedompay_cards`` stays cheap, and a program
+# using only the sync client never imports the async one.
+_MODULE_OF: dict[str, str] = {
+    "APIConnectionError": "._errors",
+    "APIError": "._errors",
+    "APITimeoutError": "._errors",
+    "Account": "._models",
+    "Address": "._models",
+    "AsyncCardClient": "._async._client",
+    "AuthenticationError": "._errors",
+    "Authorization": "._models",
+    "Balance": "._models",
+    "CardClient": "._sync._client",
+    "CardInfo": "._models",
+    "ClientCard": "._models",
+    "ClientType": "._enums",
+    "ConflictError": "._errors",
+    "ExtendedStatement": "._models",
+    "FreedomPayError": "._errors",
+    "GiftCard": "._models",
+    "GiftCardState": "._models",
+    "GiftCardStatus": "._enums",
+    "GiftProduct": "._models",
+    "GiftResult": "._models",
+    "InsufficientFundsError": "._errors",
+    "InvalidOTPError": "._errors",
+    "InvalidRequestError": "._errors",
+    "InvalidRequestTypeError": "._errors",
+    "JWSAuth": "._auth",
+    "NotFoundError": "._errors",
+    "OperationResult": "._models",
+    "Product": "._enums",
+    "RateLimitError": "._errors",
+    "RequestStatus": "._enums",
+    "Residency": "._enums",
+    "RetryPolicy": "._retry",
+    "Secret": "._redact",
+    "SecretCardData": "._models",
+    "ServerError": "._errors",
+    "SignatureError": "._auth",
+    "StatementOperation": "._models",
+    "TransactionInfo": "._models",
+    "UnexpectedResponseError": "._errors",
+    "ValidationError": "._errors",
+    "sign": "._auth",
+    "verify": "._auth",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "APIConnectionError",

@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
-from attrs import field, frozen
 
 ENVIRONMENTS = {
     "production": "https://api.freedompay.kz",
@@ -33,14 +32,30 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@frozen
 class ClientConfig:
-    auth_id: str
-    secret_key: str = field(repr=False)
-    base_url: str
-    timeout: httpx.Timeout | None
-    max_retries: int
-    request_id_factory: Callable[[], uuid.UUID | str] = field(repr=False)
+    """A client's checked settings. ``repr`` leaves the secret key out."""
+
+    __slots__ = ("auth_id", "base_url", "max_retries", "request_id_factory", "secret_key", "timeout")
+
+    def __init__(
+        self,
+        *,
+        auth_id: str,
+        secret_key: str,
+        base_url: str,
+        timeout: httpx.Timeout | None,
+        max_retries: int,
+        request_id_factory: Callable[[], uuid.UUID | str],
+    ) -> None:
+        self.auth_id = auth_id
+        self.secret_key = secret_key
+        self.base_url = base_url
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.request_id_factory = request_id_factory
+
+    def __repr__(self) -> str:
+        return f"ClientConfig(auth_id={self.auth_id!r}, base_url={self.base_url!r}, max_retries={self.max_retries})"
 
     @classmethod
     def build(

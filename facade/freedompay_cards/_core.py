@@ -9,7 +9,6 @@ lives in ``_async/`` and its generated twin ``_sync/``.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import importlib
@@ -20,7 +19,6 @@ from types import ModuleType
 from typing import Any
 
 import httpx
-from attrs import frozen
 
 from ._errors import APIError, UnexpectedResponseError, card_api_error, gift_error, http_error
 from ._retry import parse_retry_after
@@ -28,16 +26,34 @@ from ._retry import parse_retry_after
 USER_AGENT = "freedompay-cards/0.1.0 (python)"
 
 
-@frozen
 class Operation:
-    """One operation of the spec, as the facade uses it."""
+    """One operation of the spec, as the facade uses it.
 
-    name: str  # facade name, e.g. "cards.block"; in logs and error messages
-    module: str  # generated module, relative to freedompay_card_api.api
-    gift: bool = False  # Gift Cards envelope (integer status) instead of the Card API envelope
-    mutating: bool = True  # applies something: never sent twice without reconciliation
-    has_request_id: bool = True
-    raise_on_failed_request: bool = True  # request_status "error" raises (not for Request status itself)
+    ``name``: facade name (``cards.block``), in logs and errors; ``module``: the generated module,
+    relative to ``freedompay_card_api.api``; ``gift``: Gift Cards envelope (integer status);
+    ``mutating``: applies something, so never sent twice without reconciliation; ``has_request_id``;
+    ``raise_on_failed_request``: a ``request_status`` of ``error`` raises (not for Request status itself).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        *,
+        gift: bool = False,
+        mutating: bool = True,
+        has_request_id: bool = True,
+        raise_on_failed_request: bool = True,
+    ) -> None:
+        self.name = name
+        self.module = module
+        self.gift = gift
+        self.mutating = mutating
+        self.has_request_id = has_request_id
+        self.raise_on_failed_request = raise_on_failed_request
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name!r})"
 
     @functools.cached_property
     def generated(self) -> ModuleType:
@@ -175,6 +191,8 @@ def monotonic() -> float:
 
 
 async def async_sleep(seconds: float) -> None:
+    import asyncio  # only async users pay for importing asyncio
+
     await asyncio.sleep(seconds)
 
 

@@ -8,55 +8,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from enum import IntEnum, StrEnum
 from typing import Any
 
 from attrs import field, frozen
 
+from ._enums import ClientType, GiftCardStatus, Product, RequestStatus, Residency
 from ._redact import Secret, mask_pan
 
-
-class Product(IntEnum):
-    """Card products (documented dictionary)."""
-
-    FREEDOM_WALLET_CARD = 1000
-    INSTANT_CARD = 2000
-    ELECTRON_CARD = 3000
-
-
-class ClientType(IntEnum):
-    """Client types (documented dictionary)."""
-
-    INDIVIDUAL = 1
-    LEGAL_ENTITY = 2
-    INDIVIDUAL_ENTREPRENEUR = 3
-
-
-class Residency(IntEnum):
-    """Client residency (documented dictionary)."""
-
-    RESIDENT = 1
-    NON_RESIDENT = 2
-
-
-class RequestStatus(StrEnum):
-    """Processing state of an operation (documented). Results keep the raw string, so a value the API
-    adds later still arrives; compare with these members."""
-
-    SUCCESS = "success"
-    PROCESS = "process"
-    ERROR = "error"
-
-
-class GiftCardStatus(IntEnum):
-    """Gift card states (documented)."""
-
-    UNKNOWN = 0
-    ISSUED = 1
-    ACTIVATED = 2
-    CANCELED = 3
-    BLOCKED = 4
-    EXPIRED = 5
+__all__ = ["ClientType", "GiftCardStatus", "Product", "RequestStatus", "Residency"]  # re-exported
 
 
 @frozen

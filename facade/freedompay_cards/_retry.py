@@ -14,15 +14,38 @@ import email.utils
 import random
 import time
 
-from attrs import frozen
 
-
-@frozen
 class RetryPolicy:
-    max_retries: int = 2
-    base: float = 0.5
-    cap: float = 8.0
-    retry_after_cap: float = 60.0
+    """How many extra attempts, and the backoff between them (seconds)."""
+
+    __slots__ = ("base", "cap", "max_retries", "retry_after_cap")
+
+    def __init__(
+        self, max_retries: int = 2, base: float = 0.5, cap: float = 8.0, retry_after_cap: float = 60.0
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError("max_retries must be an int >= 0")
+        if not 0 <= base <= cap or retry_after_cap < 0:
+            raise ValueError("need 0 <= base <= cap and retry_after_cap >= 0")
+        self.max_retries = max_retries
+        self.base = base
+        self.cap = cap
+        self.retry_after_cap = retry_after_cap
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryPolicy(max_retries={self.max_retries}, base={self.base}, cap={self.cap}, "
+            f"retry_after_cap={self.retry_after_cap})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RetryPolicy):
+            return NotImplemented
+        return (self.max_retries, self.base, self.cap, self.retry_after_cap) == (
+            other.max_retries, other.base, other.cap, other.retry_after_cap,
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
 
     def delay(self, retry_number: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number ``retry_number`` (1 for the first retry)."""

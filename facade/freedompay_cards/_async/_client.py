@@ -9,14 +9,12 @@ import logging
 import uuid
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
-from attrs import frozen
 
 from .._auth import JWSAuth
 from .._config import DEFAULT_TIMEOUT, ClientConfig, settings_from_env
-from .._convert import operation_result
 from .._core import (
     OPERATIONS,
     Operation,
@@ -37,7 +35,7 @@ from .._errors import (
     is_duplicate_request,
     is_unknown_request,
 )
-from .._models import OperationResult
+from .._lazy import LazyModule
 from .._retry import RetryPolicy
 from .._validate import request_id as _valid_request_id
 from .cards import AsyncCards
@@ -46,19 +44,27 @@ from .gift_cards import AsyncGiftCards
 from .requests import AsyncRequests
 from .transactions import AsyncTransactions
 
+if TYPE_CHECKING:
+    from .. import _convert as convert
+    from .._models import OperationResult
+else:
+    convert = LazyModule("freedompay_cards._convert")
+
 logger = logging.getLogger("freedompay_cards")
 
 # Transport errors after which the request surely never reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-@frozen
 class Answer:
     """A parsed answer and the request_id it belongs to."""
 
-    parsed: Any
-    request_id: str | None
-    reconciled: bool = False
+    __slots__ = ("parsed", "reconciled", "request_id")
+
+    def __init__(self, parsed: Any, request_id: str | None, reconciled: bool = False) -> None:
+        self.parsed = parsed
+        self.request_id = request_id
+        self.reconciled = reconciled
 
 
 class AsyncCardClient:
@@ -155,7 +161,7 @@ class AsyncCardClient:
     ) -> OperationResult:
         """An operation answered by the bare envelope; with ``wait``, polled until it is final."""
         answer = await self._call(name, body, request_id, max_retries)
-        result = operation_result(answer.parsed, answer.request_id, reconciled=answer.reconciled)
+        result = convert.operation_result(answer.parsed, answer.request_id, reconciled=answer.reconciled)
         if wait and result.pending and answer.request_id is not None:
             return await self.requests.wait(answer.request_id, timeout=wait_timeout)
         if wait and result.succeeded and not answer.reconciled and answer.request_id is not None:

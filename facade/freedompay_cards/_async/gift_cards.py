@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from freedompay_card_api import models as m
-
-from .. import _convert as convert
 from .. import _validate as v
-from .._models import GiftCard, GiftCardState, GiftProduct, GiftResult
+from .._lazy import LazyModule
 
 if TYPE_CHECKING:
+    from freedompay_card_api import models as m
+
+    from .. import _convert as convert
+    from .._models import GiftCard, GiftCardState, GiftProduct, GiftResult
     from ._client import AsyncCardClient
+else:
+    m = LazyModule("freedompay_card_api.models")
+    convert = LazyModule("freedompay_cards._convert")
 
 
 class AsyncGiftCards:

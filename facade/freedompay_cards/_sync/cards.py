@@ -12,23 +12,20 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from freedompay_card_api import models as m
-
-from .. import _convert as convert
 from .. import _validate as v
+from .._enums import Product
 from .._errors import InvalidRequestError
-from .._models import (
-    Balance,
-    CardInfo,
-    ExtendedStatement,
-    OperationResult,
-    Product,
-    SecretCardData,
-    StatementOperation,
-)
+from .._lazy import LazyModule
 
 if TYPE_CHECKING:
+    from freedompay_card_api import models as m
+
+    from .. import _convert as convert
+    from .._models import Balance, CardInfo, ExtendedStatement, OperationResult, SecretCardData, StatementOperation
     from ._client import CardClient
+else:
+    m = LazyModule("freedompay_card_api.models")
+    convert = LazyModule("freedompay_cards._convert")
 
 _PIN_DIGITS = frozenset("0123456789")
 

@@ -13,19 +13,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from freedompay_card_api import models as m
-
-from .. import _convert as convert
 from .. import _validate as v
+from .._enums import ClientType, Product, Residency
 from .._errors import InvalidRequestError, InvalidRequestTypeError
-from .._models import Address, ClientCard, ClientType, OperationResult, Product, Residency
+from .._lazy import LazyModule
 
 if TYPE_CHECKING:
+    from freedompay_card_api import models as m
+
+    from .. import _convert as convert
+    from .. import _models as results
+    from .._models import Address, ClientCard, OperationResult
     from ._client import CardClient
+else:
+    m = LazyModule("freedompay_card_api.models")
+    convert = LazyModule("freedompay_cards._convert")
+    results = LazyModule("freedompay_cards._models")
 
 
 def _address(field: str, address: Address) -> m.Address:
-    if not isinstance(address, Address):
+    if not isinstance(address, results.Address):
         raise InvalidRequestTypeError(field, f"expected freedompay_cards.Address, got {type(address).__name__}")
     out = m.Address(country=v.country(f"{field}.country", address.country))
     for name, value in (

@@ -10,16 +10,21 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from freedompay_card_api import models as m
-
-from .. import _convert as convert
 from .. import _validate as v
 from .._core import monotonic, sync_sleep
+from .._enums import RequestStatus
 from .._errors import APITimeoutError, InvalidRequestError, card_api_error
-from .._models import OperationResult, RequestStatus
+from .._lazy import LazyModule
 
 if TYPE_CHECKING:
+    from freedompay_card_api import models as m
+
+    from .. import _convert as convert
+    from .._models import OperationResult
     from ._client import CardClient
+else:
+    m = LazyModule("freedompay_card_api.models")
+    convert = LazyModule("freedompay_cards._convert")
 
 
 class Requests:

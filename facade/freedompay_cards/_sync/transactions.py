@@ -11,15 +11,19 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from freedompay_card_api import models as m
-
-from .. import _convert as convert
 from .. import _validate as v
 from .._errors import InvalidRequestError
-from .._models import OperationResult, TransactionInfo
+from .._lazy import LazyModule
 
 if TYPE_CHECKING:
+    from freedompay_card_api import models as m
+
+    from .. import _convert as convert
+    from .._models import OperationResult, TransactionInfo
     from ._client import CardClient
+else:
+    m = LazyModule("freedompay_card_api.models")
+    convert = LazyModule("freedompay_cards._convert")
 
 AmountLike = Decimal | int | str
 

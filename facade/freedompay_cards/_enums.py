@@ -1,0 +1,48 @@
+"""Dictionaries of the Card API (documented), as enums."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class Product(IntEnum):
+    """Card products (documented dictionary)."""
+
+    FREEDOM_WALLET_CARD = 1000
+    INSTANT_CARD = 2000
+    ELECTRON_CARD = 3000
+
+
+class ClientType(IntEnum):
+    """Client types (documented dictionary)."""
+
+    INDIVIDUAL = 1
+    LEGAL_ENTITY = 2
+    INDIVIDUAL_ENTREPRENEUR = 3
+
+
+class Residency(IntEnum):
+    """Client residency (documented dictionary)."""
+
+    RESIDENT = 1
+    NON_RESIDENT = 2
+
+
+class RequestStatus(StrEnum):
+    """Processing state of an operation (documented). Results keep the raw string, so a value the API
+    adds later still arrives; compare with these members."""
+
+    SUCCESS = "success"
+    PROCESS = "process"
+    ERROR = "error"
+
+
+class GiftCardStatus(IntEnum):
+    """Gift card states (documented)."""
+
+    UNKNOWN = 0
+    ISSUED = 1
+    ACTIVATED = 2
+    CANCELED = 3
+    BLOCKED = 4
+    EXPIRED = 5
