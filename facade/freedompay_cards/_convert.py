@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core import as_datetime, decimal, unset
+from ._core import LazyArray, as_datetime, decimal, unset
 from ._errors import UnexpectedResponseError
 from ._models import (
     Account,
@@ -19,6 +20,7 @@ from ._models import (
     GiftCardStatus,
     GiftProduct,
     GiftResult,
+    LazyResults,
     OperationResult,
     SecretCardData,
     StatementOperation,
@@ -27,8 +29,16 @@ from ._models import (
 )
 from ._redact import Secret
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
+
+
+def _required(value: Decimal | None) -> Decimal:
+    if value is None:
+        raise UnexpectedResponseError("a required amount is missing from the answer")
+    return value
 
 
 def _extra(parsed: Any) -> dict[str, Any]:
@@ -110,8 +120,8 @@ def statement_operation(parsed: m.StatementOperation) -> StatementOperation:
     mcc = parsed.mcc
     return StatementOperation(
         type=parsed.type_,
-        amount=Decimal(str(parsed.amount)),
-        commission=Decimal(str(parsed.commission)),
+        amount=_required(decimal(parsed.amount)),
+        commission=_required(decimal(parsed.commission)),
         currency=parsed.currency,
         mcc=int(mcc) if isinstance(mcc, float) and mcc.is_integer() else mcc,
         datetime=parsed.datetime_,
@@ -136,7 +146,22 @@ def authorization(parsed: m.Authorization) -> Authorization:
     )
 
 
+def _items(parsed_items: Any, model: Any, convert: Callable[[Any], T], name: str) -> Sequence[T]:
+    """Results for an answer's array: lazily from a ``LazyArray``, or from already parsed models."""
+    if isinstance(parsed_items, LazyArray):
+        return LazyResults(parsed_items, lambda raw: convert(model.from_dict(raw)), name)
+    return tuple(convert(item) for item in unset(parsed_items) or ())
+
+
+def statement_operations(parsed: m.StatementResponse) -> Sequence[StatementOperation]:
+    from freedompay_card_api.models.statement_operation import StatementOperation as Model
+
+    return _items(parsed.operations, Model, statement_operation, "cards.statement")
+
+
 def extended_statement(parsed: m.StatementExtendedResponse) -> ExtendedStatement:
+    from freedompay_card_api.models.authorization import Authorization as Model
+
     card = unset(parsed.card)
     balances = unset(parsed.balances)
     return ExtendedStatement(
@@ -145,8 +170,8 @@ def extended_statement(parsed: m.StatementExtendedResponse) -> ExtendedStatement
         card_id=None if card is None else unset(card.card_id),
         card_mask=None if card is None else unset(card.card_mask),
         accounts=tuple(account(a) for a in (unset(balances.accounts) if balances else None) or []),
-        authorizations=tuple(authorization(a) for a in unset(parsed.authorizations) or []),
-        operations=tuple(authorization(a) for a in unset(parsed.operations) or []),
+        authorizations=_items(parsed.authorizations, Model, authorization, "cards.statement_extended"),
+        operations=_items(parsed.operations, Model, authorization, "cards.statement_extended"),
         dt=as_datetime(parsed.dt),
     )
 

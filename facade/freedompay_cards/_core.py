@@ -13,7 +13,9 @@ import datetime as dt
 import functools
 import importlib
 import json
+import re
 import time
+from array import array
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -44,6 +46,8 @@ class Operation:
         mutating: bool = True,
         has_request_id: bool = True,
         raise_on_failed_request: bool = True,
+        lazy_arrays: tuple[str, ...] = (),
+        response_model: str = "",
     ) -> None:
         self.name = name
         self.module = module
@@ -51,6 +55,8 @@ class Operation:
         self.mutating = mutating
         self.has_request_id = has_request_id
         self.raise_on_failed_request = raise_on_failed_request
+        self.lazy_arrays = frozenset(lazy_arrays)  # top-level arrays decoded item by item, on use
+        self.response_model = response_model  # the generated answer model, for lazy reading
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
@@ -83,8 +89,22 @@ OPERATIONS: dict[str, Operation] = {
         _op("cards.balance", "cards.card_balance", mutating=False),
         _op("cards.secret_data", "cards.card_secret_data", mutating=False),
         _op("cards.secret_data_v2", "cards.card_secret_data_v2", mutating=False),
-        _op("cards.statement", "cards.card_statement", mutating=False, has_request_id=False),
-        _op("cards.statement_extended", "cards.card_statement_extended", mutating=False, has_request_id=False),
+        _op(
+            "cards.statement",
+            "cards.card_statement",
+            mutating=False,
+            has_request_id=False,
+            lazy_arrays=("operations",),
+            response_model="StatementResponse",
+        ),
+        _op(
+            "cards.statement_extended",
+            "cards.card_statement_extended",
+            mutating=False,
+            has_request_id=False,
+            lazy_arrays=("authorizations", "operations"),
+            response_model="StatementExtendedResponse",
+        ),
         _op("clients.create", "clients.create_client"),
         _op("clients.update_phone", "clients.update_client_phone"),
         _op("clients.list_cards", "clients.list_client_cards", mutating=False),
@@ -138,7 +158,10 @@ def read_answer(op: Operation, response: httpx.Response, request_id: str | None)
             retry_after=retry_after,
         )  # fmt: skip
     try:
-        parsed = op.generated._build_response(client=_parser_client(), response=response).parsed
+        if op.lazy_arrays:
+            parsed = _read_lazily(op, response.text)
+        else:
+            parsed = op.generated._build_response(client=_parser_client(), response=response).parsed
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UnexpectedResponseError(
             f"the answer is not the documented JSON ({type(exc).__name__})",
@@ -151,6 +174,90 @@ def read_answer(op: Operation, response: httpx.Response, request_id: str | None)
     failed_request = op.raise_on_failed_request and getattr(parsed, "request_status", None) == "error"
     if getattr(parsed, "status", "ok") != "ok" or failed_request:
         raise card_api_error(_json_or_text(response), operation=op.name, request_id=request_id)
+    return parsed
+
+
+# ------------------------------------------------------------------------------------- lazy arrays
+# A statement may hold hundreds of thousands of operations. Decoding them all into dicts, then generated
+# models, then results costs several times the JSON's size; instead the top level is scanned once, each
+# item of the big arrays is checked to be well-formed JSON and only its offset is kept, and items are
+# decoded (and checked against the generated model) one at a time as the caller iterates.
+
+_DECODER = json.JSONDecoder()
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class LazyArray:
+    """The items of one JSON array inside ``text``, decoded on access."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str, starts: array[int]) -> None:
+        self._text = text
+        self._starts = starts
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def item(self, index: int) -> Any:
+        return _DECODER.raw_decode(self._text, self._starts[index])[0]
+
+
+def _skip(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)
+    return match.end() if match else index
+
+
+def _expect(text: str, index: int, chars: str) -> tuple[str, int]:
+    char = text[index : index + 1]
+    if not char or char not in chars:
+        raise ValueError(f"expected one of {chars!r} at offset {index}")
+    return char, _skip(text, index + 1)
+
+
+def scan_object(text: str, lazy: frozenset[str]) -> dict[str, Any]:
+    """Decode the JSON object ``text``, keeping the arrays named in ``lazy`` as ``LazyArray``."""
+    _, index = _expect(text, _skip(text, 0), "{")
+    out: dict[str, Any] = {}
+    if text[index : index + 1] == "}":
+        index = _skip(text, index + 1)
+    else:
+        while True:
+            key, index = _DECODER.raw_decode(text, index)
+            if not isinstance(key, str):
+                raise ValueError("object key is not a string")
+            _, index = _expect(text, _skip(text, index), ":")
+            if key in lazy and text[index : index + 1] == "[":
+                starts: array[int] = array("q")
+                index = _skip(text, index + 1)
+                if text[index : index + 1] == "]":
+                    index += 1
+                else:
+                    while True:
+                        starts.append(index)
+                        _, index = _DECODER.raw_decode(text, index)  # checks the item is well-formed
+                        char, index = _expect(text, _skip(text, index), ",]")
+                        if char == "]":
+                            break
+                out[key] = LazyArray(text, starts)
+            else:
+                out[key], index = _DECODER.raw_decode(text, index)
+            char, index = _expect(text, _skip(text, index), ",}")
+            if char == "}":
+                break
+    if _skip(text, index) != len(text):
+        raise ValueError("data after the JSON object")
+    return out
+
+
+def _read_lazily(op: Operation, text: str) -> Any:
+    """The generated answer model with the lazy arrays set to ``LazyArray`` instead of lists."""
+    fields = scan_object(text, op.lazy_arrays)
+    lazies = {k: v for k, v in fields.items() if isinstance(v, LazyArray)}
+    model = getattr(op.generated, op.response_model)
+    parsed = model.from_dict({k: ([] if k in lazies else v) for k, v in fields.items()})
+    for key, lazy in lazies.items():
+        setattr(parsed, key, lazy)
     return parsed
 
 
@@ -175,10 +282,21 @@ def unset(value: Any) -> Any:
 
 
 def decimal(value: Any) -> Decimal | None:
+    """An amount from an answer as ``Decimal`` (floats through their shortest repr); a value that is not
+    a number raises ``UnexpectedResponseError``."""
     value = unset(value)
     if value is None:
         return None
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            number = None
+        if number is not None and number.is_finite():
+            return number
+    raise UnexpectedResponseError(f"an amount in the answer is not a number: {str(value)[:40]!r}")
 
 
 def as_datetime(value: Any) -> dt.datetime | None:

@@ -7,13 +7,17 @@ Amounts are ``Decimal`` (the API sends JSON numbers; their units are not stated 
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from attrs import field, frozen
 
 from ._enums import ClientType, GiftCardStatus, Product, RequestStatus, Residency
+from ._errors import UnexpectedResponseError
 from ._redact import Secret, mask_pan
+
+T = TypeVar("T")
 
 __all__ = ["ClientType", "GiftCardStatus", "Product", "RequestStatus", "Residency"]  # re-exported
 
@@ -28,6 +32,59 @@ class Address:
     city: str | None = None
     street: str | None = None
     premises: str | None = None
+
+
+class LazyResults(Sequence[T]):
+    """A read-only sequence whose items are decoded from the answer only when used (iteration, indexing).
+
+    Holding one costs about the size of the JSON answer; iterating it holds one item at a time. An item
+    that turns out not to match the documented shape raises ``UnexpectedResponseError`` when reached.
+    """
+
+    __slots__ = ("_convert", "_items", "_name")
+
+    def __init__(self, items: Any, convert: Callable[[Any], T], name: str) -> None:
+        self._items = items  # _core.LazyArray
+        self._convert = convert
+        self._name = name
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        try:
+            return self._convert(self._items.item(index))
+        except UnexpectedResponseError as exc:
+            exc.operation = exc.operation or self._name
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+            raise UnexpectedResponseError(
+                f"item {index} of the answer is not the documented JSON ({type(exc).__name__})", operation=self._name
+            ) from None
+
+    def __iter__(self) -> Iterator[T]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} items, decoded on use>"
 
 
 def _extra(value: dict[str, Any]) -> dict[str, Any]:
@@ -172,8 +229,8 @@ class ExtendedStatement:
     card_id: str | None
     card_mask: str | None
     accounts: tuple[Account, ...]
-    authorizations: tuple[Authorization, ...]
-    operations: tuple[Authorization, ...]
+    authorizations: Sequence[Authorization]
+    operations: Sequence[Authorization]
     dt: _dt.datetime | None = None
 
 

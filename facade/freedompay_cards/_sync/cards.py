@@ -277,8 +277,8 @@ class Cards:
             if until is not None:
                 body.end_date = until
             answer = self._client._call("cards.statement", body, None, max_retries)
-            for operation in answer.parsed.operations:
-                yield convert.statement_operation(operation)
+            for operation in convert.statement_operations(answer.parsed):
+                yield operation
 
     def statement_extended(
         self,

@@ -1,0 +1,358 @@
+"""Benchmarks (`make bench`): what the facade costs compared with doing the same work with raw httpx.
+
+Everything is measured side by side in one run, interleaved round by round, and reported as the median
+with the min–max over the rounds (the machines are shared and noisy: compare ratios, not absolute times).
+
+1. per call: client.cards.reset_pin_counter(...) over an in-process httpx.MockTransport vs a hand-written
+   raw httpx call doing the same work (compact JSON, HS512 detached JWS, response.json()); sync and async.
+2. throughput: N calls at concurrency 1, 16, 64 over real loopback HTTP against the sandbox server,
+   AsyncCardClient vs raw httpx.AsyncClient (one pool each, no per-call construction).
+3. cold import of freedompay_cards (and of what a program uses: CardClient) vs import httpx, in fresh
+   interpreters.
+4. wall time of `make generate` (and of `make test` unless --quick).
+5. parsing an extended statement of 100,000 operations: time, and peak memory (tracemalloc) relative to
+   the raw JSON size.
+
+    python scripts/bench.py [--quick] [--rounds N] [--calls N] [--json bench/latest.json]
+
+Benchmarks report; they never fail the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+import freedompay_cards as fp
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTH_ID, SECRET = "123456", "bench-secret"
+PATH = "/v5/card-api/card/reset_counter_pin"
+ANSWER = b'{"status":"ok","request_status":"success","dt":"2025-01-01T00:01:01+00:30"}'
+TARGETS = {"per_call": 1.5, "throughput": 0.9, "import": 1.3, "generate_s": 10.0, "statement_memory": 3.0}
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def raw_request_parts(card_id: str, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    """What a careful hand-written integration does per call: body, signature, headers."""
+    body = json.dumps({"request_id": str(uuid.uuid4()), "card_id": card_id}, separators=(",", ":")).encode()
+    header = {"uri": PATH, "auth_id": AUTH_ID, "method": "POST", "params": "", "alg": "HS512"}
+    encoded = _b64(json.dumps(header, separators=(",", ":")).encode())
+    signature = _b64(hmac.new(secret.encode(), encoded + b"." + _b64(body), hashlib.sha512).digest())
+    headers = {"Content-Type": "application/json", "X-JWS-Signature": (encoded + b".." + signature).decode()}
+    return body, headers
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples)}
+
+
+def interleaved(cases: dict[str, Callable[[], float]], rounds: int) -> dict[str, dict[str, float]]:
+    """Run each case once per round, alternating, and summarise each case's per-round values."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, run in cases.items():
+            samples[name].append(run())
+    return {name: summary(values) for name, values in samples.items()}
+
+
+# ------------------------------------------------------------------------------------------- 1. per call
+
+
+def bench_per_call(rounds: int, calls: int) -> dict[str, Any]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=ANSWER, headers={"content-type": "application/json"})
+
+    transport = httpx.MockTransport(handler)
+    raw = httpx.Client(transport=transport, base_url="https://test-api.freedompay.kz")
+    facade = fp.CardClient(AUTH_ID, SECRET, http_client=httpx.Client(transport=transport))
+    araw = httpx.AsyncClient(transport=transport, base_url="https://test-api.freedompay.kz")
+    afacade = fp.AsyncCardClient(AUTH_ID, SECRET, http_client=httpx.AsyncClient(transport=transport))
+    loop = asyncio.new_event_loop()
+
+    def raw_call() -> Any:
+        body, headers = raw_request_parts("card-1")
+        return raw.post(PATH, content=body, headers=headers).json()
+
+    async def araw_call() -> Any:
+        body, headers = raw_request_parts("card-1")
+        return (await araw.post(PATH, content=body, headers=headers)).json()
+
+    def timed(fn: Callable[[], Any]) -> Callable[[], float]:
+        def run() -> float:
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            return (time.perf_counter() - start) / calls * 1e6
+
+        return run
+
+    def atimed(fn: Callable[[], Any]) -> Callable[[], float]:
+        async def many() -> None:
+            for _ in range(calls):
+                await fn()
+
+        def run() -> float:
+            start = time.perf_counter()
+            loop.run_until_complete(many())
+            return (time.perf_counter() - start) / calls * 1e6
+
+        return run
+
+    cases = {
+        "raw_sync_us": timed(raw_call),
+        "facade_sync_us": timed(lambda: facade.cards.reset_pin_counter("card-1")),
+        "raw_async_us": atimed(araw_call),
+        "facade_async_us": atimed(lambda: afacade.cards.reset_pin_counter("card-1")),
+    }
+    for run in cases.values():  # warm up: imports, pools, caches
+        run()
+    result = interleaved(cases, rounds)
+    result["ratio_sync"] = result["facade_sync_us"]["median"] / result["raw_sync_us"]["median"]
+    result["ratio_async"] = result["facade_async_us"]["median"] / result["raw_async_us"]["median"]
+    loop.close()
+    return result
+
+
+# ------------------------------------------------------------------------------------------- 2. throughput
+
+
+def bench_throughput(rounds: int, calls: int, concurrencies: tuple[int, ...]) -> dict[str, Any]:
+    from freedompay_cards.sandbox import Sandbox
+
+    sandbox = Sandbox(auth_id=AUTH_ID, secret_key=SECRET)
+    card_id = sandbox.create_active_card()
+    out: dict[str, Any] = {}
+    with sandbox.serve(host="127.0.0.1", port=0) as server:
+        base_url = server.url
+
+        async def run_case(kind: str, concurrency: int) -> float:
+            limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+            queue = iter(range(calls))
+            if kind == "raw":
+                http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30)
+
+                async def one() -> None:
+                    body, headers = raw_request_parts(card_id)
+                    (await http.post(PATH, content=body, headers=headers)).json()
+
+                close = http.aclose
+            else:
+                client = fp.AsyncCardClient(
+                    AUTH_ID, SECRET, base_url=base_url, http_client=httpx.AsyncClient(limits=limits, timeout=30)
+                )
+
+                async def one() -> None:
+                    await client.cards.reset_pin_counter(card_id)
+
+                async def close() -> None:
+                    await client._http.aclose()
+
+            async def worker() -> None:
+                for _ in queue:
+                    await one()
+
+            start = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            elapsed = time.perf_counter() - start
+            await close()
+            return calls / elapsed
+
+        for concurrency in concurrencies:
+            cases = {
+                f"raw_c{concurrency}_rps": lambda c=concurrency: asyncio.run(run_case("raw", c)),
+                f"facade_c{concurrency}_rps": lambda c=concurrency: asyncio.run(run_case("facade", c)),
+            }
+            result = interleaved(cases, rounds)
+            out.update(result)
+            out[f"ratio_c{concurrency}"] = (
+                result[f"facade_c{concurrency}_rps"]["median"] / result[f"raw_c{concurrency}_rps"]["median"]
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------------- 3. import
+
+
+def bench_import(rounds: int) -> dict[str, Any]:
+    python = sys.executable
+
+    def fresh(code: str) -> Callable[[], float]:
+        def run() -> float:
+            start = time.perf_counter()
+            subprocess.run([python, "-c", code], check=True)
+            return (time.perf_counter() - start) * 1000
+
+        return run
+
+    cases = {
+        "interpreter_ms": fresh("pass"),
+        "httpx_ms": fresh("import httpx"),
+        "freedompay_cards_ms": fresh("import freedompay_cards"),
+        "card_client_ms": fresh("from freedompay_cards import CardClient"),
+        "first_call_ready_ms": fresh(
+            "import freedompay_cards as fp, freedompay_cards._convert, freedompay_card_api.api.cards.reset_pin_counter"
+        ),
+    }
+    fresh("import freedompay_cards, httpx")()  # compile .pyc files first
+    result = interleaved(cases, rounds)
+    httpx_ms = result["httpx_ms"]["median"]
+    for name in ("freedompay_cards_ms", "card_client_ms", "first_call_ready_ms"):
+        result[f"ratio_{name.removesuffix('_ms')}"] = result[name]["median"] / httpx_ms
+    return result
+
+
+# ------------------------------------------------------------------------------------------- 4. pipeline
+
+
+def bench_pipeline(with_test: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate.py")], check=True, capture_output=True)
+    out["make_generate_s"] = time.perf_counter() - start
+    if with_test:
+        start = time.perf_counter()
+        done = subprocess.run(["make", "-s", "test"], cwd=ROOT, capture_output=True, text=True, check=False)
+        out["make_test_s"] = time.perf_counter() - start
+        out["make_test_ok"] = done.returncode == 0
+    return out
+
+
+# ------------------------------------------------------------------------------------------- 5. big statement
+
+
+def statement_json(operations: int) -> bytes:
+    item = {
+        "datetime": "2025-02-01T10:00:00+05:00", "type": "purchase", "amount": 1234.56, "commission": 1.5,
+        "full_amount": 1236.06, "cashback": 0, "currency": "KZT", "iban": "KZ00FREE0000000001",
+        "merchant": {"name": "Coffee", "city": "Almaty"}, "additional_parameters": [],
+    }  # fmt: skip
+    half = operations // 2
+    body = {
+        "status": "ok", "request_status": "success", "dt": "2025-02-28T00:00:00+00:00", "client_id": "client-1",
+        "card": {"card_id": "card-1", "card_mask": "4000********0002"},
+        "balances": {"accounts": [{"iban": "KZ00FREE0000000001", "currency": "KZT", "amount": 1.0, "blocked_amount": 0}]},
+        "authorizations": [item] * (operations - half), "operations": [item] * half,
+    }  # fmt: skip
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def bench_statement(operations: int, rounds: int) -> dict[str, Any]:
+    from freedompay_cards import _convert
+    from freedompay_cards._core import OPERATIONS, read_answer
+
+    raw = statement_json(operations)
+    op = OPERATIONS["cards.statement_extended"]
+    request = httpx.Request("POST", "https://x" + "/v5/card-api/card/statement_extended")
+
+    def parse() -> Any:
+        response = httpx.Response(200, content=raw, headers={"content-type": "application/json"}, request=request)
+        return _convert.extended_statement(read_answer(op, response, None))
+
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        statement = parse()
+        times.append(time.perf_counter() - start)
+        del statement
+
+    def read_all(statement: Any) -> int:
+        return sum(1 for _ in statement.authorizations) + sum(1 for _ in statement.operations)
+
+    iterate_times = []
+    for _ in range(rounds):
+        statement = parse()
+        start = time.perf_counter()
+        assert read_all(statement) == operations
+        iterate_times.append(time.perf_counter() - start)
+    del statement
+    tracemalloc.start()
+    statement = parse()
+    _, parse_peak = tracemalloc.get_traced_memory()
+    read_all(statement)  # every item decoded, checked and converted, one at a time
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "operations": operations,
+        "raw_json_mb": len(raw) / 1e6,
+        "parse_s": summary(times),
+        "decode_every_item_s": summary(iterate_times),
+        "peak_after_parse_mb": parse_peak / 1e6,
+        "peak_after_reading_all_mb": peak / 1e6,
+        "peak_over_raw": peak / len(raw),
+    }
+
+
+# ------------------------------------------------------------------------------------------- report
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"{value['median']:.2f} ({value['min']:.2f}–{value['max']:.2f})"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="freedompay-cards benchmarks")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and calls; skip make test")
+    parser.add_argument("--rounds", type=int)
+    parser.add_argument("--calls", type=int)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "latest.json")
+    parser.add_argument(
+        "--only", choices=["per_call", "throughput", "import", "pipeline", "statement"], action="append"
+    )
+    args = parser.parse_args()
+    rounds = args.rounds or (3 if args.quick else 7)
+    calls = args.calls or (500 if args.quick else 2000)
+    wanted = set(args.only or ["per_call", "throughput", "import", "pipeline", "statement"])
+
+    report: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "rounds": rounds,
+        "calls": calls,
+        "targets": TARGETS,
+    }
+    steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("per_call", lambda: bench_per_call(rounds, calls)),
+        ("throughput", lambda: bench_throughput(max(3, rounds // 2), calls, (1, 16, 64))),
+        ("import", lambda: bench_import(rounds * 3)),
+        ("pipeline", lambda: bench_pipeline(with_test=not args.quick)),
+        ("statement", lambda: bench_statement(100_000, max(3, rounds // 2))),
+    ]
+    for name, step in steps:
+        if name not in wanted:
+            continue
+        print(f"== {name}", flush=True)
+        report[name] = step()
+        for key, value in report[name].items():
+            print(f"   {key:<28} {_fmt(value)}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

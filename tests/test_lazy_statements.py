@@ -1,0 +1,74 @@
+"""Large statements are read lazily: the top level is checked at once, items are decoded on use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import httpx
+import pytest
+
+import freedompay_cards as fp
+from freedompay_cards._core import LazyArray, scan_object
+from tests.conftest import MockAPI, ok
+
+AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "currency": "KZT", "merchant": {"m": 1}}
+OP = {"type": "purchase", "amount": 1.5, "commission": 0, "currency": "KZT", "mcc": 5411,
+      "datetime": "2025-02-01T10:00:00+05:00", "rrn": "1", "merchant": {}}  # fmt: skip
+
+
+def test_scan_object_keeps_named_arrays_lazy_and_decodes_the_rest() -> None:
+    text = ' {\n "a" : [1, {"x": [2]}] ,"b":{"c":[3]},"ops":[ {"k":"]"} , [] , "s" ],"empty":[] } '
+    fields = scan_object(text, frozenset({"ops", "empty"}))
+    assert fields["a"] == [1, {"x": [2]}] and fields["b"] == {"c": [3]}
+    ops, empty = fields["ops"], fields["empty"]
+    assert isinstance(ops, LazyArray) and isinstance(empty, LazyArray)
+    assert [ops.item(i) for i in range(len(ops))] == [{"k": "]"}, [], "s"] and len(empty) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"ops":[1,2}', '{"ops":[1 2]}', '{"ops":[{"a":}]}', "[1]", '{"a":1} trailing', '{"a" 1}', "{1:2}", ""],
+)
+def test_scan_object_rejects_malformed_json(text: str) -> None:
+    with pytest.raises(ValueError):
+        scan_object(text, frozenset({"ops"}))
+
+
+def test_extended_statement_sequences_decode_on_use(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/card/statement_extended", ok(authorizations=[AUTH, {**AUTH, "amount": 20}], operations=[AUTH] * 3)
+    )
+    statement = client.cards.statement_extended("c", dt.date(2025, 2, 1), dt.date(2025, 2, 2))
+    assert (len(statement.authorizations), len(statement.operations)) == (2, 3)
+    assert statement.authorizations[1].amount == Decimal(20) and statement.authorizations[-1].amount == Decimal(20)
+    assert [a.amount for a in statement.authorizations[:1]] == [Decimal(10)]
+    assert statement.operations[0].merchant == {"m": 1}
+    assert statement.authorizations == [statement.authorizations[0], statement.authorizations[1]]
+    with pytest.raises(IndexError):
+        statement.operations[3]
+
+
+def test_a_malformed_item_raises_unexpected_response_when_reached(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/statement", ok(operations=[OP, {**OP, "amount": "lots"}, {"type": "x"}]))
+    operations = client.cards.statement("c")
+    assert next(operations).amount == Decimal("1.5")
+    with pytest.raises(fp.UnexpectedResponseError, match="not a number") as info:
+        list(operations)
+    assert info.value.operation == "cards.statement"
+
+
+def test_malformed_top_level_json_fails_at_once(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/statement", httpx.Response(200, text='{"status":"ok","operations":[{"a":1},'))
+    with pytest.raises(fp.UnexpectedResponseError):
+        list(client.cards.statement("c", max_retries=0))
+
+
+def test_large_statement_is_not_decoded_up_front(client: fp.CardClient, api: MockAPI) -> None:
+    count = 20_000
+    api.on("/v5/card-api/card/statement_extended", ok(operations=[AUTH] * count))
+    statement = client.cards.statement_extended("c", dt.date(2025, 1, 1), dt.date(2025, 2, 1))
+    assert len(statement.operations) == count
+    assert sum(a.amount for a in statement.operations) == Decimal(10 * count)
+    assert json.loads(api.requests[0].content)["card_id"] == "c"
