@@ -141,7 +141,7 @@ def bench_throughput(rounds: int, calls: int, concurrencies: tuple[int, ...]) ->
     from freedompay_cards.sandbox import Sandbox
 
     sandbox = Sandbox(auth_id=AUTH_ID, secret_key=SECRET)
-    card_id = sandbox.create_active_card()
+    card_id = sandbox.create_card().card_id
     out: dict[str, Any] = {}
     with sandbox.serve(host="127.0.0.1", port=0) as server:
         base_url = server.url
