@@ -89,3 +89,19 @@ async def async_client(api: MockAPI) -> Any:
     ) as c:
         yield c
     await http.aclose()
+
+
+@pytest.fixture
+def sandbox() -> Any:
+    """A fresh sandbox (tests needing another configuration define their own)."""
+    from freedompay_cards.sandbox import Sandbox
+
+    return Sandbox()
+
+
+@pytest.fixture
+def cards_client(sandbox: Any) -> Iterator[fp.CardClient]:
+    """A client bound to ``sandbox`` in-process, with fast retries."""
+    with sandbox.client(retry_policy=FAST) as c:
+        yield c
+    sandbox.close()

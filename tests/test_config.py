@@ -84,3 +84,11 @@ async def test_async_client_context_closes_its_own_http_client() -> None:
     async with fp.AsyncCardClient("1", "s") as client:
         assert not client._http.is_closed
     assert client._http.is_closed
+
+
+def test_max_retries_wins_over_the_retry_policy_count_and_keeps_its_backoff() -> None:
+    policy = fp.RetryPolicy(max_retries=5, base=0.25, cap=1.0)
+    assert fp.CardClient("1", "s", retry_policy=policy)._policy == policy
+    combined = fp.CardClient("1", "s", retry_policy=policy, max_retries=0)._policy
+    assert (combined.max_retries, combined.base, combined.cap) == (0, 0.25, 1.0)
+    assert fp.CardClient("1", "s")._policy == fp.RetryPolicy(max_retries=2)

@@ -29,7 +29,17 @@ def test_retry_after_is_honoured_up_to_sixty_seconds() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [(None, None), ("", None), ("5", 5.0), (" 12 ", 12.0), ("soon", None), ("-3", None)],
+    [
+        (None, None),
+        ("", None),
+        ("5", 5.0),
+        (" 12 ", 12.0),
+        ("0.5", 0.5),
+        ("soon", None),
+        ("-3", None),
+        ("nan", None),
+        ("inf", None),
+    ],
 )
 def test_parse_retry_after_seconds(header: str | None, expected: float | None) -> None:
     assert parse_retry_after(header) == expected

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 
@@ -60,8 +61,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        seconds = float(value)  # RFC 9110 says whole seconds; a fraction is read rather than dropped
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

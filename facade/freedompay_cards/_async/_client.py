@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 
 from .._auth import JWSAuth
-from .._config import DEFAULT_TIMEOUT, ClientConfig, settings_from_env
+from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, settings_from_env
 from .._core import (
     OPERATIONS,
     Operation,
@@ -76,7 +76,8 @@ class AsyncCardClient:
     loopback host unless ``allow_insecure_http=True``). ``http_client`` is an ``httpx.AsyncClient`` you
     configured (proxies, transport, limits): the facade sets its base URL and auth. ``timeout`` (seconds,
     default 30) applies to clients the facade makes, or to yours when given. ``max_retries`` (default 2)
-    is the number of extra attempts after a failure worth retrying; see ``_retry.py``.
+    is the number of extra attempts after a failure worth retrying (``retry_policy`` also sets the backoff;
+    an explicit ``max_retries`` wins over its count); see ``_retry.py``.
     ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain
     PIN into the encrypted form Set PIN takes (the scheme is Freedom Processing's; see ``cards.set_pin``).
     """
@@ -90,7 +91,7 @@ class AsyncCardClient:
         base_url: str | None = None,
         http_client: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        max_retries: int | None = None,
         request_id_factory: Callable[[], uuid.UUID | str] | None = None,
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
@@ -102,7 +103,9 @@ class AsyncCardClient:
             environment=environment,
             base_url=base_url,
             timeout=timeout if timeout is not None or http_client is not None else DEFAULT_TIMEOUT,
-            max_retries=max_retries,
+            max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
+            if max_retries is None
+            else max_retries,
             request_id_factory=request_id_factory,
             allow_insecure_http=allow_insecure_http,
         )
@@ -114,7 +117,9 @@ class AsyncCardClient:
         self._http.auth = JWSAuth(self._config.auth_id, self._config.secret_key)
         if self._config.timeout is not None:
             self._http.timeout = self._config.timeout
-        self._policy = retry_policy or RetryPolicy(max_retries=self._config.max_retries)
+        policy = retry_policy or RetryPolicy()
+        # max_retries= wins over the policy's own count when both are given
+        self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self.cards = AsyncCards(self, pin_encryptor)
         self.clients = AsyncClients(self)
         self.transactions = AsyncTransactions(self)

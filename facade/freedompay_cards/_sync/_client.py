@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 
 from .._auth import JWSAuth
-from .._config import DEFAULT_TIMEOUT, ClientConfig, settings_from_env
+from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, settings_from_env
 from .._core import (
     OPERATIONS,
     Operation,
@@ -78,7 +78,8 @@ class CardClient:
     loopback host unless ``allow_insecure_http=True``). ``http_client`` is an ``httpx.Client`` you
     configured (proxies, transport, limits): the facade sets its base URL and auth. ``timeout`` (seconds,
     default 30) applies to clients the facade makes, or to yours when given. ``max_retries`` (default 2)
-    is the number of extra attempts after a failure worth retrying; see ``_retry.py``.
+    is the number of extra attempts after a failure worth retrying (``retry_policy`` also sets the backoff;
+    an explicit ``max_retries`` wins over its count); see ``_retry.py``.
     ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain
     PIN into the encrypted form Set PIN takes (the scheme is Freedom Processing's; see ``cards.set_pin``).
     """
@@ -92,7 +93,7 @@ class CardClient:
         base_url: str | None = None,
         http_client: httpx.Client | None = None,
         timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        max_retries: int | None = None,
         request_id_factory: Callable[[], uuid.UUID | str] | None = None,
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
@@ -104,7 +105,9 @@ class CardClient:
             environment=environment,
             base_url=base_url,
             timeout=timeout if timeout is not None or http_client is not None else DEFAULT_TIMEOUT,
-            max_retries=max_retries,
+            max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
+            if max_retries is None
+            else max_retries,
             request_id_factory=request_id_factory,
             allow_insecure_http=allow_insecure_http,
         )
@@ -116,7 +119,9 @@ class CardClient:
         self._http.auth = JWSAuth(self._config.auth_id, self._config.secret_key)
         if self._config.timeout is not None:
             self._http.timeout = self._config.timeout
-        self._policy = retry_policy or RetryPolicy(max_retries=self._config.max_retries)
+        policy = retry_policy or RetryPolicy()
+        # max_retries= wins over the policy's own count when both are given
+        self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self.cards = Cards(self, pin_encryptor)
         self.clients = Clients(self)
         self.transactions = Transactions(self)

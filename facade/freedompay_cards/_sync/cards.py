@@ -277,8 +277,7 @@ class Cards:
             if until is not None:
                 body.end_date = until
             answer = self._client._call("cards.statement", body, None, max_retries)
-            for operation in convert.statement_operations(answer.parsed):
-                yield operation
+            yield from convert.statement_operations(answer.parsed)
 
     def statement_extended(
         self,

@@ -1,0 +1,113 @@
+"""Scrubbing for recorded HTTP exchanges (vcrpy / pytest-recording cassettes), so that no secret is ever
+written to disk: the ``X-JWS-Signature`` header, PINs, one-time codes, PANs, CVVs and expiry dates.
+
+    # conftest.py of your own tests
+    import pytest
+    from freedompay_cards.cassettes import vcr_config as freedompay_vcr_config
+
+    @pytest.fixture(scope="module")
+    def vcr_config():
+        return freedompay_vcr_config()
+
+vcrpy applies ``before_record_request`` to live requests before matching them too, so scrubbed values
+(a PIN, an OTP) still match on replay whatever the live value was. Requests match on method, path and
+body: the host differs between the sandbox, the test environment and replay. This module works on
+vcrpy's objects by duck typing and does not import vcrpy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# Fixed fakes written instead of secrets. FAKE_PAN fails the Luhn check on purpose.
+FAKE_PAN = "4000000000000001"
+FAKES: dict[str, str] = {
+    "pan": FAKE_PAN,
+    "card_number": FAKE_PAN,
+    "cvv": "000",
+    "cvv2": "000",
+    "cvc": "000",
+    "expiry": "00/00",
+    "expiry_date": "00/00",
+    "exp_date": "00/00",
+    "pin": "<pin>",
+    "otp": "<otp>",
+    "secret_key": "<secret>",
+}
+SECRET_HEADERS = ("x-jws-signature", "jws-signature", "authorization")
+VOLATILE_RESPONSE_HEADERS = ("date", "server")
+_PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
+
+
+def _luhn_valid(number: str) -> bool:
+    digits = [int(d) for d in reversed(number)]
+    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
+    return total % 10 == 0
+
+
+def scrub_value(value: Any) -> Any:
+    """A JSON value with every secret field replaced by its fake, and Luhn-valid card numbers in free text
+    replaced by ``FAKE_PAN``."""
+    if isinstance(value, dict):
+        return {k: (FAKES[k.lower()] if k.lower() in FAKES else scrub_value(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_value(v) for v in value]
+    if isinstance(value, str):
+        return _PAN_IN_TEXT.sub(lambda m: FAKE_PAN if _luhn_valid(m.group(1)) else m.group(1), value)
+    return value
+
+
+def scrub_body(body: bytes | str | None) -> bytes | str | None:
+    """A JSON body scrubbed and re-serialised compactly (the bytes our client sends); other bodies as they are."""
+    if not body:
+        return body
+    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return body
+    cleaned = json.dumps(scrub_value(parsed), separators=(",", ":"), ensure_ascii=False)
+    return cleaned.encode("utf-8") if isinstance(body, bytes) else cleaned
+
+
+def scrub_request(request: Any) -> Any:
+    """vcrpy ``before_record_request``: drop the signature headers, scrub the JSON body."""
+    for name in list(request.headers):
+        if name.lower() in SECRET_HEADERS:
+            del request.headers[name]
+    request.body = scrub_body(request.body)
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """vcrpy ``before_record_response``: scrub the JSON body, fix Content-Length, drop volatile headers."""
+    body = response.get("body", {})
+    if "string" in body:
+        body["string"] = scrub_body(body["string"])
+        headers = response.get("headers", {})
+        for name in list(headers):
+            if name.lower() in VOLATILE_RESPONSE_HEADERS:
+                del headers[name]
+            elif name.lower() == "content-length" and isinstance(body["string"], (bytes, str)):
+                size = len(body["string"].encode() if isinstance(body["string"], str) else body["string"])
+                headers[name] = [str(size)]
+    return response
+
+
+def vcr_config() -> dict[str, Any]:
+    """A vcrpy configuration that records nothing secret and replays across hosts."""
+    return {
+        "match_on": ["method", "path", "body"],
+        "before_record_request": scrub_request,
+        "before_record_response": scrub_response,
+        "decode_compressed_response": True,
+    }
+
+
+def find_secrets(text: str) -> list[str]:
+    """What in ``text`` looks like a secret: signature-shaped strings and Luhn-valid card numbers."""
+    found = re.findall(r"eyJ[A-Za-z0-9_-]{20,}\.\.[A-Za-z0-9_-]{40,}", text)
+    found += [n for n in _PAN_IN_TEXT.findall(text) if _luhn_valid(n)]
+    return found

@@ -1,0 +1,586 @@
+"""``Sandbox``: the in-memory Card API, from request bytes to answer bytes, with its inspection helpers.
+
+A request goes through, in order: an injected fault (if any), the path (HTTP 404 if unknown), the method
+(HTTP 405 unless POST), the ``X-JWS-Signature`` (``INVALID_SIGNATURE``), the JSON body and its schema from
+the spec (``VALIDATION_ERROR``), the ``request_id`` (``DUPLICATE_REQUEST_ID``), and only then the
+operation itself (``_world.World``).
+
+Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``; gift
+cards ``status``, ``datetime``), JWS HS512 signatures, a repeated ``request_id`` rejected and not
+processed, ``process`` answers whose outcome and created ids are read with Request status.
+The sandbox's own choices (the docs show none of this): the error codes (``CARD_API_CODES``); rejections
+before processing (signature, validation, duplicate) answer ``status: error``, while an operation that
+ran and failed answers ``status: ok, request_status: error``; a request refused by validation is not
+remembered (its ``request_id`` may be used again); an asynchronous operation (bulk issue, issue, issue
+plastic, create client, create transaction) is applied when a Request status poll completes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import random
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from attrs import define, frozen
+
+from .._async._client import AsyncCardClient
+from .._auth import SignatureError, verify
+from .._sync._client import CardClient
+from ._faults import GARBAGE_BODY, Fault
+from ._schema import SchemaError, request_schema, response_schema, validate
+from ._state import Card, CardStatus, Client, GiftCard, LogEntry, Posting, RequestRecord, Transaction
+from ._world import Done, GiftRefused, Refused, World
+
+if TYPE_CHECKING:
+    from ._server import SandboxServer
+    from ._transport import SandboxTransport
+
+SANDBOX_BASE_URL = "https://sandbox.invalid"
+STATUS_PATH = "/v5/card-api/request/status"
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+@frozen
+class Route:
+    """One path: the facade's operation name, the ``World`` method serving it, its envelope, and whether
+    it answers ``process`` first (asynchronous operations; inferred from "id via Request status")."""
+
+    path: str
+    operation: str
+    handler: str
+    gift: bool = False
+    deferred: bool = False
+
+    @property
+    def has_request_id(self) -> bool:
+        return "request_id" in request_schema(self.path).get("properties", {})
+
+
+def _route(path: str, operation: str, handler: str, **kw: bool) -> Route:
+    return Route(path, operation, handler, **kw)
+
+
+ROUTES: dict[str, Route] = {
+    r.path: r
+    for r in [
+        _route("/v5/card-api/card/bulk_issue", "cards.bulk_issue", "op_bulk_issue", deferred=True),
+        _route("/v5/card-api/card/issue", "cards.issue", "op_issue", deferred=True),
+        _route("/v5/card-api/card/issue_plastic", "cards.issue_plastic", "op_issue_plastic", deferred=True),
+        _route("/v5/card-api/card/activate", "cards.activate", "op_activate"),
+        _route("/v5/card-api/card/block", "cards.block", "op_block"),
+        _route("/v5/card-api/card/unblock", "cards.unblock", "op_unblock"),
+        _route("/v5/card-api/card/set_pin", "cards.set_pin", "op_set_pin"),
+        _route("/v5/card-api/card/reset_counter_pin", "cards.reset_pin_counter", "op_reset_pin_counter"),
+        _route("/v5/card-api/card/close", "cards.close", "op_close"),
+        _route("/v5/card-api/card/link", "cards.link_client", "op_link_client"),
+        _route("/v5/card-api/card/info", "cards.info", "op_info"),
+        _route("/v5/card-api/card/balance", "cards.balance", "op_balance"),
+        _route("/v5/card-api/card/secret_data", "cards.secret_data", "op_secret_data"),
+        _route("/v5/card-api/card/secret_data_v2", "cards.secret_data_v2", "op_secret_data"),
+        _route("/v5/card-api/card/statement", "cards.statement", "op_statement"),
+        _route("/v5/card-api/card/statement_extended", "cards.statement_extended", "op_statement_extended"),
+        _route("/v5/card-api/client/add", "clients.create", "op_create_client", deferred=True),
+        _route("/v5/card-api/client/update", "clients.update_phone", "op_update_client"),
+        _route("/v5/card-api/client/cards", "clients.list_cards", "op_list_cards"),
+        _route(STATUS_PATH, "requests.status", "op_request_status"),
+        _route("/v5/card-api/transaction/create", "transactions.create", "op_create_transaction", deferred=True),
+        _route("/v5/card-api/transaction/clearing", "transactions.clear", "op_clear_transaction"),
+        _route("/v5/card-api/transaction/refund", "transactions.refund", "op_refund_transaction"),
+        _route("/v5/card-api/transaction/info", "transactions.info", "op_transaction_info"),
+        _route("/v5/cards/product_list", "gift_cards.products", "op_gift_products", gift=True),
+        _route("/v5/cards/issue_card", "gift_cards.issue", "op_gift_issue", gift=True),
+        _route("/v5/cards/activate_card", "gift_cards.confirm", "op_gift_confirm", gift=True),
+        _route("/v5/cards/resend", "gift_cards.resend", "op_gift_resend", gift=True),
+        _route("/v5/cards/resend_code", "gift_cards.resend_code", "op_gift_resend_code", gift=True),
+        _route("/v5/cards/status", "gift_cards.status", "op_gift_status", gift=True),
+    ]
+}
+OPERATION_PATHS: dict[str, str] = {r.operation: r.path for r in ROUTES.values()}
+
+# A gift request failing validation answers the status of the field at fault (documented meanings).
+GIFT_FIELD_STATUS = {"cardholder_name": -2, "phone": -3, "product_code": -4, "card_id": -7}
+
+
+@frozen
+class Reply:
+    """An HTTP answer: status code, headers, body bytes."""
+
+    status_code: int
+    body: bytes
+    headers: Mapping[str, str] = JSON_HEADERS
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@define
+class Admission:
+    """A received request, with the fault (if any) it drew. Adapters pass it to ``Sandbox.process``."""
+
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    fault: Fault | None
+    entry: LogEntry
+
+
+@define
+class _Injection:
+    path: str | None  # None: whatever path comes next
+    fault: Fault
+    remaining: int
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_json_default).encode("utf-8")
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(body: bytes) -> Any:
+    return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
+
+
+def _peek_request_id(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    value = data.get("request_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _canonical_id(request_id: str) -> str:
+    try:
+        return str(uuid.UUID(request_id))
+    except ValueError:
+        return request_id
+
+
+class Sandbox:
+    """An in-memory Freedom Pay Card API for tests, demos and cassette recording.
+
+        sandbox = Sandbox()
+        card = sandbox.create_card()                     # an active card with the opening balance
+        with sandbox.client(retry_policy=fp.RetryPolicy(base=0.001)) as client:
+            client.cards.block(card.card_id, reason="lost")
+        assert sandbox.cards[card.card_id].status == "blocked"
+
+    It accepts requests signed for ``auth_id`` with ``secret_key``. Asynchronous operations answer
+    ``process`` and become final after ``process_polls`` Request status polls (0: final at once). ``seed``
+    drives every random value (PANs, CVVs, IBANs, OTPs, RRNs) and ids come from counters, so with a fixed
+    ``clock`` (e.g. ``ManualClock()``) the same calls give byte-identical answers. Each new card's account
+    opens with ``initial_balance`` in ``currency``.
+
+    Reach it in-process with ``transport()``, ``client()`` and ``async_client()``, or over loopback HTTP
+    with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``,
+    ``requests``, ``log``, ``times_processed()`` and ``last_otp()``; break it with ``inject()``.
+    Thread-safe: one lock guards the state.
+    """
+
+    def __init__(
+        self,
+        auth_id: str = "sandbox",
+        secret_key: str = "sandbox-secret",
+        *,
+        process_polls: int = 1,
+        seed: int = 0,
+        clock: Callable[[], dt.datetime] | None = None,
+        initial_balance: Decimal = Decimal("100000.00"),
+        currency: str = "KZT",
+    ) -> None:
+        if isinstance(process_polls, bool) or not isinstance(process_polls, int) or process_polls < 0:
+            raise ValueError("process_polls must be an int >= 0")
+        self.auth_id = auth_id
+        self.secret_key = secret_key
+        self.process_polls = process_polls
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._world = World(
+            rng=random.Random(seed), now=self._now, initial_balance=Decimal(initial_balance), currency=currency
+        )
+        self._requests: dict[str, RequestRecord] = {}
+        self._applied: Counter[str] = Counter()
+        self._log: list[LogEntry] = []
+        self._faults: list[_Injection] = []
+        self._transport: SandboxTransport | None = None
+        self._http_clients: list[httpx.Client | httpx.AsyncClient] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"Sandbox(auth_id={self.auth_id!r}, secret_key=<redacted>, cards={len(self._world.cards)}, "
+            f"requests={len(self._requests)})"
+        )
+
+    def _now(self) -> dt.datetime:
+        now = self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)
+        return now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
+
+    # ------------------------------------------------------------------------------ inspection
+
+    @property
+    def cards(self) -> Mapping[str, Card]:
+        """Payment cards by ``card_id`` (live objects: read them, or set a field to arrange a test)."""
+        return MappingProxyType(self._world.cards)
+
+    @property
+    def clients(self) -> Mapping[str, Client]:
+        return MappingProxyType(self._world.clients)
+
+    @property
+    def transactions(self) -> Mapping[str, Transaction]:
+        return MappingProxyType(self._world.transactions)
+
+    @property
+    def gift_cards(self) -> Mapping[int, GiftCard]:
+        return MappingProxyType(self._world.gift_cards)
+
+    @property
+    def requests(self) -> Mapping[str, RequestRecord]:
+        """Every accepted ``request_id`` and its outcome (what Request status reports)."""
+        return MappingProxyType(self._requests)
+
+    @property
+    def postings(self) -> tuple[Posting, ...]:
+        """Every money event (authorisations, captures, refunds), from which statements are built."""
+        with self._lock:
+            return tuple(self._world.postings)
+
+    @property
+    def log(self) -> tuple[LogEntry, ...]:
+        """Every request received, in order, including those refused or broken by a fault."""
+        with self._lock:
+            return tuple(self._log)
+
+    def times_processed(self, request_id: str | uuid.UUID) -> int:
+        """How many times an operation sent with ``request_id`` was applied (0 or 1, never more)."""
+        with self._lock:
+            return self._applied[_canonical_id(str(request_id))]
+
+    def last_otp(self, card_id: int) -> str:
+        """The last one-time code "sent by SMS" for gift card ``card_id`` (KeyError if unknown)."""
+        with self._lock:
+            return self._world.gift_cards[card_id].otp
+
+    def enter_wrong_pin(self, card_id: str, times: int = 1) -> int:
+        """Pretend the holder typed a wrong PIN ``times`` times at a terminal; return the counter."""
+        with self._lock:
+            card = self._world.cards[card_id]
+            card.wrong_pin_count += times
+            return card.wrong_pin_count
+
+    def create_client(
+        self,
+        *,
+        first_name: str = "Aida",
+        last_name: str = "Sandboxova",
+        phone: int = 77001234567,
+        product_id: int = 1000,
+    ) -> Client:
+        """A client, made directly (no request, no log entry)."""
+        with self._lock:
+            fields = {"phone": phone, "first_name": first_name, "last_name": last_name, "type": 1, "resident": 1}
+            return self._world.new_client(product_id, fields)
+
+    def create_card(
+        self,
+        *,
+        status: CardStatus | str = CardStatus.ACTIVE,
+        client_id: str | None = None,
+        product_id: int = 1000,
+        balance: Decimal | int | str | None = None,
+        currency: str | None = None,
+        pin_set: bool = False,
+    ) -> Card:
+        """A card, made directly (no request): active by default, with the opening balance, linked to
+        ``client_id`` when given (the client must exist)."""
+        with self._lock:
+            client = None if client_id is None else self._world.clients[client_id]
+            card = self._world.new_card(
+                product_id,
+                client=client,
+                status=CardStatus(status),
+                balance=None if balance is None else Decimal(balance),
+                currency=currency,
+            )
+            card.pin_set = pin_set
+            return card
+
+    def settle(self) -> int:
+        """Finish every operation still in ``process`` (as if enough polls came); return how many."""
+        with self._lock:
+            pending = [r for r in self._requests.values() if r.pending is not None]
+            for record in pending:
+                self._complete(record)
+            return len(pending)
+
+    # ------------------------------------------------------------------------------ faults
+
+    def inject(self, target: str | None, fault: Fault, times: int = 1) -> None:
+        """Make the next ``times`` requests to ``target`` fail with ``fault``. ``target`` is a path
+        (``"/v5/card-api/card/block"``), an operation name (``"cards.block"``), or ``None`` for the next
+        request whatever its path. Injections queue up and are used in order."""
+        path = None if target is None else OPERATION_PATHS.get(target, target)
+        if path is not None and path not in ROUTES:
+            raise ValueError(f"unknown path or operation: {target!r}")
+        if not isinstance(fault, Fault):
+            raise TypeError("fault must be a sandbox Fault (Fault.drop_after(), Fault.http(503), ...)")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ValueError("times must be an int >= 1")
+        with self._lock:
+            self._faults.append(_Injection(path, fault, times))
+
+    def clear_faults(self) -> None:
+        """Forget every fault not yet used."""
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def pending_faults(self) -> int:
+        """How many injected failures have not struck yet."""
+        with self._lock:
+            return sum(i.remaining for i in self._faults)
+
+    def _take_fault(self, path: str) -> Fault | None:
+        for injection in self._faults:
+            if injection.path is None or injection.path == path:
+                injection.remaining -= 1
+                if injection.remaining == 0:
+                    self._faults.remove(injection)
+                return injection.fault
+        return None
+
+    # ------------------------------------------------------------------------------ adapters' interface
+
+    def admit(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Admission:
+        """Receive a request: log it and draw its fault. Nothing is processed yet (see ``process``)."""
+        route = ROUTES.get(path)
+        with self._lock:
+            fault = self._take_fault(path)
+            entry = LogEntry(
+                path=path,
+                operation=None if route is None else route.operation,
+                request_id=_peek_request_id(body),
+                fault=None if fault is None else fault.label,
+            )
+            self._log.append(entry)
+        lowered = {name.lower(): value for name, value in headers.items()}
+        return Admission(method.upper(), path, lowered, body, fault, entry)
+
+    def process(self, admission: Admission) -> Reply:
+        """Check and apply an admitted request; return its answer."""
+        with self._lock:
+            return self._respond(admission)
+
+    def fault_reply(self, admission: Admission) -> Reply:
+        """The answer of an ``http`` or ``garbage`` fault (the former without processing anything)."""
+        fault = admission.fault
+        if fault is None or fault.status_code == 0:
+            return Reply(200, GARBAGE_BODY, {"Content-Type": "text/html"})
+        status = fault.status_code
+        code = "RATE_LIMITED" if status == 429 else "INTERNAL_ERROR" if status >= 500 else None
+        body: dict[str, Any] = {"status": "error", "request_status": "error", "dt": self._dt()}
+        if code is not None:
+            body["error_code"] = code
+        body["error_description"] = f"sandbox: injected HTTP {status}"
+        admission.entry.outcome = f"http_{status}"
+        return Reply(status, _dumps(body), {**JSON_HEADERS, **fault.retry_after_header()})
+
+    # ------------------------------------------------------------------------------ answering
+
+    def _dt(self) -> str:
+        return self._now().isoformat(timespec="seconds")
+
+    def _card_reply(self, route: Route, entry: LogEntry, fields: dict[str, Any]) -> Reply:
+        answer = {"status": fields.pop("status"), "request_status": fields.pop("request_status"), "dt": self._dt()}
+        answer.update(fields)
+        schema = response_schema(route.path)
+        for name in schema.get("required", []):  # e.g. Statement's operations, required even in an error
+            if name not in answer:
+                answer[name] = [] if schema.get("properties", {}).get(name, {}).get("type") == "array" else {}
+        entry.outcome = answer["request_status"]
+        entry.error_code = answer.get("error_code")
+        return Reply(200, _dumps(answer))
+
+    def _gift_reply(self, entry: LogEntry, fields: dict[str, Any]) -> Reply:
+        answer = {"datetime": self._now().strftime("%Y-%m-%d %H:%M:%S"), **fields}
+        entry.outcome = answer["status"]
+        return Reply(200, _dumps(answer))
+
+    def _reject(self, route: Route, adm: Admission, code: str, description: str, gift_status: int) -> Reply:
+        """A request turned away before processing."""
+        if route.gift:
+            return self._gift_reply(adm.entry, {"status": gift_status, "error_description": description})
+        fields = {"status": "error", "request_status": "error", "error_code": code, "error_description": description}
+        return self._card_reply(route, adm.entry, fields)
+
+    def _respond(self, adm: Admission) -> Reply:
+        route = ROUTES.get(adm.path)
+        if route is None:
+            body = {"status": "error", "request_status": "error", "dt": self._dt(), "error_description": "no such path"}
+            return Reply(404, _dumps(body))
+        if adm.method != "POST":
+            body = {"status": "error", "request_status": "error", "dt": self._dt(), "error_description": "use POST"}
+            return Reply(405, _dumps(body), {**JSON_HEADERS, "Allow": "POST"})
+        try:
+            verify(
+                adm.headers.get("x-jws-signature"),
+                adm.body,
+                path=adm.path,
+                secret_key=self.secret_key,
+                auth_id=self.auth_id,
+            )
+        except SignatureError as err:
+            return self._reject(route, adm, "INVALID_SIGNATURE", str(err), -11)
+        try:
+            data = _loads(adm.body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return self._reject(route, adm, "VALIDATION_ERROR", "the body is not JSON", -1)
+        try:
+            validate(request_schema(route.path), data)
+        except SchemaError as err:
+            return self._reject(route, adm, "VALIDATION_ERROR", str(err), GIFT_FIELD_STATUS.get(err.top_field, -1))
+        if route.gift:
+            return self._gift(route, adm, data)
+        if route.path == STATUS_PATH:
+            return self._request_status(route, adm, data)
+        return self._card_api(route, adm, data)
+
+    def _card_api(self, route: Route, adm: Admission, data: dict[str, Any]) -> Reply:
+        run: Callable[[], Done] = functools.partial(getattr(self._world, route.handler), data)
+        if not route.has_request_id:  # set_pin, statements: answered at once, remembered nowhere
+            adm.entry.processed = True
+            try:
+                done = run()
+            except Refused as refused:
+                return self._card_reply(route, adm.entry, self._failure(refused.code, refused.description))
+            return self._card_reply(route, adm.entry, {"status": "ok", "request_status": "success", **done.answer})
+        request_id = _canonical_id(data["request_id"])
+        if request_id in self._requests:
+            description = f"duplicate request_id {request_id}: it was already used; this request was not processed"
+            return self._reject(route, adm, "DUPLICATE_REQUEST_ID", description, 0)
+        record = RequestRecord(request_id=request_id, operation=route.operation, request_status="process")
+        record.pending = run
+        self._requests[request_id] = record
+        self._applied[request_id] += 1
+        adm.entry.processed = True
+        if route.deferred and self.process_polls > 0:
+            return self._card_reply(route, adm.entry, {"status": "ok", "request_status": "process"})
+        answer = self._complete(record)
+        if record.request_status == "error":
+            failure = self._failure(record.error_code or "INTERNAL_ERROR", record.error_description or "")
+            return self._card_reply(route, adm.entry, failure)
+        return self._card_reply(route, adm.entry, {"status": "ok", "request_status": "success", **answer})
+
+    @staticmethod
+    def _failure(code: str, description: str) -> dict[str, Any]:
+        return {"status": "ok", "request_status": "error", "error_code": code, "error_description": description}
+
+    def _complete(self, record: RequestRecord) -> dict[str, Any]:
+        """Run a recorded operation; keep its outcome; return its answer fields."""
+        run, record.pending = record.pending, None
+        if run is None:
+            return {}
+        try:
+            done: Done = run()
+        except Refused as refused:
+            record.request_status = "error"
+            record.error_code, record.error_description = refused.code, refused.description
+            return {}
+        record.request_status = "success"
+        record.created = dict(done.created)
+        return dict(done.answer)
+
+    def _request_status(self, route: Route, adm: Admission, data: dict[str, Any]) -> Reply:
+        request_id = _canonical_id(data["request_id"])
+        record = self._requests.get(request_id)
+        if record is None:
+            return self._reject(route, adm, "REQUEST_NOT_FOUND", f"request_id {request_id} is unknown", 0)
+        adm.entry.processed = True
+        if record.pending is not None:
+            record.polls += 1
+            if record.polls >= self.process_polls:
+                self._complete(record)
+        fields: dict[str, Any] = {"status": "ok", "request_status": record.request_status}
+        if record.request_status == "error":
+            fields["error_code"] = record.error_code or "INTERNAL_ERROR"
+            fields["error_description"] = record.error_description or ""
+        fields.update(record.created)
+        return self._card_reply(route, adm.entry, fields)
+
+    def _gift(self, route: Route, adm: Admission, data: dict[str, Any]) -> Reply:
+        adm.entry.processed = True
+        try:
+            fields = getattr(self._world, route.handler)(data)
+        except GiftRefused as refused:
+            return self._gift_reply(adm.entry, {"status": refused.status, "error_description": refused.description})
+        return self._gift_reply(adm.entry, {"status": 0, **fields})
+
+    # ------------------------------------------------------------------------------ ways in
+
+    def transport(self) -> SandboxTransport:
+        """An httpx transport serving this sandbox in-process, for ``httpx.Client`` and ``httpx.AsyncClient``."""
+        from ._transport import SandboxTransport
+
+        if self._transport is None:
+            self._transport = SandboxTransport(self)
+        return self._transport
+
+    def _client_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        kwargs.setdefault("auth_id", self.auth_id)
+        kwargs.setdefault("secret_key", self.secret_key)
+        kwargs.setdefault("base_url", SANDBOX_BASE_URL)
+        return kwargs
+
+    def client(self, **kwargs: Any) -> CardClient:
+        """A ``CardClient`` bound to this sandbox in-process. Keyword arguments go to ``CardClient``
+        (``retry_policy=``, ``timeout=``, even a wrong ``secret_key=``)."""
+        http = httpx.Client(transport=self.transport())
+        self._http_clients.append(http)
+        return CardClient(http_client=http, **self._client_kwargs(kwargs))
+
+    def async_client(self, **kwargs: Any) -> AsyncCardClient:
+        """An ``AsyncCardClient`` bound to this sandbox in-process (see ``client``)."""
+        http = httpx.AsyncClient(transport=self.transport())
+        self._http_clients.append(http)
+        return AsyncCardClient(http_client=http, **self._client_kwargs(kwargs))
+
+    def close(self) -> None:
+        """Close the synchronous httpx clients ``client()`` made (async ones: ``aclose``)."""
+        for http in [h for h in self._http_clients if isinstance(h, httpx.Client)]:
+            http.close()
+            self._http_clients.remove(http)
+
+    async def aclose(self) -> None:
+        """Close every httpx client ``client()`` and ``async_client()`` made."""
+        self.close()
+        for http in [h for h in self._http_clients if isinstance(h, httpx.AsyncClient)]:
+            await http.aclose()
+            self._http_clients.remove(http)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False) -> SandboxServer:
+        """Serve this sandbox over HTTP on ``host:port`` (0: any free port) in a background thread.
+        Use as a context manager, or call ``.close()``. Only loopback hosts unless ``allow_remote``."""
+        from ._server import SandboxServer
+
+        return SandboxServer(self, host, port, allow_remote=allow_remote)

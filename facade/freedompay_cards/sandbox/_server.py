@@ -1,0 +1,165 @@
+"""The loopback HTTP server: a standard-library ``ThreadingHTTPServer`` in a background thread.
+
+Faults, as a real server can show them: ``drop_before`` and ``drop_after`` close the connection without
+an answer (a server cannot make a client's connect fail once it accepted the connection, so the client
+sees a dropped connection either way; only the first leaves the state untouched); ``timeout_after``
+holds the connection open for the fault's ``hold`` seconds (cut short when the server closes), then
+closes it; ``delay`` answers late; ``http`` and ``garbage`` answer what they say.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+from urllib.parse import urlsplit
+
+from ._app import Reply
+from ._faults import FaultKind
+
+if TYPE_CHECKING:
+    from ._app import Sandbox
+
+logger = logging.getLogger("freedompay_cards.sandbox")
+
+
+def is_loopback(host: str) -> bool:
+    """Is ``host`` a loopback name or address (``localhost``, 127.0.0.0/8, ``::1``)?"""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real API behind a proxy
+    # headers and body go out as separate small writes: without TCP_NODELAY each answer waits for the
+    # client's delayed ACK (about 40 ms on Linux)
+    disable_nagle_algorithm = True
+    server_version = "freedompay-cards-sandbox"
+    sandbox: Sandbox
+    closing: threading.Event
+
+    def log_message(self, format: str, *args: object) -> None:
+        logger.debug("%s %s", self.address_string(), format % args)
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status_code)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def _drop(self) -> None:
+        """Close the connection without a word."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _handle(self) -> None:
+        try:
+            self._serve()
+        except Exception:  # a sandbox bug: answer 500 rather than drop the connection silently
+            logger.exception("sandbox failed on %s %s", self.command, self.path)
+            body = b'{"status":"error","request_status":"error","error_code":"INTERNAL_ERROR"}'
+            self._send(Reply(500, body))
+
+    def _serve(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0  # an unreadable length: the body counts as empty (and is refused as not JSON)
+        body = self.rfile.read(length) if length > 0 else b""
+        path = urlsplit(self.path).path
+        admission = self.sandbox.admit(self.command, path, dict(self.headers.items()), body)
+        fault = admission.fault
+        if fault is None:
+            self._send(self.sandbox.process(admission))
+            return
+        kind = fault.kind
+        if kind == FaultKind.DROP_BEFORE:
+            self._drop()
+        elif kind == FaultKind.HTTP:
+            self._send(self.sandbox.fault_reply(admission))
+        elif kind == FaultKind.DELAY:
+            self.closing.wait(fault.seconds)
+            self._send(self.sandbox.process(admission))
+        else:
+            self.sandbox.process(admission)
+            if kind == FaultKind.GARBAGE:
+                self._send(self.sandbox.fault_reply(admission))
+                return
+            if kind == FaultKind.TIMEOUT_AFTER:
+                self.closing.wait(fault.seconds)
+            self._drop()
+
+    do_POST = _handle
+    do_GET = _handle
+    do_PUT = _handle
+    do_PATCH = _handle
+    do_DELETE = _handle
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+class SandboxServer:
+    """A ``Sandbox`` served over HTTP in a background thread; ``url`` is its base URL.
+
+    with sandbox.serve() as server:
+        client = fp.CardClient(auth_id=sandbox.auth_id, secret_key=sandbox.secret_key, base_url=server.url)
+    """
+
+    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False) -> None:
+        if not allow_remote and not is_loopback(host):
+            raise ValueError(f"refusing to serve the sandbox on {host!r}: not a loopback address (allow_remote=True)")
+        self.sandbox = sandbox
+        self._closing = threading.Event()
+        handler = type("SandboxHandler", (_Handler,), {"sandbox": sandbox, "closing": self._closing})
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self._httpd = server_class((host.strip("[]"), port), handler)
+        self.host = host
+        self.port: int = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="freedompay-sandbox", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host.strip('[]')}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def __repr__(self) -> str:
+        return f"SandboxServer(url={self.url!r})"
+
+    def wait(self) -> None:
+        """Block until the server is closed (``python -m freedompay_cards.sandbox`` uses it)."""
+        while self._thread.is_alive():
+            self._thread.join(0.5)
+
+    def close(self) -> None:
+        """Stop serving and release the port; connections held by faults are let go."""
+        if self._closing.is_set():
+            return
+        self._closing.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

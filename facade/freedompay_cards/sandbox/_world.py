@@ -1,0 +1,592 @@
+"""The sandbox's business model: cards, clients, accounts, transactions, statements and gift cards.
+
+``World`` knows nothing of HTTP, signatures or request ids: each ``op_*`` method takes a request body
+that already passed schema validation, changes the state, and returns ``Done`` (fields for the answer,
+ids for Request status) or raises ``Refused`` (Card API ``error_code``) / ``GiftRefused`` (gift status).
+
+What is documented and what is the sandbox's invention:
+
+- documented: the operations and their fields; cards are issued, activated, blocked/unblocked and closed
+  (irreversibly); Reset PIN counter clears the wrong-PIN counter; Set PIN without ``pin`` makes the
+  processor generate one; bulk-issued cards have no client until linked; clearing without ``amount``
+  captures everything and may be partial; refunds without ``amount`` are full; gift cards are issued
+  inactive and confirmed with an SMS code, gift statuses and ``card_status`` values.
+- invented (nothing in the docs says so): the card states' names (``issued``, ``active``, ``blocked``,
+  ``closed``) and which transitions are refused; every ``error_code``; one account per card holding an
+  opening balance; holds and captures arithmetic; several partial clearings of one authorisation; refunds
+  only of what was captured; ``order_id`` having to match the transaction's; statements listing captures
+  (``purchase``) and refunds, extended statements adding the authorisations; PANs from a test BIN,
+  IBANs, RRNs, MCC 5999, merchants; gift products; reads of a closed card (info, balance, statements,
+  list) still answering, every other operation on it refused with ``CARD_CLOSED``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from attrs import Factory, frozen
+
+from ._state import (
+    Account,
+    Card,
+    CardStatus,
+    Client,
+    GiftCard,
+    GiftStatus,
+    Posting,
+    Transaction,
+    TransactionStatus,
+)
+
+TEST_BIN = "400000"  # a test BIN: sandbox PANs are never real card numbers
+IBAN_BANK_CODE = "999"  # invented
+MAX_BULK_QUANTITY = 1000  # the sandbox's limit, to keep memory bounded
+
+# Gift-card products of the sandbox (invented; the real list comes from the partner's contract).
+GIFT_PRODUCTS: tuple[dict[str, Any], ...] = (
+    {"code": 1, "name": "Подарочная карта 5 000", "name_en": "Gift card 5,000", "currency": "KZT", "balance": 5000},
+    {"code": 2, "name": "Подарочная карта 10 000", "name_en": "Gift card 10,000", "currency": "KZT", "balance": 10000},
+    {"code": 3, "name": "Подарочная карта 50 USD", "name_en": "Gift card 50 USD", "currency": "USD", "balance": 50},
+)
+
+
+class Refused(Exception):
+    """A Card API operation ran and failed: ``error_code`` (one of ``CARD_API_CODES``) and its text."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+
+
+class GiftRefused(Exception):
+    """A gift-card operation failed with a negative gift ``status``."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(f"{status}: {description}")
+        self.status = status
+        self.description = description
+
+
+@frozen
+class Done:
+    """A successful operation: ``answer`` fields added to the envelope, ``created`` ids for Request status."""
+
+    answer: dict[str, Any] = Factory(dict)
+    created: dict[str, Any] = Factory(dict)
+
+
+def luhn_digit(digits: str) -> str:
+    """The Luhn check digit to append to ``digits``."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 0:  # doubled: these become the odd positions counted from the check digit
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    return number.isdigit() and len(number) > 1 and luhn_digit(number[:-1]) == number[-1]
+
+
+def iban(country: str, bban: str) -> str:
+    """An IBAN with correct check digits (ISO 13616, mod 97)."""
+    rearranged = bban + country + "00"
+    numeric = "".join(str(int(ch, 36)) for ch in rearranged)
+    return f"{country}{98 - int(numeric) % 97:02d}{bban}"
+
+
+def number(value: Decimal) -> int | float:
+    """A Decimal as the JSON number the sandbox answers with."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _small_int(value: Any, default: int) -> int:
+    """An integer field of an open object (a cardholder may carry anything), or ``default``."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _parse_moment(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("z", "Z"))
+
+
+class World:
+    """The state behind the sandbox. Not thread-safe by itself: ``Sandbox`` holds a lock around it."""
+
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        now: Callable[[], dt.datetime],
+        initial_balance: Decimal,
+        currency: str,
+    ) -> None:
+        self.rng = rng
+        self.now = now
+        self.initial_balance = initial_balance
+        self.currency = currency
+        self.cards: dict[str, Card] = {}
+        self.clients: dict[str, Client] = {}
+        self.transactions: dict[str, Transaction] = {}
+        self.gift_cards: dict[int, GiftCard] = {}
+        self.postings: list[Posting] = []
+        self._card_ids = itertools.count(10_000_001)
+        self._client_ids = itertools.count(20_000_001)
+        self._transaction_ids = itertools.count(30_000_001)
+        self._fin_document_ids = itertools.count(40_000_001)
+        self._gift_card_ids = itertools.count(500_001)
+
+    # ------------------------------------------------------------------------------ building blocks
+
+    def _digits(self, count: int) -> str:
+        return "".join(str(self.rng.randrange(10)) for _ in range(count))
+
+    def new_client(self, product_id: int, fields: dict[str, Any]) -> Client:
+        known = {"phone", "first_name", "last_name", "type", "resident"}
+        client = Client(
+            client_id=str(next(self._client_ids)),
+            product_id=product_id,
+            phone=int(fields["phone"]),
+            first_name=str(fields["first_name"]),
+            last_name=str(fields["last_name"]),
+            type=_small_int(fields.get("type"), 1),
+            resident=_small_int(fields.get("resident"), 1),
+            details={k: v for k, v in fields.items() if k not in known},
+            created_at=self.now(),
+        )
+        self.clients[client.client_id] = client
+        return client
+
+    def new_card(
+        self,
+        product_id: int,
+        *,
+        client: Client | None = None,
+        status: CardStatus = CardStatus.ISSUED,
+        balance: Decimal | None = None,
+        currency: str | None = None,
+    ) -> Card:
+        body = TEST_BIN + self._digits(9)
+        pan = body + luhn_digit(body)
+        now = self.now()
+        card = Card(
+            card_id=str(next(self._card_ids)),
+            product_id=product_id,
+            account=Account(
+                iban=iban("KZ", IBAN_BANK_CODE + self._digits(13)),
+                currency=currency or self.currency,
+                amount=self.initial_balance if balance is None else balance,
+            ),
+            pan=pan,
+            cvv=self._digits(3),
+            expiry=f"{now.month:02d}/{(now.year + 3) % 100:02d}",
+            status=status,
+            client_id=None if client is None else client.client_id,
+            cardholder_name=None if client is None else f"{client.first_name} {client.last_name}".upper(),
+            created_at=now,
+        )
+        self.cards[card.card_id] = card
+        return card
+
+    def card(self, card_id: str, *, closed_ok: bool = False) -> Card:
+        card = self.cards.get(card_id)
+        if card is None:
+            raise Refused("CARD_NOT_FOUND", f"card {card_id} not found")
+        if card.status == CardStatus.CLOSED and not closed_ok:
+            raise Refused("CARD_CLOSED", f"card {card_id} is closed")
+        return card
+
+    def client(self, client_id: str) -> Client:
+        client = self.clients.get(client_id)
+        if client is None:
+            raise Refused("CLIENT_NOT_FOUND", f"client {client_id} not found")
+        return client
+
+    def _fin_document(self) -> str:
+        return str(next(self._fin_document_ids))
+
+    def _post(self, card: Card, kind: str, amount: Decimal, tx: Transaction) -> Posting:
+        posting = Posting(
+            card_id=card.card_id,
+            kind=kind,
+            amount=amount,
+            currency=tx.currency,
+            at=self.now(),
+            rrn=self._digits(12),
+            transaction_id=tx.transaction_id,
+            merchant={"name": tx.description or "Sandbox merchant", "city": "Almaty", "country": "KAZ"},
+        )
+        self.postings.append(posting)
+        return posting
+
+    # ------------------------------------------------------------------------------ cards
+
+    def op_bulk_issue(self, body: dict[str, Any]) -> Done:
+        quantity = int(body["quantity"])
+        if quantity > MAX_BULK_QUANTITY:
+            raise Refused("VALIDATION_ERROR", f"quantity: the sandbox issues at most {MAX_BULK_QUANTITY} at once")
+        cards = [self.new_card(int(body["product_id"])) for _ in range(quantity)]
+        return Done(created={"cards": [{"card_id": c.card_id} for c in cards]})
+
+    def op_issue(self, body: dict[str, Any]) -> Done:
+        client = self.new_client(int(body["product_id"]), dict(body["cardholder"]))
+        card = self.new_card(int(body["product_id"]), client=client)
+        return Done(created={"cards": [{"card_id": card.card_id}], "client_id": client.client_id})
+
+    def op_issue_plastic(self, body: dict[str, Any]) -> Done:
+        client = self.client(body["client_id"])
+        card = self.new_card(int(body["product_id"]), client=client)
+        return Done(created={"cards": [{"card_id": card.card_id}]})
+
+    def _transition(self, card_id: str, allowed: CardStatus, target: CardStatus, verb: str) -> Card:
+        card = self.card(card_id)
+        if card.status != allowed:
+            raise Refused(
+                "INVALID_CARD_STATE", f"card {card_id} is {card.status}: only an {allowed} card can be {verb}"
+            )
+        card.status = target
+        return card
+
+    def op_activate(self, body: dict[str, Any]) -> Done:
+        self._transition(body["card_id"], CardStatus.ISSUED, CardStatus.ACTIVE, "activated")
+        return Done()
+
+    def op_block(self, body: dict[str, Any]) -> Done:
+        card = self._transition(body["card_id"], CardStatus.ACTIVE, CardStatus.BLOCKED, "blocked")
+        card.block_reason = body["description"]
+        return Done()
+
+    def op_unblock(self, body: dict[str, Any]) -> Done:
+        card = self._transition(body["card_id"], CardStatus.BLOCKED, CardStatus.ACTIVE, "unblocked")
+        card.block_reason = None
+        return Done()
+
+    def op_close(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"])
+        card.status = CardStatus.CLOSED
+        card.close_reason = body["description"]
+        return Done()
+
+    def op_set_pin(self, body: dict[str, Any]) -> Done:
+        # The PIN (encrypted, or generated when absent) is never stored: only that one is set.
+        self.card(body["card_id"]).pin_set = True
+        return Done()
+
+    def op_reset_pin_counter(self, body: dict[str, Any]) -> Done:
+        self.card(body["card_id"]).wrong_pin_count = 0
+        return Done()
+
+    def op_link_client(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"])
+        client = self.client(body["client_id"])
+        card.client_id = client.client_id
+        card.cardholder_name = f"{client.first_name} {client.last_name}".upper()
+        return Done()
+
+    def op_info(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"], closed_ok=True)
+        answer: dict[str, Any] = {
+            "card_id": card.card_id,
+            "card_mask": card.card_mask,
+            "card_status": card.status.value,
+            "expiry": card.expiry,
+            "product_id": card.product_id,
+        }
+        if card.client_id is not None:
+            answer["client_id"] = card.client_id
+        return Done(answer)
+
+    def _account(self, card: Card, postings: list[Posting] | None = None) -> dict[str, Any]:
+        account = card.account
+        answer: dict[str, Any] = {
+            "iban": account.iban,
+            "currency": account.currency,
+            "amount": number(account.amount),
+            "blocked_amount": number(account.blocked_amount),
+        }
+        if postings is not None:  # statement_extended: how many debits and credits in the range (a guess)
+            answer["debit"] = sum(1 for p in postings if p.kind == "purchase")
+            answer["credit"] = sum(1 for p in postings if p.kind == "refund")
+        return answer
+
+    def op_balance(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"], closed_ok=True)
+        return Done({"card_id": card.card_id, "accounts": [self._account(card)]})
+
+    def op_secret_data(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"])
+        answer = {"card_id": card.card_id, "pan": card.pan, "expiry": card.expiry, "cvv": card.cvv}
+        if card.cardholder_name:
+            answer["cardholder_name"] = card.cardholder_name
+        return Done(answer)
+
+    def _postings(self, card: Card, body: dict[str, Any], kinds: frozenset[str]) -> list[Posting]:
+        start = _parse_moment(body["start_date"]) if "start_date" in body else None
+        end = _parse_moment(body["end_date"]) if "end_date" in body else None
+        if start is not None and end is not None and start > end:
+            raise Refused("VALIDATION_ERROR", "start_date is after end_date")
+        return [
+            p
+            for p in self.postings
+            if p.card_id == card.card_id
+            and p.kind in kinds
+            and (start is None or p.at >= start)
+            and (end is None or p.at <= end)
+        ]
+
+    def op_statement(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"], closed_ok=True)
+        operations = [
+            {
+                "type": p.kind,
+                "amount": number(p.amount),
+                "commission": number(p.commission),
+                "currency": p.currency,
+                "mcc": p.mcc,
+                "datetime": p.at.isoformat(timespec="seconds"),
+                "rrn": p.rrn,
+                "merchant": dict(p.merchant),
+            }
+            for p in self._postings(card, body, frozenset({"purchase", "refund"}))
+        ]
+        return Done({"operations": operations})
+
+    def _authorization(self, card: Card, posting: Posting) -> dict[str, Any]:
+        return {
+            "datetime": posting.at.isoformat(timespec="seconds"),
+            "type": posting.kind,
+            "amount": number(posting.amount),
+            "commission": number(posting.commission),
+            "full_amount": number(posting.amount + posting.commission),
+            "cashback": 0,
+            "currency": posting.currency,
+            "iban": card.account.iban,
+            "merchant": dict(posting.merchant),
+            "additional_parameters": [],
+        }
+
+    def op_statement_extended(self, body: dict[str, Any]) -> Done:
+        card = self.card(body["card_id"], closed_ok=True)
+        operations = self._postings(card, body, frozenset({"purchase", "refund"}))
+        authorizations = self._postings(card, body, frozenset({"authorization"}))
+        answer: dict[str, Any] = {
+            "card": {"card_id": card.card_id, "card_mask": card.card_mask},
+            "balances": {"accounts": [self._account(card, operations)]},
+            "authorizations": [self._authorization(card, p) for p in authorizations],
+            "operations": [self._authorization(card, p) for p in operations],
+        }
+        if card.client_id is not None:
+            answer["client_id"] = card.client_id
+        return Done(answer)
+
+    # ------------------------------------------------------------------------------ clients
+
+    def op_create_client(self, body: dict[str, Any]) -> Done:
+        client = self.new_client(int(body["product_id"]), dict(body["client"]))
+        if "branch_id" in body:
+            client.details["branch_id"] = body["branch_id"]
+        return Done(created={"client_id": client.client_id})
+
+    def op_update_client(self, body: dict[str, Any]) -> Done:
+        self.client(body["client_id"]).phone = int(body["client"]["phone"])
+        return Done()
+
+    def op_list_cards(self, body: dict[str, Any]) -> Done:
+        client = self.client(body["client_id"])
+        cards = [
+            {"card_id": c.card_id, "card_mask": c.card_mask, "card_status": c.status.value}
+            for c in self.cards.values()
+            if c.client_id == client.client_id
+        ]
+        return Done({"cards": cards})
+
+    # ------------------------------------------------------------------------------ transactions
+
+    def op_create_transaction(self, body: dict[str, Any]) -> Done:
+        amount = Decimal(body["amount"])
+        tx = Transaction(
+            transaction_id=str(next(self._transaction_ids)),
+            order_id=body["order_id"],
+            card_id=body["card_id"],
+            amount=amount,
+            currency=body["currency"],
+            description=body.get("description"),
+            created_at=self.now(),
+        )
+        self.transactions[tx.transaction_id] = tx
+        try:
+            card = self.card(tx.card_id)
+            if card.status != CardStatus.ACTIVE:
+                raise Refused("INVALID_CARD_STATE", f"card {card.card_id} is {card.status}: it must be active")
+            if tx.currency != card.account.currency:
+                raise Refused("VALIDATION_ERROR", f"currency: the card's account is in {card.account.currency}")
+            if card.account.available < amount:
+                raise Refused("INSUFFICIENT_FUNDS", f"available {card.account.available} is less than {amount}")
+        except Refused as refused:
+            tx.status = TransactionStatus.DECLINED
+            tx.error_code, tx.error_description = refused.code, refused.description
+            raise
+        card.account.blocked_amount += amount
+        tx.fin_document_ids.append(self._fin_document())
+        self._post(card, "authorization", amount, tx)
+        return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
+
+    def _transaction(self, body: dict[str, Any]) -> tuple[Transaction, Card]:
+        tx = self.transactions.get(body["transaction_id"])
+        if tx is None:
+            raise Refused("TRANSACTION_NOT_FOUND", f"transaction {body['transaction_id']} not found")
+        if tx.order_id != body["order_id"]:
+            raise Refused("VALIDATION_ERROR", f"order_id: transaction {tx.transaction_id} belongs to another order")
+        if tx.status == TransactionStatus.DECLINED:
+            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"transaction {tx.transaction_id} was declined")
+        return tx, self.card(tx.card_id)
+
+    def op_clear_transaction(self, body: dict[str, Any]) -> Done:
+        tx, card = self._transaction(body)
+        remaining = tx.uncleared
+        amount = Decimal(body["amount"]) if "amount" in body else remaining
+        if remaining <= 0 or amount > remaining:
+            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"amount {amount} exceeds the uncleared {remaining}")
+        tx.cleared += amount
+        card.account.blocked_amount -= amount
+        card.account.amount -= amount
+        if tx.cleared == tx.amount:
+            tx.status = TransactionStatus.CLEARED
+        tx.fin_document_ids.append(self._fin_document())
+        self._post(card, "purchase", amount, tx)
+        return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
+
+    def op_refund_transaction(self, body: dict[str, Any]) -> Done:
+        tx, card = self._transaction(body)
+        refundable = tx.refundable
+        amount = Decimal(body["amount"]) if "amount" in body else refundable
+        if refundable <= 0 or amount > refundable:
+            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"amount {amount} exceeds the refundable {refundable}")
+        tx.refunded += amount
+        card.account.amount += amount
+        tx.fin_document_ids.append(self._fin_document())
+        self._post(card, "refund", amount, tx)
+        return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
+
+    def op_transaction_info(self, body: dict[str, Any]) -> Done:
+        wanted_id, wanted_order = body.get("transaction_id"), body.get("order_id")
+        if wanted_id is None and wanted_order is None:
+            raise Refused("VALIDATION_ERROR", "transaction_id: give transaction_id or order_id")
+        matches = [
+            tx
+            for tx in self.transactions.values()
+            if (wanted_id is None or tx.transaction_id == wanted_id)
+            and (wanted_order is None or tx.order_id == wanted_order)
+        ]
+        if not matches:
+            raise Refused("TRANSACTION_NOT_FOUND", f"transaction {wanted_id or wanted_order} not found")
+        tx = matches[-1]  # the latest for an order_id used more than once
+        details: dict[str, Any] = {
+            "transaction_id": tx.transaction_id,
+            "order_id": tx.order_id,
+            "card_id": tx.card_id,
+            "amount": number(tx.amount),
+            "currency": tx.currency,
+            "status": tx.status.value,
+            "cleared_amount": number(tx.cleared),
+            "refunded_amount": number(tx.refunded),
+            "fin_document_ids": list(tx.fin_document_ids),
+        }
+        if tx.created_at is not None:
+            details["created_at"] = tx.created_at.isoformat(timespec="seconds")
+        if tx.description is not None:
+            details["description"] = tx.description
+        if tx.error_code is not None:
+            details["error_code"] = tx.error_code
+            details["error_description"] = tx.error_description or ""
+        return Done({"transaction": details})
+
+    # ------------------------------------------------------------------------------ gift cards
+
+    def new_otp(self, gift: GiftCard) -> str:
+        gift.otp = self._digits(6)
+        return gift.otp
+
+    def gift_card(self, card_id: int) -> GiftCard:
+        gift = self.gift_cards.get(card_id)
+        if gift is None:
+            raise GiftRefused(-7, f"gift card {card_id} not found")
+        return gift
+
+    @staticmethod
+    def gift_state(gift: GiftCard) -> dict[str, Any]:
+        return {
+            "card_status": int(gift.card_status),
+            "card_currency": gift.currency,
+            "card_balance": gift.balance,
+            "card_mask": gift.card_mask,
+        }
+
+    def op_gift_products(self, body: dict[str, Any]) -> dict[str, Any]:
+        products = [{**p, "image": f"https://sandbox.invalid/gift/{p['code']}.png"} for p in GIFT_PRODUCTS]
+        return {"product_list": products}
+
+    def op_gift_issue(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not 10 <= len(str(body["phone"])) <= 15:
+            raise GiftRefused(-3, "phone: expected 10 to 15 digits in international format")
+        product = next((p for p in GIFT_PRODUCTS if p["code"] == body["product_code"]), None)
+        if product is None:
+            raise GiftRefused(-4, f"product_code {body['product_code']} not found")
+        if "card_id" in body:  # a card pre-issued in bulk, now given to its holder
+            gift = self.gift_card(int(body["card_id"]))
+            if gift.card_status == GiftStatus.ACTIVATED:
+                raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
+            gift.cardholder_name, gift.phone = body["cardholder_name"], int(body["phone"])
+        else:
+            digits = self._digits(12)
+            gift = GiftCard(
+                card_id=next(self._gift_card_ids),
+                product_code=int(product["code"]),
+                cardholder_name=body["cardholder_name"],
+                phone=int(body["phone"]),
+                currency=str(product["currency"]),
+                balance=int(product["balance"]),
+                card_mask=f"{digits[:4]}********{digits[-4:]}",
+            )
+            self.gift_cards[gift.card_id] = gift
+        self.new_otp(gift)
+        return {"card_id": gift.card_id}
+
+    def op_gift_confirm(self, body: dict[str, Any]) -> dict[str, Any]:
+        if "card_id" in body:
+            gift = self.gift_card(int(body["card_id"]))
+            if gift.card_status == GiftStatus.ACTIVATED:
+                raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
+            if gift.otp != body["otp"]:
+                raise GiftRefused(-8, "wrong OTP")
+        else:
+            candidates = [
+                g for g in self.gift_cards.values() if g.card_status == GiftStatus.ISSUED and g.otp == body["otp"]
+            ]
+            if not candidates:
+                raise GiftRefused(-8, "wrong OTP")
+            gift = candidates[0]
+        gift.card_status = GiftStatus.ACTIVATED
+        return self.gift_state(gift)
+
+    def op_gift_resend(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.gift_card(int(body["card_id"])).resends += 1
+        return {}
+
+    def op_gift_resend_code(self, body: dict[str, Any]) -> dict[str, Any]:
+        gift = self.gift_card(int(body["card_id"]))
+        if gift.card_status == GiftStatus.ACTIVATED:
+            raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
+        gift.code_resends += 1
+        self.new_otp(gift)
+        return {}
+
+    def op_gift_status(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.gift_state(self.gift_card(int(body["card_id"])))
