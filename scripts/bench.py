@@ -137,58 +137,86 @@ def bench_per_call(rounds: int, calls: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- 2. throughput
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def bench_throughput(rounds: int, calls: int, concurrencies: tuple[int, ...]) -> dict[str, Any]:
-    from freedompay_cards.sandbox import Sandbox
-
-    sandbox = Sandbox(auth_id=AUTH_ID, secret_key=SECRET)
-    card_id = sandbox.create_card().card_id
-    out: dict[str, Any] = {}
-    with sandbox.serve(host="127.0.0.1", port=0) as server:
-        base_url = server.url
-
-        async def run_case(kind: str, concurrency: int) -> float:
-            limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-            queue = iter(range(calls))
-            if kind == "raw":
-                http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30)
-
-                async def one() -> None:
-                    body, headers = raw_request_parts(card_id)
-                    (await http.post(PATH, content=body, headers=headers)).json()
-
-                close = http.aclose
-            else:
-                client = fp.AsyncCardClient(
-                    AUTH_ID, SECRET, base_url=base_url, http_client=httpx.AsyncClient(limits=limits, timeout=30)
-                )
-
-                async def one() -> None:
-                    await client.cards.reset_pin_counter(card_id)
-
-                async def close() -> None:
-                    await client._http.aclose()
-
-            async def worker() -> None:
-                for _ in queue:
-                    await one()
-
-            start = time.perf_counter()
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-            elapsed = time.perf_counter() - start
-            await close()
-            return calls / elapsed
-
-        for concurrency in concurrencies:
-            cases = {
-                f"raw_c{concurrency}_rps": lambda c=concurrency: asyncio.run(run_case("raw", c)),
-                f"facade_c{concurrency}_rps": lambda c=concurrency: asyncio.run(run_case("facade", c)),
-            }
-            result = interleaved(cases, rounds)
-            out.update(result)
-            out[f"ratio_c{concurrency}"] = (
-                result[f"facade_c{concurrency}_rps"]["median"] / result[f"raw_c{concurrency}_rps"]["median"]
-            )
+    # The sandbox runs in its own process, so that it does not compete with the clients for the GIL.
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "freedompay_cards.sandbox", "--port", str(port), "--process-polls", "0",
+         "--auth-id", AUTH_ID, "--secret-key", SECRET],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {"server": "python -m freedompay_cards.sandbox (ThreadingHTTPServer), separate process"}
+    try:
+        with fp.CardClient(AUTH_ID, SECRET, base_url=base_url) as setup:
+            for _ in range(100):  # wait for the server to listen
+                try:
+                    issued = setup.cards.bulk_issue(fp.Product.INSTANT_CARD, 1, wait=True)
+                    break
+                except fp.APIConnectionError:
+                    time.sleep(0.05)
+            card_id = issued.card_ids[0]
+            setup.cards.activate(card_id)
+        _throughput_cases(out, base_url, card_id, rounds, calls, concurrencies)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     return out
+
+
+def _throughput_cases(
+    out: dict[str, Any], base_url: str, card_id: str, rounds: int, calls: int, concurrencies: tuple[int, ...]
+) -> None:
+    async def run_case(kind: str, concurrency: int) -> float:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        queue = iter(range(calls))
+        if kind == "raw":
+            http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30)
+
+            async def one() -> None:
+                body, headers = raw_request_parts(card_id)
+                (await http.post(PATH, content=body, headers=headers)).json()
+
+            close = http.aclose
+        else:
+            client = fp.AsyncCardClient(
+                AUTH_ID, SECRET, base_url=base_url, http_client=httpx.AsyncClient(limits=limits, timeout=30)
+            )
+
+            async def one() -> None:
+                await client.cards.reset_pin_counter(card_id)
+
+            async def close() -> None:
+                await client._http.aclose()
+
+        async def worker() -> None:
+            for _ in queue:
+                await one()
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+        await close()
+        return calls / elapsed
+
+    for concurrency in concurrencies:
+        cases = {
+            f"raw_c{concurrency}_rps": lambda c=concurrency: asyncio.run(run_case("raw", c)),
+            f"facade_c{concurrency}_rps": lambda c=concurrency: asyncio.run(run_case("facade", c)),
+        }
+        result = interleaved(cases, rounds)
+        out.update(result)
+        out[f"ratio_c{concurrency}"] = (
+            result[f"facade_c{concurrency}_rps"]["median"] / result[f"raw_c{concurrency}_rps"]["median"]
+        )
 
 
 # ------------------------------------------------------------------------------------------- 3. import

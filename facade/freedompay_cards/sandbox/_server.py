@@ -108,7 +108,12 @@ class _Handler(BaseHTTPRequestHandler):
     do_DELETE = _handle
 
 
-class _IPv6Server(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    # the standard library listens with a backlog of 5: many concurrent clients would see resets
+    request_queue_size = 256
+
+
+class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
@@ -125,7 +130,7 @@ class SandboxServer:
         self.sandbox = sandbox
         self._closing = threading.Event()
         handler = type("SandboxHandler", (_Handler,), {"sandbox": sandbox, "closing": self._closing})
-        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        server_class = _IPv6Server if ":" in host else _Server
         self._httpd = server_class((host.strip("[]"), port), handler)
         self.host = host
         self.port: int = self._httpd.server_address[1]
