@@ -75,6 +75,7 @@ def rows(document: dict[str, Any]) -> list[dict[str, str]]:
                     "operation_id": op["operationId"],
                     "tag": op["tags"][0],
                     "doc_status": op.get("x-doc-status", "MISSING"),
+                    "doc_page": op.get("x-doc-page", ""),
                     "deprecated": "yes" if op.get("deprecated") else "",
                     "request": spec.fields(request),
                     "response": spec.fields(response),
@@ -98,6 +99,8 @@ def main() -> int:
         print(f"{r['method']} {r['path']}  {r['operation_id']}  [{r['doc_status']}]{flag}")
         print(f"    request:  {r['request'] or '(no fields)'}")
         print(f"    response: {r['response']}")
+        if r["doc_page"]:
+            print(f"    docs:     {r['doc_page']}")
     counts = Counter(r["doc_status"] for r in table)
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in DOC_STATUSES)
     print(f"\n{len(table)} operations on {len(document['paths'])} paths: {summary}")
