@@ -75,7 +75,9 @@ def test_operation_is_one_described_post(path: str, operation_id: str, op: dict)
 def test_doc_pages_are_urls_of_the_vendor_docs() -> None:
     pages = {op["operationId"]: op["x-doc-page"] for _, _, op in operations() if "x-doc-page" in op}
     assert len(pages) >= 10
-    assert all(re.fullmatch(r"https://([\w-]+\.)*(freedompay\.(kz|kg|money)|apidog\.io)/\S+", url) for url in pages.values())
+    assert all(
+        re.fullmatch(r"https://([\w-]+\.)*(freedompay\.(kz|kg|money)|apidog\.io)/\S+", url) for url in pages.values()
+    )
 
 
 def test_operation_ids_are_unique() -> None:
