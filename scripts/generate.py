@@ -3,8 +3,9 @@
 Three outputs, all made in a temporary folder first:
 
 1. ``generated/freedompay_card_api/`` — openapi-python-client (pinned in pyproject.toml) run on
-   ``openapi/card-api.yaml`` with ``openapi/generator.yaml``, formatted by the pinned ruff, each file
-   stamped with a header saying it is generated.
+   ``openapi/card-api.yaml`` with ``openapi/generator.yaml`` and ``openapi/templates/``, formatted by the
+   pinned ruff, each file stamped with a header saying it is generated; models holding a field marked
+   ``x-secret`` in the spec get ``repr=False``.
 2. ``facade/freedompay_cards/_sync/`` — the synchronous twin of ``facade/freedompay_cards/_async/``,
    made by token rewriting (the approach httpcore takes with unasync), so the sync and async clients
    share one hand-written implementation.
@@ -92,6 +93,32 @@ def _ruff() -> str:
     return ruff
 
 
+def _schemas_with_secrets() -> list[str]:
+    """Names of the spec's schemas that hold a field marked ``x-secret: true`` (directly or via allOf)."""
+    import yaml
+
+    schemas = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+
+    def secret(schema: dict[str, Any]) -> bool:
+        parts = [schema, *schema.get("allOf", [])]
+        return any(p.get("x-secret") for part in parts for p in part.get("properties", {}).values())
+
+    return sorted(name for name, schema in schemas.items() if secret(schema))
+
+
+def _hide_secret_reprs(package: Path) -> None:
+    """attrs writes every field into a model's repr, and reprs end up in tracebacks and error trackers:
+    models holding an ``x-secret`` field get ``repr=False`` instead."""
+    for name in _schemas_with_secrets():
+        module = package / "models" / (re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + ".py")
+        text = module.read_text(encoding="utf-8")
+        marker = f"@_attrs_define\nclass {name}:"
+        if marker not in text:
+            sys.exit(f"cannot hide the repr of {name}: {marker!r} not found in {module.name}")
+        hidden = f"@_attrs_define(repr=False)  # holds an x-secret field\nclass {name}:"
+        module.write_text(text.replace(marker, hidden), encoding="utf-8")
+
+
 def generate_client(out_root: Path) -> Path:
     """Run openapi-python-client into ``out_root/freedompay_card_api`` and stamp every file."""
     _ruff()  # without ruff on PATH the generator silently skips formatting; refuse instead
@@ -104,6 +131,7 @@ def generate_client(out_root: Path) -> Path:
     done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0 or not target.is_dir():
         sys.exit(f"openapi-python-client failed:\n{done.stdout}\n{done.stderr}")
+    _hide_secret_reprs(target)
     for path in sorted(target.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         path.write_text(GENERATOR_HEADER + text, encoding="utf-8")

@@ -57,22 +57,60 @@ def test_from_env_names_the_missing_variables(monkeypatch: pytest.MonkeyPatch) -
         fp.CardClient.from_env()
 
 
-def test_user_http_client_gets_base_url_and_auth_and_is_not_closed() -> None:
-    http = httpx.Client(timeout=3)
+def test_user_http_client_is_used_but_never_reconfigured_nor_closed() -> None:
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        timeout=3, transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
+    )
     with fp.CardClient("1", "s", http_client=http) as client:
-        assert client.base_url == "https://test-api.freedompay.kz"
-        assert http.base_url == "https://test-api.freedompay.kz"
-        assert isinstance(http.auth, fp.JWSAuth)
-        assert http.timeout.read == 3  # not overridden unless timeout= is given
+        client.cards.activate("c")
+    assert (http.base_url, http.auth, http.timeout.read) == (httpx.URL(""), None, 3)
+    assert str(seen[0].url) == "https://test-api.freedompay.kz/v5/card-api/card/activate"
+    assert fp.verify(seen[0].headers["X-JWS-Signature"], seen[0].content, path=seen[0].url.path, secret_key="s") == "1"
     assert not http.is_closed
     http.close()
 
 
-def test_own_http_client_is_closed_and_has_a_finite_timeout() -> None:
-    client = fp.CardClient("1", "s")
-    assert client._http.timeout.read == 30.0
-    client.close()
-    assert client._http.is_closed
+def test_two_clients_sharing_one_http_client_never_mix_partners() -> None:
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
+    )
+    a = fp.CardClient("PARTNER-A", "secret-a", base_url="http://127.0.0.1:1", http_client=http)
+    b = fp.CardClient("PARTNER-B", "secret-b", base_url="http://127.0.0.2:2", http_client=http)
+    a.cards.activate("card-a")
+    b.cards.activate("card-b")
+    a.cards.activate("card-a")
+    assert [
+        (r.url.host, fp.verify(r.headers["X-JWS-Signature"], r.content, path=r.url.path, secret_key=k))
+        for r, k in zip(seen, ["secret-a", "secret-b", "secret-a"], strict=True)
+    ] == [
+        ("127.0.0.1", "PARTNER-A"),
+        ("127.0.0.2", "PARTNER-B"),
+        ("127.0.0.1", "PARTNER-A"),
+    ]
+
+
+def test_timeout_applies_per_request_with_a_finite_default() -> None:
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
+    with fp.CardClient("1", "s", http_client=httpx.Client(transport=transport), timeout=7) as c:
+        c.cards.activate("c")
+    assert seen[-1].extensions["timeout"]["read"] == 7
+    own = fp.CardClient("1", "s")
+    assert own._config.timeout is not None and own._config.timeout.read == 30.0
+    own.close()
+    assert own._http.is_closed
+
+
+def test_from_env_overrides_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FREEDOMPAY_AUTH_ID", "777")
+    monkeypatch.setenv("FREEDOMPAY_SECRET_KEY", "k")
+    monkeypatch.setenv("FREEDOMPAY_ENVIRONMENT", "production")
+    assert fp.CardClient.from_env(base_url="http://127.0.0.1:5").base_url == "http://127.0.0.1:5"
+    monkeypatch.delenv("FREEDOMPAY_ENVIRONMENT")
+    monkeypatch.setenv("FREEDOMPAY_BASE_URL", "http://127.0.0.1:9")
+    assert fp.CardClient.from_env(environment="test").base_url == "https://test-api.freedompay.kz"
 
 
 def test_wrong_http_client_type_is_refused() -> None:

@@ -89,11 +89,25 @@ def test_secret_wrapper() -> None:
 def test_redact_helpers() -> None:
     assert mask_pan("4000 0012 3456 7899") == "4000********7899"
     assert scrub_text("card 4000-0012-3456-7899 declined, order 12345") == "card 4000********7899 declined, order 12345"
-    nested = {"a": [{"PAN": PAN, "cvv2": "1"}], "b": {"pin": "x", "note": f"pan={PAN}"}}
+    nested = {"a": [{"PAN": PAN, "cvv2": "1"}], "b": {"pin": "x", "note": f"card {PAN}, pan={PAN}"}}
     assert redact(nested) == {
         "a": [{"PAN": "<redacted>", "cvv2": "<redacted>"}],
-        "b": {"pin": "<redacted>", "note": "pan=4000********7899"},
+        "b": {"pin": "<redacted>", "note": 'card 4000********7899, pan="<redacted>"'},
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"status":"error","pan":"4000001234567899","expiry":"11/28","cvv":"987","c',  # cut off: not JSON
+        "<html>pin=8F3A&amp;cvv2=987 exp_month=11</html>",
+        "{'otp': '123456', 'card_expiry': '11/28'}",
+    ],
+)
+def test_secret_fields_in_free_text_bodies_are_blanked(text: str) -> None:
+    cleaned = scrub_text(text)
+    for secret in ("4000001234567899", "11/28", "987", "8F3A", "123456"):
+        assert secret not in cleaned
 
 
 def test_transport_errors_do_not_leak_the_request(api: MockAPI, client: fp.CardClient) -> None:

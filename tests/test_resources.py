@@ -214,7 +214,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         "cards.statement_extended",
         lambda c: c.cards.statement_extended(CARD, dt.date(2025, 2, 1), dt.date(2025, 2, 2)),
         "/v5/card-api/card/statement_extended",
-        {"card_id": CARD, "start_date": "2025-02-01T00:00:00+00:00", "end_date": "2025-02-02T23:59:59+00:00"},
+        {"card_id": CARD, "start_date": "2025-02-01T00:00:00+00:00", "end_date": "2025-02-02T23:59:59.999999+00:00"},
         {
             "status": "ok",
             "client_id": "cl",
@@ -529,9 +529,9 @@ def test_statement_windows_split_a_long_range_into_consecutive_calls(client: fp.
     assert len(list(ops)) == 3
     ranges = [(b["start_date"], b["end_date"]) for b in api.bodies]
     assert ranges == [
-        ("2025-01-01T00:00:00+00:00", "2025-01-31T23:59:59+00:00"),
-        ("2025-02-01T00:00:00+00:00", "2025-03-03T23:59:59+00:00"),
-        ("2025-03-04T00:00:00+00:00", "2025-03-15T23:59:59+00:00"),
+        ("2025-01-01T00:00:00+00:00", "2025-01-31T23:59:59.999999+00:00"),
+        ("2025-02-01T00:00:00+00:00", "2025-03-03T23:59:59.999999+00:00"),
+        ("2025-03-04T00:00:00+00:00", "2025-03-15T23:59:59.999999+00:00"),
     ]
 
 

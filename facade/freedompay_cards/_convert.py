@@ -14,6 +14,7 @@ from ._models import (
     Balance,
     CardInfo,
     ClientCard,
+    ClientCards,
     ExtendedStatement,
     GiftCard,
     GiftCardState,
@@ -27,7 +28,7 @@ from ._models import (
     TransactionInfo,
     secret_pan,
 )
-from ._redact import Secret
+from ._redact import Secret, redact
 
 T = TypeVar("T")
 
@@ -153,13 +154,13 @@ def _items(parsed_items: Any, model: Any, convert: Callable[[Any], T], name: str
     return tuple(convert(item) for item in unset(parsed_items) or ())
 
 
-def statement_operations(parsed: m.StatementResponse) -> Sequence[StatementOperation]:
+def statement_operations(parsed: m.StatementResponse, request_id: str | None = None) -> Sequence[StatementOperation]:
     from freedompay_card_api.models.statement_operation import StatementOperation as Model
 
     return _items(parsed.operations, Model, statement_operation, "cards.statement")
 
 
-def extended_statement(parsed: m.StatementExtendedResponse) -> ExtendedStatement:
+def extended_statement(parsed: m.StatementExtendedResponse, request_id: str | None = None) -> ExtendedStatement:
     from freedompay_card_api.models.authorization import Authorization as Model
 
     card = unset(parsed.card)
@@ -176,16 +177,17 @@ def extended_statement(parsed: m.StatementExtendedResponse) -> ExtendedStatement
     )
 
 
-def client_cards(parsed: m.ClientCardsResponse) -> tuple[ClientCard, ...]:
-    return tuple(
+def client_cards(parsed: m.ClientCardsResponse, request_id: str | None = None) -> ClientCards:
+    cards = tuple(
         ClientCard(card_id=unset(c.card_id), card_mask=unset(c.card_mask), card_status=unset(c.card_status))
         for c in unset(parsed.cards) or []
     )
+    return ClientCards(request_id=request_id, request_status=unset(parsed.request_status) or "", cards=cards)
 
 
 def transaction_info(parsed: m.TransactionInfoResponse, request_id: str | None) -> TransactionInfo:
     transaction = unset(parsed.transaction)
-    details = transaction.to_dict() if transaction is not None else {}
+    details = redact(transaction.to_dict()) if transaction is not None else {}
     return TransactionInfo(
         request_id=request_id,
         request_status=unset(parsed.request_status) or "",
@@ -196,7 +198,7 @@ def transaction_info(parsed: m.TransactionInfoResponse, request_id: str | None) 
     )
 
 
-def gift_products(parsed: m.GiftProductListResponse) -> tuple[GiftProduct, ...]:
+def gift_products(parsed: m.GiftProductListResponse, request_id: str | None = None) -> tuple[GiftProduct, ...]:
     return tuple(
         GiftProduct(
             code=p.code,
@@ -210,16 +212,16 @@ def gift_products(parsed: m.GiftProductListResponse) -> tuple[GiftProduct, ...]:
     )
 
 
-def gift_card(parsed: m.GiftIssueResponse) -> GiftCard:
+def gift_card(parsed: m.GiftIssueResponse, request_id: str | None = None) -> GiftCard:
     card_id = unset(parsed.card_id)
     if not isinstance(card_id, int):
         raise UnexpectedResponseError("the issue answer has status 0 but no card_id", operation="gift_cards.issue")
     return GiftCard(card_id=card_id, datetime=unset(parsed.datetime_))
 
 
-def gift_state(parsed: m.GiftCardStateResponse) -> GiftCardState:
+def gift_state(parsed: m.GiftCardStateResponse, request_id: str | None = None) -> GiftCardState:
     status = unset(parsed.card_status)
-    known = status in GiftCardStatus._value2member_map_
+    known = type(status) is int and status in GiftCardStatus._value2member_map_
     return GiftCardState(
         card_status=GiftCardStatus(status) if known else status,
         currency=unset(parsed.card_currency),
@@ -229,5 +231,5 @@ def gift_state(parsed: m.GiftCardStateResponse) -> GiftCardState:
     )
 
 
-def gift_result(parsed: m.GiftEnvelope) -> GiftResult:
+def gift_result(parsed: m.GiftEnvelope, request_id: str | None = None) -> GiftResult:
     return GiftResult(status=parsed.status, datetime=unset(parsed.datetime_))

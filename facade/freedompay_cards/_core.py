@@ -48,6 +48,7 @@ class Operation:
         raise_on_failed_request: bool = True,
         lazy_arrays: tuple[str, ...] = (),
         response_model: str = "",
+        request_id_is_key: bool = True,
     ) -> None:
         self.name = name
         self.module = module
@@ -57,6 +58,8 @@ class Operation:
         self.raise_on_failed_request = raise_on_failed_request
         self.lazy_arrays = frozenset(lazy_arrays)  # top-level arrays decoded item by item, on use
         self.response_model = response_model  # the generated answer model, for lazy reading
+        # False for Request status, whose request_id names the request asked about: never replaced
+        self.request_id_is_key = request_id_is_key
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
@@ -108,7 +111,13 @@ OPERATIONS: dict[str, Operation] = {
         _op("clients.create", "clients.create_client"),
         _op("clients.update_phone", "clients.update_client_phone"),
         _op("clients.list_cards", "clients.list_client_cards", mutating=False),
-        _op("requests.status", "requests.request_status", mutating=False, raise_on_failed_request=False),
+        _op(
+            "requests.status",
+            "requests.request_status",
+            mutating=False,
+            raise_on_failed_request=False,
+            request_id_is_key=False,
+        ),
         _op("transactions.create", "transactions.create_transaction"),
         _op("transactions.clear", "transactions.clear_transaction"),
         _op("transactions.refund", "transactions.refund_transaction"),
@@ -128,11 +137,19 @@ def compact_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def build_request(http: httpx.Client | httpx.AsyncClient, op: Operation, body: Any) -> httpx.Request:
-    """The HTTP request for ``body`` (a generated model), URL and JSON from the generated module."""
+def build_request(
+    http: httpx.Client | httpx.AsyncClient, op: Operation, body: Any, base_url: str, timeout: httpx.Timeout | None
+) -> httpx.Request:
+    """The HTTP request for ``body`` (a generated model): path and JSON from the generated module, the URL
+    absolute and the timeout per request, so that an ``httpx`` client shared with other code (or another
+    CardClient) is used but never reconfigured."""
     kwargs = op.generated._get_kwargs(body=body)
     headers = {**kwargs.get("headers", {}), "User-Agent": USER_AGENT}
-    return http.build_request(kwargs["method"], kwargs["url"], content=compact_json(kwargs["json"]), headers=headers)
+    content = compact_json(kwargs["json"])
+    url = base_url + kwargs["url"]
+    if timeout is None:
+        return http.build_request(kwargs["method"], url, content=content, headers=headers)
+    return http.build_request(kwargs["method"], url, content=content, headers=headers, timeout=timeout)
 
 
 @functools.cache
@@ -145,8 +162,8 @@ def _parser_client() -> Any:
 def _json_or_text(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
-        return response.text[:2000]
+    except (ValueError, RecursionError):
+        return response.content[:2000].decode("utf-8", "replace")
 
 
 def read_answer(op: Operation, response: httpx.Response, request_id: str | None) -> Any:
@@ -162,13 +179,13 @@ def read_answer(op: Operation, response: httpx.Response, request_id: str | None)
             parsed = _read_lazily(op, response.text)
         else:
             parsed = op.generated._build_response(client=_parser_client(), response=response).parsed
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise UnexpectedResponseError(
             f"the answer is not the documented JSON ({type(exc).__name__})",
             operation=op.name, request_id=request_id, http_status=200, body=_json_or_text(response),
         ) from None  # fmt: skip
     if op.gift:
-        if parsed.status != 0:
+        if type(parsed.status) is not int or parsed.status != 0:  # not bool: False == 0
             raise gift_error(_json_or_text(response), operation=op.name)
         return parsed
     failed_request = op.raise_on_failed_request and getattr(parsed, "request_status", None) == "error"

@@ -235,10 +235,10 @@ GIFT_STATUS_ERRORS: dict[int, tuple[type[APIError], str]] = {
 }
 
 
-def card_api_error(
-    body: dict[str, Any], *, operation: str, request_id: str | None, http_status: int | None = 200
-) -> APIError:
+def card_api_error(body: Any, *, operation: str, request_id: str | None, http_status: int | None = 200) -> APIError:
     """The error for a Card API envelope that says ``status: error`` or ``request_status: error``."""
+    if not isinstance(body, dict):
+        body = {"status": "error", "raw": body}
     code = body.get("error_code")
     description = body.get("error_description")
     cls = CARD_API_CODES.get(code, APIError) if isinstance(code, str) else APIError
@@ -248,17 +248,12 @@ def card_api_error(
     return cls(message, operation=operation, request_id=request_id, code=code, http_status=http_status, body=body)
 
 
-def gift_error(body: dict[str, Any], *, operation: str, http_status: int | None = 200) -> APIError:
-    """The error for a Gift Cards answer with a negative ``status``."""
-    status = body.get("status")
-    cls, meaning = (
-        GIFT_STATUS_ERRORS.get(status, (APIError, "unknown gift status"))
-        if isinstance(status, int)
-        else (
-            APIError,
-            "unknown gift status",
-        )
-    )
+def gift_error(body: Any, *, operation: str, http_status: int | None = 200) -> APIError:
+    """The error for a Gift Cards answer with a non-zero ``status``."""
+    status = body.get("status") if isinstance(body, dict) else None
+    cls, meaning = GIFT_STATUS_ERRORS.get(status, (APIError, "unknown gift status")) if type(status) is int else (
+        APIError, "unknown gift status",
+    )  # fmt: skip
     return cls(meaning, operation=operation, code=status, http_status=http_status, body=body)
 
 
@@ -274,11 +269,14 @@ def http_error(
     return err
 
 
-def is_duplicate_request(err: APIError) -> bool:
-    """Does this error say the request_id was already used?"""
+def is_duplicate_request(err: APIError, *, by_text: bool = False) -> bool:
+    """Does this error say the request_id was already used? The docs do not show that error's shape: with
+    ``by_text``, a message speaking of a duplicate request counts too (only used where being wrong costs
+    nothing more than one Request status query)."""
     if isinstance(err.code, str) and err.code in DUPLICATE_REQUEST_CODES:
         return True
-    return "duplicate" in err.message.lower() and "request" in err.message.lower()
+    text = err.message.lower()
+    return by_text and "duplicate" in text and "request" in text
 
 
 def is_unknown_request(err: APIError) -> bool:

@@ -244,6 +244,28 @@ class ClientCard:
 
 
 @frozen
+class ClientCards(Sequence[ClientCard]):
+    """A client's cards (inferred fields): a sequence of ``ClientCard``, with the ``request_id`` sent."""
+
+    request_id: str | None
+    request_status: str
+    cards: tuple[ClientCard, ...]
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    @overload
+    def __getitem__(self, index: int) -> ClientCard: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ClientCard, ...]: ...
+    def __getitem__(self, index: int | slice) -> ClientCard | tuple[ClientCard, ...]:
+        return self.cards[index]
+
+    def __iter__(self) -> Iterator[ClientCard]:
+        return iter(self.cards)
+
+
+@frozen
 class TransactionInfo:
     """A transaction. Only ``error_code`` and ``error_description`` of it are documented; ``details``
     holds every field the API sent."""
@@ -252,7 +274,7 @@ class TransactionInfo:
     request_status: str
     error_code: str | None
     error_description: str | None
-    details: dict[str, Any] = field(factory=dict, converter=_extra)
+    details: dict[str, Any] = field(factory=dict, converter=_extra, repr=False)  # secrets redacted
     dt: _dt.datetime | None = None
 
 

@@ -23,6 +23,7 @@ SECRET_FIELDS = frozenset(
         "cvc2",
         "expiry",
         "expiry_date",
+        "card_expiry",
         "exp_date",
         "exp_month",
         "exp_year",
@@ -35,6 +36,11 @@ SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"}
 
 # 13 to 19 digits in a row, possibly grouped by spaces or dashes: a PAN wherever it hides in free text.
 _PAN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# A secret field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A.
+_SECRET_NAMES = "|".join(sorted(SECRET_FIELDS, key=len, reverse=True))
+_FIELD_IN_TEXT = re.compile(
+    r"""(?i)(?<![\w])(["']?(?:""" + _SECRET_NAMES + r""")["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)"""
+)
 
 
 def mask_pan(pan: str) -> str:
@@ -46,8 +52,9 @@ def mask_pan(pan: str) -> str:
 
 
 def scrub_text(text: str) -> str:
-    """Free text with anything shaped like a PAN masked."""
-    return _PAN.sub(lambda m: mask_pan(m.group()), text)
+    """Free text with secret fields' values blanked and anything shaped like a PAN masked."""
+    text = _PAN.sub(lambda m: mask_pan(m.group()), text)  # first, so a grouped PAN goes whole
+    return _FIELD_IN_TEXT.sub(lambda m: m.group(1) + '"' + REDACTED + '"', text)
 
 
 def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:

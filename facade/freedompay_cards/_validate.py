@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -20,7 +21,7 @@ E = TypeVar("E", bound=IntEnum)
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # "at most 2 MB" (Dictionaries page); taken as 2 MiB of PDF
 _ALPHA3 = re.compile(r"[A-Za-z]{3}")
 _ALPHA2 = re.compile(r"[A-Za-z]{2}")
-_PHONE = re.compile(r"\+?[0-9]{7,15}")
+_PHONE = re.compile(r"\+?[1-9][0-9]{6,14}")  # E.164: a country code never starts with 0
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -53,6 +54,15 @@ def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise InvalidRequestError("request_id", "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
+
+
+def seconds(field: str, value: object) -> float:
+    """A positive, finite number of seconds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _type_error(field, "a number of seconds", value)
+    if not 0 < value < float("inf"):
+        raise InvalidRequestError(field, "must be a positive, finite number of seconds")
+    return float(value)
 
 
 def gift_card_id(field: str, value: object) -> int:
@@ -94,8 +104,29 @@ def phone(field: str, value: object) -> int:
         raise _type_error(field, "digits as str or int", value)
     digits = str(value)
     if not _PHONE.fullmatch(digits):
-        raise InvalidRequestError(field, "must be 7 to 15 digits in international format, e.g. 77001234567")
+        raise InvalidRequestError(
+            field, "must be 7 to 15 digits in international format (no leading 0), e.g. 77001234567"
+        )
     return int(digits.lstrip("+"))
+
+
+def extra_fields(field: str, value: object, documented: frozenset[str]) -> dict[str, object]:
+    """Extra JSON fields for an object the docs say is open: string keys that do not shadow a documented
+    field (those have their own, checked, arguments) and values that are JSON."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _type_error(field, "a dict", value)
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidRequestError(field, "keys must be non-empty strings")
+        if key in documented:
+            raise InvalidRequestError(field, f"{key!r} is a documented field: pass it as its own argument")
+        try:
+            json.dumps(item, allow_nan=False)
+        except (TypeError, ValueError):
+            raise InvalidRequestError(field, f"{key!r}: the value is not JSON ({type(item).__name__})") from None
+    return value
 
 
 def country(field: str, value: object) -> str:
@@ -140,13 +171,14 @@ def birthdate(field: str, value: object) -> dt.date:
 
 
 def moment(field: str, value: object, *, end_of_day: bool = False) -> dt.datetime:
-    """A time-zone aware datetime; a ``date`` means the start (or, for an end, the last second) of that day, UTC."""
+    """A time-zone aware datetime; a ``date`` means the start (or, for an end, the last microsecond) of that
+    day, UTC."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidRequestError(field, "must be time-zone aware (e.g. datetime(..., tzinfo=timezone.utc))")
         return value
     if isinstance(value, dt.date):
-        clock = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0, 0)
+        clock = dt.time(23, 59, 59, 999999) if end_of_day else dt.time(0, 0, 0)
         return dt.datetime.combine(value, clock, tzinfo=dt.UTC)
     raise _type_error(field, "datetime.datetime or datetime.date", value)
 

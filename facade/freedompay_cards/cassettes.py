@@ -21,21 +21,15 @@ import json
 import re
 from typing import Any
 
-# Fixed fakes written instead of secrets. FAKE_PAN fails the Luhn check on purpose.
+from ._redact import REDACTED, SECRET_FIELDS, scrub_text
+
+# Fixed fakes written instead of secrets: every field _redact counts as secret, with a fake of its shape
+# where one helps a replayed test. FAKE_PAN fails the Luhn check on purpose.
 FAKE_PAN = "4000000000000001"
-FAKES: dict[str, str] = {
-    "pan": FAKE_PAN,
-    "card_number": FAKE_PAN,
-    "cvv": "000",
-    "cvv2": "000",
-    "cvc": "000",
-    "expiry": "00/00",
-    "expiry_date": "00/00",
-    "exp_date": "00/00",
-    "pin": "<pin>",
-    "otp": "<otp>",
-    "secret_key": "<secret>",
-}
+_SHAPED = {"pan": FAKE_PAN, "card_number": FAKE_PAN, "cvv": "000", "cvv2": "000", "cvc": "000", "cvc2": "000",
+           "expiry": "00/00", "expiry_date": "00/00", "card_expiry": "00/00", "exp_date": "00/00",
+           "exp_month": "00", "exp_year": "00", "pin": "<pin>", "otp": "<otp>"}  # fmt: skip
+FAKES: dict[str, str] = {name: _SHAPED.get(name, REDACTED) for name in SECRET_FIELDS}
 SECRET_HEADERS = ("x-jws-signature", "jws-signature", "authorization")
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
 _PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
@@ -60,15 +54,15 @@ def scrub_value(value: Any) -> Any:
 
 
 def scrub_body(body: bytes | str | None) -> bytes | str | None:
-    """A JSON body scrubbed and re-serialised compactly (the bytes our client sends); other bodies as they are."""
+    """A JSON body scrubbed and re-serialised compactly (the bytes our client sends); any other body with
+    secret fields blanked and card numbers replaced, as free text."""
     if not body:
         return body
     raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return body
-    cleaned = json.dumps(scrub_value(parsed), separators=(",", ":"), ensure_ascii=False)
+        cleaned = json.dumps(scrub_value(json.loads(raw)), separators=(",", ":"), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        cleaned = scrub_value(scrub_text(raw))
     return cleaned.encode("utf-8") if isinstance(body, bytes) else cleaned
 
 

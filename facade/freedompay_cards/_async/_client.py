@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -38,6 +38,7 @@ from .._errors import (
 from .._lazy import LazyModule
 from .._retry import RetryPolicy
 from .._validate import request_id as _valid_request_id
+from .._validate import seconds as _valid_seconds
 from .cards import AsyncCards
 from .clients import AsyncClients
 from .gift_cards import AsyncGiftCards
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 else:
     convert = LazyModule("freedompay_cards._convert")
 
+T = TypeVar("T")
 logger = logging.getLogger("freedompay_cards")
 
 # Transport errors after which the request surely never reached the server.
@@ -74,8 +76,9 @@ class AsyncCardClient:
     ``auth_id`` and ``secret_key`` are the partner credentials Freedom Pay issues. ``environment`` is
     ``"test"`` (default) or ``"production"``; ``base_url`` replaces it (plain ``http://`` only to a
     loopback host unless ``allow_insecure_http=True``). ``http_client`` is an ``httpx.AsyncClient`` you
-    configured (proxies, transport, limits): the facade sets its base URL and auth. ``timeout`` (seconds,
-    default 30) applies to clients the facade makes, or to yours when given. ``max_retries`` (default 2)
+    configured (proxies, transport, limits); the facade uses it without changing it: each request carries
+    its absolute URL, its signature and, when ``timeout`` is given, its timeout. ``timeout`` (seconds,
+    default 30 for a client the facade makes) applies per request. ``max_retries`` (default 2)
     is the number of extra attempts after a failure worth retrying (``retry_policy`` also sets the backoff;
     an explicit ``max_retries`` wins over its count); see ``_retry.py``.
     ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain
@@ -112,11 +115,11 @@ class AsyncCardClient:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError("http_client must be an httpx.AsyncClient")
         self._owns_http = http_client is None
+        # A client passed in is used as it is (transport, proxies, limits) but never reconfigured: requests
+        # carry an absolute URL, their own timeout and this client's signer, so one httpx client can serve
+        # several CardClients (several partners) without mixing them up.
         self._http = http_client if http_client is not None else httpx.AsyncClient()
-        self._http.base_url = httpx.URL(self._config.base_url)
-        self._http.auth = JWSAuth(self._config.auth_id, self._config.secret_key)
-        if self._config.timeout is not None:
-            self._http.timeout = self._config.timeout
+        self._auth = JWSAuth(self._config.auth_id, self._config.secret_key)
         policy = retry_policy or RetryPolicy()
         # max_retries= wins over the policy's own count when both are given
         self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
@@ -129,8 +132,13 @@ class AsyncCardClient:
     @classmethod
     def from_env(cls, **overrides: Any) -> Self:
         """A client from FREEDOMPAY_AUTH_ID, FREEDOMPAY_SECRET_KEY and FREEDOMPAY_ENVIRONMENT or
-        FREEDOMPAY_BASE_URL; keyword arguments override or add to them."""
-        return cls(**{**settings_from_env(), **overrides})
+        FREEDOMPAY_BASE_URL; keyword arguments override or add to them (``base_url=`` replaces the
+        environment's FREEDOMPAY_ENVIRONMENT, and ``environment=`` its FREEDOMPAY_BASE_URL)."""
+        settings = settings_from_env()
+        for given, replaced in (("base_url", "environment"), ("environment", "base_url")):
+            if overrides.get(given) is not None:
+                settings.pop(replaced, None)
+        return cls(**{**settings, **overrides})
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(auth_id={self._config.auth_id!r}, base_url={self._config.base_url!r})"
@@ -164,15 +172,51 @@ class AsyncCardClient:
         wait: bool = False,
         wait_timeout: float = 60.0,
     ) -> OperationResult:
-        """An operation answered by the bare envelope; with ``wait``, polled until it is final."""
+        """An operation answered by the bare envelope; with ``wait``, polled until it is final.
+
+        Once the operation has been accepted, a failure while waiting never reads as "not applied": it
+        names this operation and is marked ``outcome_unknown`` (ask ``requests.status`` later).
+        """
+        if wait:
+            _valid_seconds("wait_timeout", wait_timeout)
         answer = await self._call(name, body, request_id, max_retries)
         result = convert.operation_result(answer.parsed, answer.request_id, reconciled=answer.reconciled)
-        if wait and result.pending and answer.request_id is not None:
-            return await self.requests.wait(answer.request_id, timeout=wait_timeout)
-        if wait and result.succeeded and not answer.reconciled and answer.request_id is not None:
-            # the created ids are reported by Request status, not by the operation's own answer
-            return await self.requests.status(answer.request_id)
-        return result
+        rid = answer.request_id
+        if not wait or rid is None or (result.succeeded and answer.reconciled):
+            return result  # a reconciled answer came from Request status: it already has the created ids
+        try:
+            if result.succeeded:  # the created ids are reported by Request status, not by the operation
+                return await self.requests.status(rid)
+            return await self.requests._wait(rid, timeout=wait_timeout, operation=name)
+        except FreedomPayError as err:
+            if err.operation != name:  # not the operation's own failure: a failure to learn its outcome
+                err.operation = name
+                err.outcome_unknown = True
+                err.message = f"{err.message} (the operation was accepted; its outcome could not be read)"
+            raise
+
+    async def _fetch(
+        self,
+        name: str,
+        body: Any,
+        request_id: str | None,
+        max_retries: int | None,
+        to_result: Callable[[Any, str | None], T],
+    ) -> T:
+        """An operation whose answer becomes a typed result; a result that cannot be built is an
+        ``UnexpectedResponseError`` naming the operation and the request_id."""
+        answer = await self._call(name, body, request_id, max_retries)
+        try:
+            return to_result(answer.parsed, answer.request_id)
+        except UnexpectedResponseError as err:
+            err.operation = err.operation or name
+            err.request_id = err.request_id or answer.request_id
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+            raise UnexpectedResponseError(
+                f"the answer is not the documented JSON ({type(exc).__name__})",
+                operation=name, request_id=answer.request_id, http_status=200,
+            ) from None  # fmt: skip
 
     def _request_id(self, value: object) -> str:
         return _valid_request_id(value, self._config.request_id_factory)
@@ -194,7 +238,7 @@ class AsyncCardClient:
         """
         op = OPERATIONS[name]
         retries = self._retries(max_retries)
-        request = build_request(self._http, op, body)
+        request = self._build(op, body)
         attempts = 0
         maybe_applied = False
         while True:
@@ -203,15 +247,17 @@ class AsyncCardClient:
             try:
                 return Answer(await self._attempt(op, request, request_id, attempts), request_id)
             except APIError as err:
-                if attempts > 1 and maybe_applied and op.has_request_id and is_duplicate_request(err):
-                    if op.mutating:
-                        return await self._proven_outcome(op, request_id, attempts, err)
-                    # a read under an id already used: ask again under a new id (reads apply nothing)
+                if attempts > 1 and op.has_request_id and op.mutating and is_duplicate_request(err, by_text=True):
+                    # whatever the earlier answers said, the duplicate proves an earlier attempt arrived
+                    return await self._proven_outcome(op, request_id, attempts, err)
+                if attempts > 1 and op.request_id_is_key and not op.mutating and is_duplicate_request(err):
+                    # a read re-sent under an id already used: ask again under a new id (reads apply nothing)
                     request_id = self._request_id(None)
                     body.request_id = uuid.UUID(request_id)
-                    request = build_request(self._http, op, body)
+                    request = self._build(op, body)
                     continue
                 if not is_retryable_api_error(err):
+                    err.attempts = attempts
                     raise
                 ambiguous = not surely_not_processed(err)
                 retry_after = err.retry_after
@@ -235,10 +281,17 @@ class AsyncCardClient:
                 if known is not None:
                     return known
 
+    def _build(self, op: Operation, body: Any) -> httpx.Request:
+        return build_request(self._http, op, body, self._config.base_url, self._config.timeout)
+
     async def _attempt(self, op: Operation, request: httpx.Request, request_id: str | None, attempt: int) -> Any:
         started = monotonic()
         try:
-            response = await self._http.send(request)
+            response = await self._http.send(request, auth=self._auth)
+        except httpx.DecodingError as exc:  # the body arrived but cannot be decoded: as ambiguous as garbage
+            raise UnexpectedResponseError(
+                f"the answer could not be decoded ({type(exc).__name__})", operation=op.name, request_id=request_id
+            ) from None
         except httpx.TransportError as exc:
             elapsed = (monotonic() - started) * 1000
             logger.debug(
@@ -259,7 +312,7 @@ class AsyncCardClient:
         from freedompay_card_api.models.request_status_request import RequestStatusRequest
 
         status_op = OPERATIONS["requests.status"]
-        status_request = build_request(self._http, status_op, RequestStatusRequest(request_id=uuid.UUID(request_id)))
+        status_request = self._build(status_op, RequestStatusRequest(request_id=uuid.UUID(request_id)))
         try:
             parsed = await self._attempt(status_op, status_request, request_id, attempts)
         except (FreedomPayError, httpx.TransportError) as exc:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _validate as v
@@ -26,6 +26,9 @@ else:
     convert = LazyModule("freedompay_cards._convert")
 
 _PIN_DIGITS = frozenset("0123456789")
+_CARDHOLDER = frozenset(
+    {"first_name", "last_name", "middle_name", "birthdate", "phone", "email", "country", "person_id"}
+)
 
 
 class AsyncCards:
@@ -74,7 +77,7 @@ class AsyncCards:
         middle_name: str | None = None,
         birthdate: dt.date | None = None,
         email: str | None = None,
-        extra_cardholder_fields: Mapping[str, Any] | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
@@ -100,8 +103,8 @@ class AsyncCards:
             cardholder.birthdate = v.birthdate("birthdate", birthdate)
         if email is not None:
             cardholder.email = v.email("email", email)
-        for key, value in (extra_cardholder_fields or {}).items():
-            cardholder[v.text("extra_cardholder_fields", key)] = value
+        for key, value in v.extra_fields("extra_cardholder_fields", extra_cardholder_fields, _CARDHOLDER).items():
+            cardholder[key] = value
         body = m.IssueCardRequest(
             request_id=uuid.UUID(rid),
             product_id=m.ProductId(v.enum_member("product", product, Product)),
@@ -205,15 +208,13 @@ class AsyncCards:
         """A card's details. Partial: the path is documented, the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        answer = await self._client._call("cards.info", body, rid, max_retries)
-        return convert.card_info(answer.parsed, answer.request_id)
+        return await self._client._fetch("cards.info", body, rid, max_retries, convert.card_info)
 
     async def balance(self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None) -> Balance:
         """The balances of the card's accounts. Inferred: path and answer are guesses."""
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        answer = await self._client._call("cards.balance", body, rid, max_retries)
-        return convert.balance(answer.parsed, answer.request_id)
+        return await self._client._fetch("cards.balance", body, rid, max_retries, convert.balance)
 
     async def secret_data(
         self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
@@ -268,18 +269,21 @@ class AsyncCards:
         if window is not None and first is not None and last is not None:
             ranges = []
             cursor = first
+            tick = dt.timedelta(microseconds=1)  # windows meet without a gap or an overlap
             while cursor <= last:
-                upper = min(cursor + window - dt.timedelta(seconds=1), last)
+                upper = min(cursor + window - tick, last)
                 ranges.append((cursor, upper))
-                cursor = upper + dt.timedelta(seconds=1)
+                cursor = upper + tick
         for since, until in ranges:
             body = m.StatementRequest(card_id=card_id)
             if since is not None:
                 body.start_date = since
             if until is not None:
                 body.end_date = until
-            answer = await self._client._call("cards.statement", body, None, max_retries)
-            for operation in convert.statement_operations(answer.parsed):
+            operations = await self._client._fetch(
+                "cards.statement", body, None, max_retries, convert.statement_operations
+            )
+            for operation in operations:
                 yield operation
 
     async def statement_extended(
@@ -294,8 +298,9 @@ class AsyncCards:
         Partial: the docs' answer table is cut off (``operations`` is assumed shaped like authorizations)."""
         first, last = v.date_range(start, end)
         body = m.StatementExtendedRequest(card_id=v.text("card_id", card_id), start_date=first, end_date=last)
-        answer = await self._client._call("cards.statement_extended", body, None, max_retries)
-        return convert.extended_statement(answer.parsed)
+        return await self._client._fetch(
+            "cards.statement_extended", body, None, max_retries, convert.extended_statement
+        )
 
     # ------------------------------------------------------------------------------ shared shapes
 
@@ -320,5 +325,4 @@ class AsyncCards:
     ) -> SecretCardData:
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        answer = await self._client._call(name, body, rid, max_retries)
-        return convert.secret_data(answer.parsed, answer.request_id)
+        return await self._client._fetch(name, body, rid, max_retries, convert.secret_data)

@@ -31,8 +31,9 @@ class AsyncGiftCards:
 
     async def products(self, *, max_retries: int | None = None) -> tuple[GiftProduct, ...]:
         """The gift-card products the partner may issue. Inferred (older docs; the path is a guess)."""
-        answer = await self._client._call("gift_cards.products", m.GiftProductListRequest(), None, max_retries)
-        return convert.gift_products(answer.parsed)
+        return await self._client._fetch(
+            "gift_cards.products", m.GiftProductListRequest(), None, max_retries, convert.gift_products
+        )
 
     async def issue(
         self,
@@ -52,8 +53,7 @@ class AsyncGiftCards:
         )
         if card_id is not None:
             body.card_id = v.gift_card_id("card_id", card_id)
-        answer = await self._client._call("gift_cards.issue", body, None, max_retries)
-        return convert.gift_card(answer.parsed)
+        return await self._client._fetch("gift_cards.issue", body, None, max_retries, convert.gift_card)
 
     async def confirm(self, otp: str, *, card_id: int | None = None, max_retries: int | None = None) -> GiftCardState:
         """Activate a gift card with the one-time code sent by SMS. A wrong code raises
@@ -61,23 +61,19 @@ class AsyncGiftCards:
         body = m.ConfirmGiftCardRequest(otp=v.text("otp", otp))
         if card_id is not None:
             body.card_id = v.gift_card_id("card_id", card_id)
-        answer = await self._client._call("gift_cards.confirm", body, None, max_retries)
-        return convert.gift_state(answer.parsed)
+        return await self._client._fetch("gift_cards.confirm", body, None, max_retries, convert.gift_state)
 
     async def resend(self, card_id: int, *, max_retries: int | None = None) -> GiftResult:
         """Send the gift card to its holder again. Inferred."""
         body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
-        answer = await self._client._call("gift_cards.resend", body, None, max_retries)
-        return convert.gift_result(answer.parsed)
+        return await self._client._fetch("gift_cards.resend", body, None, max_retries, convert.gift_result)
 
     async def resend_code(self, card_id: int, *, max_retries: int | None = None) -> GiftResult:
         """Send the confirmation code again. Inferred."""
         body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
-        answer = await self._client._call("gift_cards.resend_code", body, None, max_retries)
-        return convert.gift_result(answer.parsed)
+        return await self._client._fetch("gift_cards.resend_code", body, None, max_retries, convert.gift_result)
 
     async def status(self, card_id: int, *, max_retries: int | None = None) -> GiftCardState:
         """A gift card's state, currency, balance and masked number. Inferred."""
         body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
-        answer = await self._client._call("gift_cards.status", body, None, max_retries)
-        return convert.gift_state(answer.parsed)
+        return await self._client._fetch("gift_cards.status", body, None, max_retries, convert.gift_state)

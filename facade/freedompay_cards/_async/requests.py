@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .. import _validate as v
 from .._core import async_sleep, monotonic
 from .._enums import RequestStatus
-from .._errors import APITimeoutError, InvalidRequestError, card_api_error
+from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error
 from .._lazy import LazyModule
 
 if TYPE_CHECKING:
@@ -37,8 +37,7 @@ class AsyncRequests:
         ``fin_document_id``. An unknown request_id raises ``NotFoundError``. Documented."""
         rid = v.request_id(request_id, lambda: "")
         body = m.RequestStatusRequest(request_id=uuid.UUID(rid))
-        answer = await self._client._call("requests.status", body, rid, max_retries)
-        return convert.operation_result(answer.parsed, rid)
+        return await self._client._fetch("requests.status", body, rid, max_retries, convert.operation_result)
 
     async def wait(
         self,
@@ -48,34 +47,53 @@ class AsyncRequests:
         interval: float = 0.5,
         max_interval: float = 5.0,
     ) -> OperationResult:
-        """Poll Request status until the request is final, waiting ``interval`` seconds at first and
-        half as long again after each poll, up to ``max_interval``.
+        """Poll Request status until the request is final (``success`` or ``error``), waiting ``interval``
+        seconds at first and half as long again after each poll, up to ``max_interval``.
 
         Returns the ``success`` result (with the created ids); raises the mapped ``APIError`` if the
-        request ended in ``error``, and ``APITimeoutError`` (outcome unknown) if it is still processing
-        after ``timeout`` seconds.
+        request ended in ``error``, and ``APITimeoutError`` (outcome unknown) if it is still not final
+        after ``timeout`` seconds. A poll that fails raises its error, marked outcome unknown.
         """
         rid = v.request_id(request_id, lambda: "")
-        if not timeout > 0 or not interval > 0 or not max_interval >= interval:
-            raise InvalidRequestError("timeout", "timeout and interval must be positive, max_interval >= interval")
+        return await self._wait(rid, timeout=timeout, interval=interval, max_interval=max_interval)
+
+    async def _wait(
+        self,
+        rid: str,
+        *,
+        timeout: float,
+        interval: float = 0.5,
+        max_interval: float = 5.0,
+        operation: str = "requests.wait",
+    ) -> OperationResult:
+        v.seconds("timeout", timeout)
+        v.seconds("interval", interval)
+        if v.seconds("max_interval", max_interval) < interval:
+            raise InvalidRequestError("max_interval", "must be at least interval")
         deadline = monotonic() + timeout
         polls = 0
         while True:
-            result = await self.status(rid)
+            try:
+                result = await self.status(rid)
+            except FreedomPayError as err:
+                err.outcome_unknown = True  # the request itself may have been applied
+                raise
             polls += 1
             if result.request_status == RequestStatus.ERROR:
                 raise card_api_error(
                     {"status": "ok", **result.extra, "request_status": result.request_status,
                      "error_code": result.error_code, "error_description": result.error_description},
-                    operation="requests.wait", request_id=rid,
+                    operation=operation, request_id=rid,
                 )  # fmt: skip
-            if result.request_status != RequestStatus.PROCESS:
+            if result.request_status == RequestStatus.SUCCESS:
                 return result
+            # process, or a state the docs do not list (or none at all): not final yet
             remaining = deadline - monotonic()
             if remaining <= 0:
                 raise APITimeoutError(
-                    f"still processing after {timeout:g}s ({polls} status polls)",
-                    operation="requests.wait", request_id=rid, attempts=polls, outcome_unknown=True,
+                    f"not final after {timeout:g}s ({polls} status polls, last request_status="
+                    f"{result.request_status or 'missing'!r})",
+                    operation=operation, request_id=rid, attempts=polls, outcome_unknown=True,
                 )  # fmt: skip
             await async_sleep(min(interval, remaining))
             interval = min(interval * 1.5, max_interval)

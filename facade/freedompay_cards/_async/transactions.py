@@ -124,8 +124,7 @@ class AsyncTransactions:
             body.transaction_id = v.text("transaction_id", transaction_id)
         if order_id is not None:
             body.order_id = v.text("order_id", order_id)
-        answer = await self._client._call("transactions.info", body, rid, max_retries)
-        return convert.transaction_info(answer.parsed, answer.request_id)
+        return await self._client._fetch("transactions.info", body, rid, max_retries, convert.transaction_info)
 
     async def request_status(self, request_id: str, *, max_retries: int | None = None) -> OperationResult:
         """Transaction request status: the outcome of a transaction request, with ``transaction_id`` and

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from .. import _convert as convert
     from .. import _models as results
-    from .._models import Address, ClientCard, OperationResult
+    from .._models import Address, ClientCards, OperationResult
     from ._client import CardClient
 else:
     m = LazyModule("freedompay_card_api.models")
@@ -145,9 +145,8 @@ class Clients:
 
     def list_cards(
         self, client_id: str, *, request_id: str | None = None, max_retries: int | None = None
-    ) -> tuple[ClientCard, ...]:
+    ) -> ClientCards:
         """The client's cards. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id))
-        answer = self._client._call("clients.list_cards", body, rid, max_retries)
-        return convert.client_cards(answer.parsed)
+        return self._client._fetch("clients.list_cards", body, rid, max_retries, convert.client_cards)

@@ -238,27 +238,35 @@ class Sandbox:
 
     # ------------------------------------------------------------------------------ inspection
 
+    # The mappings below are snapshots taken under the lock (safe to iterate while the server runs); the
+    # objects in them are the live ones (read them, or set a field to arrange a test).
+
     @property
     def cards(self) -> Mapping[str, Card]:
-        """Payment cards by ``card_id`` (live objects: read them, or set a field to arrange a test)."""
-        return MappingProxyType(self._world.cards)
+        """Payment cards by ``card_id``."""
+        with self._lock:
+            return MappingProxyType(dict(self._world.cards))
 
     @property
     def clients(self) -> Mapping[str, Client]:
-        return MappingProxyType(self._world.clients)
+        with self._lock:
+            return MappingProxyType(dict(self._world.clients))
 
     @property
     def transactions(self) -> Mapping[str, Transaction]:
-        return MappingProxyType(self._world.transactions)
+        with self._lock:
+            return MappingProxyType(dict(self._world.transactions))
 
     @property
     def gift_cards(self) -> Mapping[int, GiftCard]:
-        return MappingProxyType(self._world.gift_cards)
+        with self._lock:
+            return MappingProxyType(dict(self._world.gift_cards))
 
     @property
     def requests(self) -> Mapping[str, RequestRecord]:
         """Every accepted ``request_id`` and its outcome (what Request status reports)."""
-        return MappingProxyType(self._requests)
+        with self._lock:
+            return MappingProxyType(dict(self._requests))
 
     @property
     def postings(self) -> tuple[Posting, ...]:

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CardInfoResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)  # holds an x-secret field
 class CardInfoResponse:
     """Envelope and the card's details. Every field beyond the envelope is a guess (not shown in the docs)."""
 

@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ConfirmGiftCardRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)  # holds an x-secret field
 class ConfirmGiftCardRequest:
     otp: str
     """ The one-time code sent by SMS. """

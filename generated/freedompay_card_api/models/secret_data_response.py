@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SecretDataResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)  # holds an x-secret field
 class SecretDataResponse:
     """Envelope and the card's sensitive data. The field names and how the values are protected are not
     shown in the docs: these are guesses, and any other field the API sends is kept. Treat all of it as

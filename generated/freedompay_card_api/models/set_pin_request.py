@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SetPinRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)  # holds an x-secret field
 class SetPinRequest:
     card_id: str
     """ Card id in Freedom Processing. """

@@ -1,0 +1,172 @@
+"""Outcomes are never misreported: regressions for a review of the retry, wait and parsing paths."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import httpx
+import pytest
+
+import freedompay_cards as fp
+from tests.conftest import DT, MockAPI, ok
+
+RID1 = "00000000-0000-0000-0000-000000000001"
+PROCESS = {"status": "ok", "request_status": "process", "dt": DT}
+ISSUE = {"first_name": "A", "last_name": "B", "phone": 77001234567, "country": "KAZ", "person_id": "1"}
+
+
+def test_a_failed_poll_after_acceptance_never_reads_as_not_applied(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/issue", PROCESS)
+    api.on("/v5/card-api/request/status", httpx.ConnectError("refused"))
+    with pytest.raises(fp.APIConnectionError) as info:
+        client.cards.issue(2000, **ISSUE, wait=True)
+    err = info.value
+    assert err.operation == "cards.issue" and err.outcome_unknown and err.request_id == RID1
+    assert "outcome unknown" in str(err) and "accepted" in str(err)
+
+
+def test_a_failed_request_found_while_waiting_names_the_operation(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/issue", PROCESS)
+    api.on("/v5/card-api/request/status", {"status": "ok", "request_status": "error", "error_code": "VALIDATION_ERROR"})
+    with pytest.raises(fp.ValidationError) as info:
+        client.cards.issue(2000, **ISSUE, wait=True)
+    assert info.value.operation == "cards.issue" and not info.value.outcome_unknown
+
+
+@pytest.mark.parametrize(
+    ("wait_timeout", "kind"), [(0, ValueError), (-1, ValueError), ("60", TypeError), (float("nan"), ValueError)]
+)
+def test_wait_timeout_is_checked_before_anything_is_sent(
+    client: fp.CardClient, api: MockAPI, wait_timeout: object, kind: type
+) -> None:
+    with pytest.raises(kind, match="wait_timeout"):
+        client.transactions.create("c", 100, "KZT", order_id="o", wait=True, wait_timeout=wait_timeout)  # type: ignore[arg-type]
+    assert api.requests == []
+
+
+def test_wait_ends_only_on_a_final_state(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/request/status",
+        {"status": "ok"},
+        {"status": "ok", "request_status": "queued"},
+        ok(client_id="c9"),
+    )
+    assert client.requests.wait(RID1, interval=0.001, max_interval=0.001).client_id == "c9"
+    assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize("encoded", [b"\x1f\x8b not gzip at all", gzip.compress(b"{")[:-4]])
+def test_an_undecodable_body_is_an_unexpected_response_and_is_reconciled(
+    client: fp.CardClient, api: MockAPI, encoded: bytes
+) -> None:
+    api.on(
+        "/v5/card-api/card/block",
+        lambda request: httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(encoded)),
+    )
+    api.on("/v5/card-api/request/status", ok())
+    result = client.cards.block("c", reason="lost")
+    assert result.reconciled and api.paths == ["/v5/card-api/card/block", "/v5/card-api/request/status"]
+
+
+def test_deeply_nested_json_is_an_unexpected_response(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/info", httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000))
+    with pytest.raises(fp.UnexpectedResponseError):
+        client.cards.info("c", max_retries=0)
+
+
+@pytest.mark.parametrize("card_status", [[], {}, "2", True])
+def test_odd_gift_card_status_values_survive(client: fp.CardClient, api: MockAPI, card_status: object) -> None:
+    api.on("/v5/cards/status", {"status": 0, "card_status": card_status})
+    assert client.gift_cards.status(5).card_status == card_status
+
+
+@pytest.mark.parametrize("status", [False, "0", 0.0, None])
+def test_a_gift_status_that_is_not_the_integer_zero_is_not_success(
+    client: fp.CardClient, api: MockAPI, status: object
+) -> None:
+    api.on("/v5/cards/resend", {"status": status})
+    with pytest.raises((fp.APIError, fp.UnexpectedResponseError)):
+        client.gift_cards.resend(5, max_retries=0)
+
+
+def test_a_duplicate_after_a_turned_away_attempt_is_still_reconciled(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/card/block",
+        httpx.Response(503, headers={"Retry-After": "0"}, json={"error_code": "INTERNAL_ERROR"}),
+        {"status": "error", "request_status": "error", "error_code": "DUPLICATE_REQUEST_ID"},
+    )
+    api.on("/v5/card-api/request/status", ok())
+    result = client.cards.block("c", reason="lost")
+    assert result.succeeded and result.reconciled
+    assert api.paths == ["/v5/card-api/card/block"] * 2 + ["/v5/card-api/request/status"]
+
+
+def test_request_status_never_asks_about_another_request_id(client: fp.CardClient, api: MockAPI) -> None:
+    asked = "828cf71d-a447-4a67-a149-c1df8bc197ca"
+    api.on(
+        "/v5/card-api/request/status",
+        httpx.ReadTimeout("slow"),
+        {"status": "error", "error_code": "DUPLICATE_REQUEST_ID", "error_description": "Duplicate request, try later"},
+    )
+    with pytest.raises(fp.ConflictError):
+        client.requests.status(asked)
+    assert {json.loads(r.content)["request_id"] for r in api.requests} == {asked}
+
+
+def test_conversion_failures_name_the_operation_and_request_id(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/balance", ok(accounts=[{"amount": "lots"}]))
+    with pytest.raises(fp.UnexpectedResponseError) as info:
+        client.cards.balance("c")
+    assert (info.value.operation, info.value.request_id) == ("cards.balance", RID1)
+
+
+def test_client_cards_carry_the_request_id(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/client/cards", ok(cards=[{"card_id": "a"}]))
+    cards = client.clients.list_cards("cl")
+    assert (
+        cards.request_id == RID1 and [c.card_id for c in cards] == ["a"] and len(cards) == 1 and cards[0].card_id == "a"
+    )
+
+
+def test_generated_models_holding_secrets_have_no_field_repr() -> None:
+    from freedompay_card_api.models import ConfirmGiftCardRequest, SecretDataResponse, SetPinRequest
+
+    shown = repr(SetPinRequest(card_id="c", pin="CIPHER")) + repr(ConfirmGiftCardRequest(otp="123456"))
+    shown += repr(SecretDataResponse.from_dict({"status": "ok", "pan": "4000001234567899", "cvv": "987"}))
+    for secret in ("CIPHER", "123456", "4000001234567899", "987"):
+        assert secret not in shown
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ({"email": "x"}, "documented"),
+        ({"birthdate": "31.12.2999"}, "documented"),
+        ({"note": object()}, "not JSON"),
+        ({"n": float("nan")}, "not JSON"),
+        ({"": 1}, "keys"),
+    ],
+)
+def test_extra_cardholder_fields_cannot_shadow_or_smuggle(
+    client: fp.CardClient, api: MockAPI, extra: dict, problem: str
+) -> None:
+    with pytest.raises(fp.InvalidRequestError, match=problem):
+        client.cards.issue(2000, **ISSUE, extra_cardholder_fields=extra)
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("phone", ["0000000", "0087001234567", "+0123456789"])
+def test_phones_with_a_leading_zero_are_refused(client: fp.CardClient, api: MockAPI, phone: str) -> None:
+    with pytest.raises(fp.InvalidRequestError, match="phone"):
+        client.clients.update_phone("cl", phone, product=2000)
+    assert api.requests == []
+
+
+def test_transaction_details_are_redacted_and_kept_out_of_repr(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/transaction/info", ok(transaction={"amount": 5, "card_number": "4000001234567899", "cvc2": "321"})
+    )
+    info = client.transactions.info(transaction_id="t")
+    assert info.details["amount"] == 5 and info.details["card_number"] == "<redacted>"
+    assert "4000001234567899" not in repr(info) and "321" not in repr(info)
