@@ -291,11 +291,16 @@ def surely_not_processed(err: APIError) -> bool:
 # ------------------------------------------------------------------------------------------- reading
 
 
+_UNSET: list[Any] = []  # the generated UNSET singleton, fetched on first use (importing it loads attrs)
+
+
 def unset(value: Any) -> Any:
     """``None`` for the generated models' UNSET."""
-    from freedompay_card_api.types import Unset
+    if not _UNSET:
+        from freedompay_card_api.types import UNSET
 
-    return None if isinstance(value, Unset) else value
+        _UNSET.append(UNSET)
+    return None if value is _UNSET[0] else value
 
 
 def decimal(value: Any) -> Decimal | None:
