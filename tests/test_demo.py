@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from freedompay_cards._redact import luhn_valid
+
 DEMO = Path(__file__).resolve().parent.parent / "scripts" / "demo.py"
 
 
@@ -22,9 +24,3 @@ def test_demo_walks_every_step_against_the_sandbox() -> None:
         assert step in out
     assert "ConflictError" in out and "CARD_CLOSED" in out
     assert not [n for n in re.findall(r"\d{13,19}", out) if luhn_valid(n)]  # no PAN anywhere in the log
-
-
-def luhn_valid(number: str) -> bool:
-    digits = [int(d) for d in reversed(number)]
-    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
-    return total % 10 == 0

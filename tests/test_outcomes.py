@@ -90,16 +90,122 @@ def test_a_gift_status_that_is_not_the_integer_zero_is_not_success(
         client.gift_cards.resend(5, max_retries=0)
 
 
-def test_a_duplicate_after_a_turned_away_attempt_is_still_reconciled(client: fp.CardClient, api: MockAPI) -> None:
-    api.on(
-        "/v5/card-api/card/block",
-        httpx.Response(503, headers={"Retry-After": "0"}, json={"error_code": "INTERNAL_ERROR"}),
-        {"status": "error", "request_status": "error", "error_code": "DUPLICATE_REQUEST_ID"},
-    )
-    api.on("/v5/card-api/request/status", ok())
+DUPLICATE = {"status": "error", "request_status": "error", "error_code": "DUPLICATE_REQUEST_ID"}
+
+
+def test_a_duplicate_after_a_possibly_applied_attempt_is_reconciled(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/block", httpx.ReadTimeout("slow"), DUPLICATE)
+    api.on("/v5/card-api/request/status", {"status": "error", "error_code": "REQUEST_NOT_FOUND"}, ok())
     result = client.cards.block("c", reason="lost")
     assert result.succeeded and result.reconciled
-    assert api.paths == ["/v5/card-api/card/block"] * 2 + ["/v5/card-api/request/status"]
+
+
+def test_a_duplicate_when_no_attempt_can_have_been_applied_is_a_reused_id(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/block", httpx.ConnectError("refused"), DUPLICATE)
+    with pytest.raises(fp.ConflictError) as info:
+        client.cards.block("c", reason="lost")  # somebody else's outcome must never come back as ours
+    assert not info.value.outcome_unknown and "/v5/card-api/request/status" not in api.paths
+
+
+def test_a_duplicate_after_a_turned_away_attempt_is_raised_but_flagged(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/block", httpx.Response(503, headers={"Retry-After": "0"}), DUPLICATE)
+    with pytest.raises(fp.ConflictError) as info:
+        client.cards.block("c", reason="lost")
+    assert info.value.outcome_unknown  # the 503 may have come from a proxy that forwarded it after all
+
+
+def test_a_refusal_after_an_ambiguous_attempt_says_the_outcome_is_unknown(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/card/block",
+        httpx.ReadTimeout("slow"),
+        {"status": "error", "error_code": "E", "error_description": "Card is already blocked"},
+    )
+    api.on("/v5/card-api/request/status", httpx.ReadTimeout("slow"))
+    with pytest.raises(fp.APIError) as info:
+        client.cards.block("c", reason="lost")
+    assert info.value.outcome_unknown and info.value.attempts == 2
+
+
+def test_a_read_renews_its_id_once_and_within_max_retries(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/info", httpx.Response(500), DUPLICATE)
+    with pytest.raises(fp.ConflictError):
+        client.cards.info("c", max_retries=1)
+    assert len(api.requests) <= 3
+
+
+def test_a_known_code_is_not_overridden_by_a_duplicate_sounding_text(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/card/block",
+        httpx.ReadTimeout("slow"),
+        {"status": "error", "error_code": "VALIDATION_ERROR", "error_description": "request body has duplicate key"},
+    )
+    api.on("/v5/card-api/request/status", {"status": "error", "error_code": "REQUEST_NOT_FOUND"})
+    with pytest.raises(fp.ValidationError):
+        client.cards.block("c", reason="lost")
+
+
+def test_wait_true_after_an_immediate_success_still_raises_a_failed_request(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    api.on("/v5/card-api/card/issue", ok())
+    api.on("/v5/card-api/request/status", {"status": "ok", "request_status": "error", "error_code": "INTERNAL_ERROR"})
+    with pytest.raises(fp.ServerError):
+        client.cards.issue(2000, **ISSUE, wait=True)
+
+
+@pytest.mark.parametrize("value", [True, 1.5, ["success"], {"a": 1}])
+def test_a_request_status_that_is_not_a_string_is_unexpected(
+    client: fp.CardClient, api: MockAPI, value: object
+) -> None:
+    api.on("/v5/card-api/card/block", {"status": "ok", "request_status": value})
+    with pytest.raises(fp.UnexpectedResponseError):
+        client.cards.block("c", reason="lost", max_retries=0)
+
+
+def test_max_retries_reaches_the_polls_of_wait(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/issue", PROCESS)
+    api.on("/v5/card-api/request/status", httpx.Response(503))
+    with pytest.raises(fp.ServerError) as info:
+        client.cards.issue(2000, **ISSUE, wait=True, max_retries=0)
+    assert api.paths.count("/v5/card-api/request/status") == 1 and info.value.outcome_unknown
+
+
+def test_the_api_path_is_signed_behind_a_prefixed_base_url() -> None:
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
+    )
+    fp.CardClient("1", "s", base_url="http://127.0.0.1:8080/proxy/", http_client=http).cards.activate("c")
+    assert seen[0].url.path == "/proxy/v5/card-api/card/activate"
+    assert fp.verify(
+        seen[0].headers["X-JWS-Signature"], seen[0].content, path="/v5/card-api/card/activate", secret_key="s"
+    )
+
+
+def test_base_urls_with_a_query_and_clients_with_params_are_refused() -> None:
+    with pytest.raises(ValueError, match="query"):
+        fp.CardClient("1", "s", base_url="http://127.0.0.1:8080/p?x=1")
+    with pytest.raises(ValueError, match="params"):
+        fp.CardClient("1", "s", http_client=httpx.Client(params={"k": "v"}))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid pin: expected 4 digits",
+        "otp: wrong code, 2 attempts left",
+        "Card expiry: the card has expired",
+        "transaction 1234567890123 not found",
+    ],
+)
+def test_messages_in_parsed_answers_are_not_mangled(client: fp.CardClient, api: MockAPI, message: str) -> None:
+    api.on(
+        "/v5/card-api/card/block",
+        {"status": "error", "request_status": "error", "error_code": "E", "error_description": message},
+    )
+    with pytest.raises(fp.APIError) as info:
+        client.cards.block("c", reason="lost")
+    assert info.value.message == message and info.value.body["error_description"] == message
 
 
 def test_request_status_never_asks_about_another_request_id(client: fp.CardClient, api: MockAPI) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import freedompay_cards as fp
-from freedompay_cards._redact import mask_pan, redact, scrub_text
+from freedompay_cards._redact import mask_pan, redact, scrub_raw_text, scrub_text
 from tests.conftest import SECRET, MockAPI, ok
 
 PAN, CVV, EXPIRY, PIN_CIPHER = "4000001234567899", "987", "11/28", "cGluLWNpcGhlcnRleHQ="
@@ -89,11 +89,12 @@ def test_secret_wrapper() -> None:
 def test_redact_helpers() -> None:
     assert mask_pan("4000 0012 3456 7899") == "4000********7899"
     assert scrub_text("card 4000-0012-3456-7899 declined, order 12345") == "card 4000********7899 declined, order 12345"
-    nested = {"a": [{"PAN": PAN, "cvv2": "1"}], "b": {"pin": "x", "note": f"card {PAN}, pan={PAN}"}}
-    assert redact(nested) == {
+    nested = {"a": [{"PAN": PAN, "cvv2": "1"}], "b": {"pin": "x", "note": f"card {PAN}, order 1234567890123"}}
+    assert redact(nested) == {  # parsed values: secret fields replaced, card numbers (Luhn-valid) masked
         "a": [{"PAN": "<redacted>", "cvv2": "<redacted>"}],
-        "b": {"pin": "<redacted>", "note": 'card 4000********7899, pan="<redacted>"'},
+        "b": {"pin": "<redacted>", "note": "card 4000********7899, order 1234567890123"},
     }
+    assert redact(f"pan={PAN}&cvv=987") == 'pan="<redacted>"&cvv="<redacted>"'  # a raw, non-JSON body
 
 
 @pytest.mark.parametrize(
@@ -104,8 +105,8 @@ def test_redact_helpers() -> None:
         "{'otp': '123456', 'card_expiry': '11/28'}",
     ],
 )
-def test_secret_fields_in_free_text_bodies_are_blanked(text: str) -> None:
-    cleaned = scrub_text(text)
+def test_secret_fields_in_raw_bodies_are_blanked(text: str) -> None:
+    cleaned = scrub_raw_text(text)
     for secret in ("4000001234567899", "11/28", "987", "8F3A", "123456"):
         assert secret not in cleaned
 

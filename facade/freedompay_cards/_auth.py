@@ -19,6 +19,8 @@ from collections.abc import Generator
 import httpx
 
 SIGNATURE_HEADER = "X-JWS-Signature"
+# Request extension naming the API path to sign, when the URL's path has more (a base URL behind a proxy).
+SIGNED_PATH = "freedompay_signed_path"
 ALGORITHM = "HS512"
 
 
@@ -82,7 +84,9 @@ class JWSAuth(httpx.Auth):
     """httpx authentication that signs each request's exact body bytes (sync and async clients alike).
 
     The signature depends only on the path, the body and the credentials, so a retried request, whose
-    body bytes are identical, carries an identical signature.
+    body bytes are identical, carries an identical signature. The path signed is the API's (e.g.
+    ``/v5/card-api/request/status``): with a base URL that has a path of its own (a proxy that strips it),
+    the facade names the API path in the request's ``freedompay_signed_path`` extension.
     """
 
     requires_request_body = True
@@ -97,7 +101,7 @@ class JWSAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[SIGNATURE_HEADER] = sign(
             request.content,
-            path=request.url.path,
+            path=request.extensions.get(SIGNED_PATH, request.url.path),
             auth_id=self._auth_id,
             secret_key=self._secret_key,
             method=request.method,

@@ -103,6 +103,8 @@ class ClientConfig:
             raise ValueError(f"base_url is not a URL: {exc}") from None
         if url.scheme not in {"http", "https"} or not url.host:
             raise ValueError("base_url must be an http(s) URL with a host")
+        if url.query or url.fragment:
+            raise ValueError("base_url must have no query or fragment")
         if url.scheme == "http" and not _is_loopback(url.host) and not allow_insecure_http:
             raise ValueError(
                 "base_url uses plain http to a non-loopback host; use https, or pass allow_insecure_http=True"

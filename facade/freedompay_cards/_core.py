@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from ._auth import SIGNED_PATH
 from ._errors import APIError, UnexpectedResponseError, card_api_error, gift_error, http_error
 from ._retry import parse_retry_after
 
@@ -147,9 +148,12 @@ def build_request(
     headers = {**kwargs.get("headers", {}), "User-Agent": USER_AGENT}
     content = compact_json(kwargs["json"])
     url = base_url + kwargs["url"]
+    extensions = {SIGNED_PATH: kwargs["url"]}  # the API path is what is signed, not a proxy's prefix
     if timeout is None:
-        return http.build_request(kwargs["method"], url, content=content, headers=headers)
-    return http.build_request(kwargs["method"], url, content=content, headers=headers, timeout=timeout)
+        return http.build_request(kwargs["method"], url, content=content, headers=headers, extensions=extensions)
+    return http.build_request(
+        kwargs["method"], url, content=content, headers=headers, timeout=timeout, extensions=extensions
+    )
 
 
 @functools.cache
@@ -188,6 +192,13 @@ def read_answer(op: Operation, response: httpx.Response, request_id: str | None)
         if type(parsed.status) is not int or parsed.status != 0:  # not bool: False == 0
             raise gift_error(_json_or_text(response), operation=op.name)
         return parsed
+    for field in ("status", "request_status"):
+        value = unset(getattr(parsed, field, None))
+        if value is not None and not isinstance(value, str):
+            raise UnexpectedResponseError(
+                f"{field} is not a string", operation=op.name, request_id=request_id, http_status=200,
+                body=_json_or_text(response),
+            )  # fmt: skip
     failed_request = op.raise_on_failed_request and getattr(parsed, "request_status", None) == "error"
     if getattr(parsed, "status", "ok") != "ok" or failed_request:
         raise card_api_error(_json_or_text(response), operation=op.name, request_id=request_id)

@@ -275,6 +275,8 @@ def is_duplicate_request(err: APIError, *, by_text: bool = False) -> bool:
     nothing more than one Request status query)."""
     if isinstance(err.code, str) and err.code in DUPLICATE_REQUEST_CODES:
         return True
+    if isinstance(err.code, str) and err.code in CARD_API_CODES:
+        return False  # a known code says what the error is; its text does not override it
     text = err.message.lower()
     return by_text and "duplicate" in text and "request" in text
 

@@ -51,21 +51,44 @@ def mask_pan(pan: str) -> str:
     return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
 
 
+def luhn_valid(number: str) -> bool:
+    digits = [int(d) for d in reversed(number)]
+    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
+    return total % 10 == 0
+
+
+def _mask_if_card(match: re.Match[str]) -> str:
+    text = match.group()
+    return mask_pan(text) if luhn_valid(re.sub(r"\D", "", text)) else text
+
+
 def scrub_text(text: str) -> str:
-    """Free text with secret fields' values blanked and anything shaped like a PAN masked."""
-    text = _PAN.sub(lambda m: mask_pan(m.group()), text)  # first, so a grouped PAN goes whole
-    return _FIELD_IN_TEXT.sub(lambda m: m.group(1) + '"' + REDACTED + '"', text)
+    """A message or a value: card numbers (Luhn-valid runs of 13 to 19 digits) masked."""
+    return _PAN.sub(_mask_if_card, text)
+
+
+def scrub_raw_text(text: str) -> str:
+    """A raw body that is not JSON (an HTML error page, a cut-off answer): card numbers masked, and the
+    value of every secret field named in it (``"cvv":"123"``, ``pin=8F3A``) blanked."""
+    return _FIELD_IN_TEXT.sub(lambda m: m.group(1) + '"' + REDACTED + '"', scrub_text(text))
 
 
 def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
-    """A copy of a JSON-like value with every secret field replaced, and PAN-shaped strings masked."""
+    """A copy of an answer's body with every secret field replaced and card numbers masked. A body that
+    is a string (not JSON) is redacted as raw text: secret fields named in it are blanked too."""
+    if isinstance(value, str):
+        return scrub_raw_text(value)
+    return _redact_parsed(value, secret_fields)
+
+
+def _redact_parsed(value: Any, secret_fields: frozenset[str]) -> Any:
     if isinstance(value, dict):
         return {
-            k: (REDACTED if isinstance(k, str) and k.lower() in secret_fields else redact(v, secret_fields))
+            k: (REDACTED if isinstance(k, str) and k.lower() in secret_fields else _redact_parsed(v, secret_fields))
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [redact(v, secret_fields) for v in value]
+        return [_redact_parsed(v, secret_fields) for v in value]
     if isinstance(value, str):
         return scrub_text(value)
     return value

@@ -21,7 +21,7 @@ import json
 import re
 from typing import Any
 
-from ._redact import REDACTED, SECRET_FIELDS, scrub_text
+from ._redact import REDACTED, SECRET_FIELDS, luhn_valid, scrub_raw_text
 
 # Fixed fakes written instead of secrets: every field _redact counts as secret, with a fake of its shape
 # where one helps a replayed test. FAKE_PAN fails the Luhn check on purpose.
@@ -35,12 +35,6 @@ VOLATILE_RESPONSE_HEADERS = ("date", "server")
 _PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
 
 
-def _luhn_valid(number: str) -> bool:
-    digits = [int(d) for d in reversed(number)]
-    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
-    return total % 10 == 0
-
-
 def scrub_value(value: Any) -> Any:
     """A JSON value with every secret field replaced by its fake, and Luhn-valid card numbers in free text
     replaced by ``FAKE_PAN``."""
@@ -49,7 +43,7 @@ def scrub_value(value: Any) -> Any:
     if isinstance(value, list):
         return [scrub_value(v) for v in value]
     if isinstance(value, str):
-        return _PAN_IN_TEXT.sub(lambda m: FAKE_PAN if _luhn_valid(m.group(1)) else m.group(1), value)
+        return _PAN_IN_TEXT.sub(lambda m: FAKE_PAN if luhn_valid(m.group(1)) else m.group(1), value)
     return value
 
 
@@ -62,7 +56,7 @@ def scrub_body(body: bytes | str | None) -> bytes | str | None:
     try:
         cleaned = json.dumps(scrub_value(json.loads(raw)), separators=(",", ":"), ensure_ascii=False)
     except (ValueError, RecursionError):
-        cleaned = scrub_value(scrub_text(raw))
+        cleaned = scrub_value(scrub_raw_text(raw))
     return cleaned.encode("utf-8") if isinstance(body, bytes) else cleaned
 
 
@@ -103,5 +97,5 @@ def vcr_config() -> dict[str, Any]:
 def find_secrets(text: str) -> list[str]:
     """What in ``text`` looks like a secret: signature-shaped strings and Luhn-valid card numbers."""
     found = re.findall(r"eyJ[A-Za-z0-9_-]{20,}\.\.[A-Za-z0-9_-]{40,}", text)
-    found += [n for n in _PAN_IN_TEXT.findall(text) if _luhn_valid(n)]
+    found += [n for n in _PAN_IN_TEXT.findall(text) if luhn_valid(n)]
     return found

@@ -65,6 +65,7 @@ class AsyncRequests:
         interval: float = 0.5,
         max_interval: float = 5.0,
         operation: str = "requests.wait",
+        max_retries: int | None = None,
     ) -> OperationResult:
         v.seconds("timeout", timeout)
         v.seconds("interval", interval)
@@ -74,7 +75,7 @@ class AsyncRequests:
         polls = 0
         while True:
             try:
-                result = await self.status(rid)
+                result = await self.status(rid, max_retries=max_retries)
             except FreedomPayError as err:
                 err.outcome_unknown = True  # the request itself may have been applied
                 raise

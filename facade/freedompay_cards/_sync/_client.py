@@ -116,6 +116,8 @@ class CardClient:
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError("http_client must be an httpx.Client")
+        if http_client is not None and http_client.params:
+            raise ValueError("http_client has default query params: the signed requests must carry none")
         self._owns_http = http_client is None
         # A client passed in is used as it is (transport, proxies, limits) but never reconfigured: requests
         # carry an absolute URL, their own timeout and this client's signer, so one httpx client can serve
@@ -186,10 +188,8 @@ class CardClient:
         rid = answer.request_id
         if not wait or rid is None or (result.succeeded and answer.reconciled):
             return result  # a reconciled answer came from Request status: it already has the created ids
-        try:
-            if result.succeeded:  # the created ids are reported by Request status, not by the operation
-                return self.requests.status(rid)
-            return self.requests._wait(rid, timeout=wait_timeout, operation=name)
+        try:  # the created ids are reported by Request status, not by the operation itself
+            return self.requests._wait(rid, timeout=wait_timeout, operation=name, max_retries=max_retries)
         except FreedomPayError as err:
             if err.operation != name:  # not the operation's own failure: a failure to learn its outcome
                 err.operation = name
@@ -242,26 +242,36 @@ class CardClient:
         retries = self._retries(max_retries)
         request = self._build(op, body)
         attempts = 0
-        maybe_applied = False
+        maybe_applied = False  # an attempt of this call may have been applied
+        renewed = False  # a read's request_id was already renewed once
+        answered = False  # an earlier attempt was answered with an HTTP error status
         while True:
             attempts += 1
             retry_after: float | None = None
             try:
                 return Answer(self._attempt(op, request, request_id, attempts), request_id)
             except APIError as err:
-                if attempts > 1 and op.has_request_id and op.mutating and is_duplicate_request(err, by_text=True):
-                    # whatever the earlier answers said, the duplicate proves an earlier attempt arrived
-                    return self._proven_outcome(op, request_id, attempts, err)
-                if attempts > 1 and op.request_id_is_key and not op.mutating and is_duplicate_request(err):
-                    # a read re-sent under an id already used: ask again under a new id (reads apply nothing)
-                    request_id = self._request_id(None)
-                    body.request_id = uuid.UUID(request_id)
-                    request = self._build(op, body)
-                    continue
+                if attempts > 1 and op.has_request_id and is_duplicate_request(err, by_text=op.mutating):
+                    if op.mutating and maybe_applied:
+                        # an earlier attempt may have been applied, and the duplicate proves it arrived
+                        return self._proven_outcome(op, request_id, attempts, err)
+                    if not op.mutating and op.request_id_is_key and not renewed:
+                        # a read re-sent under an id already used: ask once more under a new id (once only)
+                        renewed = True
+                        request_id = self._request_id(None)
+                        body.request_id = uuid.UUID(request_id)
+                        request = self._build(op, body)
+                        continue
+                    # no attempt of this call can have been applied: the id was used before it, unless a
+                    # server that answered an earlier attempt (429, 503 with Retry-After) lied about it
+                    err.outcome_unknown = answered
                 if not is_retryable_api_error(err):
                     err.attempts = attempts
+                    # a refusal of a re-send says nothing of an earlier attempt that may have been applied
+                    err.outcome_unknown = err.outcome_unknown or (maybe_applied and op.mutating)
                     raise
                 ambiguous = not surely_not_processed(err)
+                answered = True
                 retry_after = err.retry_after
                 failure: FreedomPayError = err
             except UnexpectedResponseError as err:
@@ -325,6 +335,9 @@ class CardClient:
             failed = card_api_error(parsed.to_dict(), operation=op.name, request_id=request_id)
             failed.attempts = attempts
             raise failed
+        if parsed.request_status not in ("success", "process"):  # a state the docs do not list: not known
+            logger.debug("%s request_id=%s status: %r", op.name, request_id, parsed.request_status)
+            return None
         logger.debug("%s request_id=%s reconciled: %s", op.name, request_id, parsed.request_status)
         return Answer(parsed, request_id, reconciled=True)
 

@@ -67,6 +67,7 @@ class Requests:
         interval: float = 0.5,
         max_interval: float = 5.0,
         operation: str = "requests.wait",
+        max_retries: int | None = None,
     ) -> OperationResult:
         v.seconds("timeout", timeout)
         v.seconds("interval", interval)
@@ -76,7 +77,7 @@ class Requests:
         polls = 0
         while True:
             try:
-                result = self.status(rid)
+                result = self.status(rid, max_retries=max_retries)
             except FreedomPayError as err:
                 err.outcome_unknown = True  # the request itself may have been applied
                 raise
