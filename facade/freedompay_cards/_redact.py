@@ -6,6 +6,7 @@ reach a ``repr``, a log line, an exception message or a cassette.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -36,11 +37,14 @@ SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"}
 
 # 13 to 19 digits in a row, possibly grouped by spaces or dashes: a PAN wherever it hides in free text.
 _PAN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
 # A secret field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A.
-_SECRET_NAMES = "|".join(sorted(SECRET_FIELDS, key=len, reverse=True))
-_FIELD_IN_TEXT = re.compile(
-    r"""(?i)(?<![\w])(["']?(?:""" + _SECRET_NAMES + r""")["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)"""
-)
+# Compiled on first use: only an answer that is not JSON needs it.
+@functools.cache
+def _field_in_text() -> re.Pattern[str]:
+    names = "|".join(sorted(SECRET_FIELDS, key=len, reverse=True))
+    return re.compile(r"""(?i)(?<![\w])(["']?(?:""" + names + r""")["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
 
 
 def mask_pan(pan: str) -> str:
@@ -70,7 +74,7 @@ def scrub_text(text: str) -> str:
 def scrub_raw_text(text: str) -> str:
     """A raw body that is not JSON (an HTML error page, a cut-off answer): card numbers masked, and the
     value of every secret field named in it (``"cvv":"123"``, ``pin=8F3A``) blanked."""
-    return _FIELD_IN_TEXT.sub(lambda m: m.group(1) + '"' + REDACTED + '"', scrub_text(text))
+    return _field_in_text().sub(lambda m: m.group(1) + '"' + REDACTED + '"', scrub_text(text))
 
 
 def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
