@@ -98,9 +98,6 @@ def _redact_parsed(value: Any, secret_fields: frozenset[str]) -> Any:
     return value
 
 
-def redact_headers(headers: dict[str, str]) -> dict[str, str]:
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
-
 
 class Secret:
     """A secret string: its ``repr``/``str`` are masked; ``reveal()`` gives the value to code that needs it."""

@@ -38,9 +38,6 @@ def text(field: str, value: object) -> str:
     return value
 
 
-def optional_text(field: str, value: object) -> str | None:
-    return None if value is None else text(field, value)
-
 
 def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
     """The caller's request_id (a UUID, canonical form) or a fresh one from ``factory``."""
@@ -93,9 +90,6 @@ def amount(field: str, value: object) -> float:
         raise InvalidRequestError(field, f"{value} cannot be sent exactly as a JSON number")
     return as_float
 
-
-def optional_amount(field: str, value: object) -> float | None:
-    return None if value is None else amount(field, value)
 
 
 def phone(field: str, value: object) -> int:

@@ -21,7 +21,7 @@ import json
 import re
 from typing import Any
 
-from ._redact import REDACTED, SECRET_FIELDS, luhn_valid, scrub_raw_text
+from ._redact import REDACTED, SECRET_FIELDS, SECRET_HEADERS, luhn_valid, scrub_raw_text
 
 # Fixed fakes written instead of secrets: every field _redact counts as secret, with a fake of its shape
 # where one helps a replayed test. FAKE_PAN fails the Luhn check on purpose.
@@ -30,7 +30,6 @@ _SHAPED = {"pan": FAKE_PAN, "card_number": FAKE_PAN, "cvv": "000", "cvv2": "000"
            "expiry": "00/00", "expiry_date": "00/00", "card_expiry": "00/00", "exp_date": "00/00",
            "exp_month": "00", "exp_year": "00", "pin": "<pin>", "otp": "<otp>"}  # fmt: skip
 FAKES: dict[str, str] = {name: _SHAPED.get(name, REDACTED) for name in SECRET_FIELDS}
-SECRET_HEADERS = ("x-jws-signature", "jws-signature", "authorization")
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
 _PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
 
