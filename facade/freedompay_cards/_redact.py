@@ -98,7 +98,6 @@ def _redact_parsed(value: Any, secret_fields: frozenset[str]) -> Any:
     return value
 
 
-
 class Secret:
     """A secret string: its ``repr``/``str`` are masked; ``reveal()`` gives the value to code that needs it."""
 

@@ -38,7 +38,6 @@ def text(field: str, value: object) -> str:
     return value
 
 
-
 def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
     """The caller's request_id (a UUID, canonical form) or a fresh one from ``factory``."""
     if value is None:
@@ -89,7 +88,6 @@ def amount(field: str, value: object) -> float:
     if Decimal(repr(as_float)) != number:  # numeric comparison: 10.10 == 10.1
         raise InvalidRequestError(field, f"{value} cannot be sent exactly as a JSON number")
     return as_float
-
 
 
 def phone(field: str, value: object) -> int:
