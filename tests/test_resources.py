@@ -39,10 +39,6 @@ STATEMENT_OP = {
 AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "commission": 0.1, "currency": "KZT"}
 
 
-def _date(value: Any) -> Any:
-    return value
-
-
 # name, call, path, expected body, answer, check on the result
 CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any], Callable[[Any], Any]]] = [
     (
