@@ -14,10 +14,10 @@ import pytest
 
 import freedompay_cards as fp
 from freedompay_cards._core import OPERATIONS, compact_json
+from freedompay_cards._schema import SchemaError, validate
+from freedompay_cards._schema import request_schema as sandbox_request_schema
+from freedompay_cards._schema import spec as sandbox_spec
 from freedompay_cards.sandbox import ROUTES, Sandbox
-from freedompay_cards.sandbox._schema import SchemaError, validate
-from freedompay_cards.sandbox._schema import request_schema as sandbox_request_schema
-from freedompay_cards.sandbox._schema import spec as sandbox_spec
 from tests.spec_tools import example, operations, request_schema, response_schema, spec
 
 DT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

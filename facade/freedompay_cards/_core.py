@@ -24,113 +24,61 @@ import httpx
 
 from ._auth import SIGNED_PATH
 from ._errors import APIError, UnexpectedResponseError, card_api_error, gift_error, http_error
+from ._operations import OPERATIONS as SPEC_OPERATIONS
 from ._retry import parse_retry_after
 
 USER_AGENT = "freedompay-cards/0.1.0 (python)"
 
 
 class Operation:
-    """One operation of the spec, as the facade uses it.
+    """One operation of the spec, as the facade uses it: an entry of the generated ``_operations.py``.
 
     ``name``: facade name (``cards.block``), in logs and errors; ``module``: the generated module,
     relative to ``freedompay_card_api.api``; ``gift``: Gift Cards envelope (integer status);
-    ``mutating``: applies something, so never sent twice without reconciliation; ``has_request_id``;
-    ``raise_on_failed_request``: a ``request_status`` of ``error`` raises (not for Request status itself).
+    ``mutating``: applies something, so never sent twice without reconciliation (``x-mutating``);
+    ``deferred``: the outcome arrives through Request status (``x-deferred``); ``request_id``: ``key``
+    (the operation's own idempotency key), ``subject`` (names another request: Request status) or
+    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``).
     """
 
-    def __init__(
-        self,
-        name: str,
-        module: str,
-        *,
-        gift: bool = False,
-        mutating: bool = True,
-        has_request_id: bool = True,
-        raise_on_failed_request: bool = True,
-        lazy_arrays: tuple[str, ...] = (),
-        response_model: str = "",
-        request_id_is_key: bool = True,
-    ) -> None:
-        self.name = name
-        self.module = module
-        self.gift = gift
-        self.mutating = mutating
-        self.has_request_id = has_request_id
-        self.raise_on_failed_request = raise_on_failed_request
-        self.lazy_arrays = frozenset(lazy_arrays)  # top-level arrays decoded item by item, on use
-        self.response_model = response_model  # the generated answer model, for lazy reading
-        # False for Request status, whose request_id names the request asked about: never replaced
-        self.request_id_is_key = request_id_is_key
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.name: str = entry["name"]
+        self.path: str = entry["path"]
+        self.operation_id: str = entry["operation_id"]
+        self.module: str = entry["module"]
+        self.request_model: str = entry["request_model"]
+        self.response_model: str = entry["response_model"]
+        self.gift: bool = entry["envelope"] == "gift"
+        self.mutating: bool = entry["mutating"]
+        self.deferred: bool = entry["deferred"]
+        self.request_id: str = entry["request_id"]
+        self.lazy_arrays = frozenset(entry["lazy_arrays"])
+        self.doc_status: str | None = entry["doc_status"]
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
+
+    @property
+    def has_request_id(self) -> bool:
+        return self.request_id != "none"
+
+    @property
+    def request_id_is_key(self) -> bool:
+        """False for Request status, whose request_id names the request asked about: never replaced."""
+        return self.request_id == "key"
+
+    @property
+    def raise_on_failed_request(self) -> bool:
+        """A ``request_status`` of ``error`` raises, except in Request status, which reports another request."""
+        return self.request_id != "subject"
 
     @functools.cached_property
     def generated(self) -> ModuleType:
         return importlib.import_module(f"freedompay_card_api.api.{self.module}")
 
 
-def _op(name: str, module: str, **kw: Any) -> Operation:
-    return Operation(name, module, **kw)
-
-
-# Every operation of openapi/card-api.yaml, by facade name. Reads are marked mutating=False: re-sending
-# them can never apply anything twice.
-OPERATIONS: dict[str, Operation] = {
-    o.name: o
-    for o in [
-        _op("cards.bulk_issue", "cards.bulk_issue_cards"),
-        _op("cards.issue", "cards.issue_card"),
-        _op("cards.issue_plastic", "cards.issue_plastic_card"),
-        _op("cards.activate", "cards.activate_card"),
-        _op("cards.block", "cards.block_card"),
-        _op("cards.unblock", "cards.unblock_card"),
-        _op("cards.set_pin", "cards.set_pin", has_request_id=False),
-        _op("cards.reset_pin_counter", "cards.reset_pin_counter"),
-        _op("cards.close", "cards.close_card"),
-        _op("cards.link_client", "cards.link_client"),
-        _op("cards.info", "cards.card_info", mutating=False),
-        _op("cards.balance", "cards.card_balance", mutating=False),
-        _op("cards.secret_data", "cards.card_secret_data", mutating=False),
-        _op("cards.secret_data_v2", "cards.card_secret_data_v2", mutating=False),
-        _op(
-            "cards.statement",
-            "cards.card_statement",
-            mutating=False,
-            has_request_id=False,
-            lazy_arrays=("operations",),
-            response_model="StatementResponse",
-        ),
-        _op(
-            "cards.statement_extended",
-            "cards.card_statement_extended",
-            mutating=False,
-            has_request_id=False,
-            lazy_arrays=("authorizations", "operations"),
-            response_model="StatementExtendedResponse",
-        ),
-        _op("clients.create", "clients.create_client"),
-        _op("clients.update_phone", "clients.update_client_phone"),
-        _op("clients.list_cards", "clients.list_client_cards", mutating=False),
-        _op(
-            "requests.status",
-            "requests.request_status",
-            mutating=False,
-            raise_on_failed_request=False,
-            request_id_is_key=False,
-        ),
-        _op("transactions.create", "transactions.create_transaction"),
-        _op("transactions.clear", "transactions.clear_transaction"),
-        _op("transactions.refund", "transactions.refund_transaction"),
-        _op("transactions.info", "transactions.transaction_info", mutating=False),
-        _op("gift_cards.products", "gift_cards.list_gift_products", gift=True, mutating=False, has_request_id=False),
-        _op("gift_cards.issue", "gift_cards.issue_gift_card", gift=True, has_request_id=False),
-        _op("gift_cards.confirm", "gift_cards.confirm_gift_card", gift=True, has_request_id=False),
-        _op("gift_cards.resend", "gift_cards.resend_gift_card", gift=True, has_request_id=False),
-        _op("gift_cards.resend_code", "gift_cards.resend_gift_code", gift=True, has_request_id=False),
-        _op("gift_cards.status", "gift_cards.gift_card_status", gift=True, mutating=False, has_request_id=False),
-    ]
-}
+# Every operation of openapi/card-api.yaml, by facade name, from the generated table.
+OPERATIONS: dict[str, Operation] = {entry["name"]: Operation(entry) for entry in SPEC_OPERATIONS}
 
 
 def compact_json(value: Any) -> bytes:

@@ -34,9 +34,10 @@ from attrs import define, frozen
 
 from .._async._client import AsyncCardClient
 from .._auth import SignatureError, verify
+from .._operations import OPERATIONS as SPEC_OPERATIONS
+from .._schema import SchemaError, request_schema, response_schema, validate
 from .._sync._client import CardClient
 from ._faults import GARBAGE_BODY, Fault
-from ._schema import SchemaError, request_schema, response_schema, validate
 from ._state import Card, CardStatus, Client, GiftCard, LogEntry, Posting, RequestRecord, Transaction
 from ._world import Done, GiftRefused, Refused, World
 
@@ -45,64 +46,37 @@ if TYPE_CHECKING:
     from ._transport import SandboxTransport
 
 SANDBOX_BASE_URL = "https://sandbox.invalid"
-STATUS_PATH = "/v5/card-api/request/status"
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 @frozen
 class Route:
-    """One path: the facade's operation name, the ``World`` method serving it, its envelope, and whether
-    it answers ``process`` first (asynchronous operations; inferred from "id via Request status")."""
+    """One path, from the spec's operation table (``_operations.py``): the facade's operation name, the
+    ``World`` method serving it (named after the spec's operationId), its envelope, whether it answers
+    ``process`` first (``x-deferred``), and what its ``request_id`` means (``x-request-id``)."""
 
     path: str
     operation: str
     handler: str
     gift: bool = False
     deferred: bool = False
+    request_id: str = "key"  # "key": this request's own id; "subject": names another request; "none"
 
     @property
     def has_request_id(self) -> bool:
-        return "request_id" in request_schema(self.path).get("properties", {})
-
-
-def _route(path: str, operation: str, handler: str, **kw: bool) -> Route:
-    return Route(path, operation, handler, **kw)
+        return self.request_id != "none"
 
 
 ROUTES: dict[str, Route] = {
-    r.path: r
-    for r in [
-        _route("/v5/card-api/card/bulk_issue", "cards.bulk_issue", "op_bulk_issue", deferred=True),
-        _route("/v5/card-api/card/issue", "cards.issue", "op_issue", deferred=True),
-        _route("/v5/card-api/card/issue_plastic", "cards.issue_plastic", "op_issue_plastic", deferred=True),
-        _route("/v5/card-api/card/activate", "cards.activate", "op_activate"),
-        _route("/v5/card-api/card/block", "cards.block", "op_block"),
-        _route("/v5/card-api/card/unblock", "cards.unblock", "op_unblock"),
-        _route("/v5/card-api/card/set_pin", "cards.set_pin", "op_set_pin"),
-        _route("/v5/card-api/card/reset_counter_pin", "cards.reset_pin_counter", "op_reset_pin_counter"),
-        _route("/v5/card-api/card/close", "cards.close", "op_close"),
-        _route("/v5/card-api/card/link", "cards.link_client", "op_link_client"),
-        _route("/v5/card-api/card/info", "cards.info", "op_info"),
-        _route("/v5/card-api/card/balance", "cards.balance", "op_balance"),
-        _route("/v5/card-api/card/secret_data", "cards.secret_data", "op_secret_data"),
-        _route("/v5/card-api/card/secret_data_v2", "cards.secret_data_v2", "op_secret_data"),
-        _route("/v5/card-api/card/statement", "cards.statement", "op_statement"),
-        _route("/v5/card-api/card/statement_extended", "cards.statement_extended", "op_statement_extended"),
-        _route("/v5/card-api/client/add", "clients.create", "op_create_client", deferred=True),
-        _route("/v5/card-api/client/update", "clients.update_phone", "op_update_client"),
-        _route("/v5/card-api/client/cards", "clients.list_cards", "op_list_cards"),
-        _route(STATUS_PATH, "requests.status", "op_request_status"),
-        _route("/v5/card-api/transaction/create", "transactions.create", "op_create_transaction", deferred=True),
-        _route("/v5/card-api/transaction/clearing", "transactions.clear", "op_clear_transaction"),
-        _route("/v5/card-api/transaction/refund", "transactions.refund", "op_refund_transaction"),
-        _route("/v5/card-api/transaction/info", "transactions.info", "op_transaction_info"),
-        _route("/v5/cards/product_list", "gift_cards.products", "op_gift_products", gift=True),
-        _route("/v5/cards/issue_card", "gift_cards.issue", "op_gift_issue", gift=True),
-        _route("/v5/cards/activate_card", "gift_cards.confirm", "op_gift_confirm", gift=True),
-        _route("/v5/cards/resend", "gift_cards.resend", "op_gift_resend", gift=True),
-        _route("/v5/cards/resend_code", "gift_cards.resend_code", "op_gift_resend_code", gift=True),
-        _route("/v5/cards/status", "gift_cards.status", "op_gift_status", gift=True),
-    ]
+    entry["path"]: Route(
+        entry["path"],
+        entry["name"],
+        entry["operation_id"],
+        gift=entry["envelope"] == "gift",
+        deferred=entry["deferred"],
+        request_id=entry["request_id"],
+    )
+    for entry in SPEC_OPERATIONS
 }
 OPERATION_PATHS: dict[str, str] = {r.operation: r.path for r in ROUTES.values()}
 
@@ -470,7 +444,7 @@ class Sandbox:
             return self._reject(route, adm, "VALIDATION_ERROR", str(err), GIFT_FIELD_STATUS.get(err.top_field, -1))
         if route.gift:
             return self._gift(route, adm, data)
-        if route.path == STATUS_PATH:
+        if route.request_id == "subject":
             return self._request_status(route, adm, data)
         return self._card_api(route, adm, data)
 

@@ -1,6 +1,7 @@
 """The sandbox's business model: cards, clients, accounts, transactions, statements and gift cards.
 
-``World`` knows nothing of HTTP, signatures or request ids: each ``op_*`` method takes a request body
+``World`` knows nothing of HTTP, signatures or request ids: each operation is served by the method named
+after the spec's ``operationId`` (``block_card``); it takes a request body
 that already passed schema validation, changes the state, and returns ``Done`` (fields for the answer,
 ids for Request status) or raises ``Refused`` (Card API ``error_code``) / ``GiftRefused`` (gift status).
 
@@ -228,19 +229,19 @@ class World:
 
     # ------------------------------------------------------------------------------ cards
 
-    def op_bulk_issue(self, body: dict[str, Any]) -> Done:
+    def bulk_issue_cards(self, body: dict[str, Any]) -> Done:
         quantity = int(body["quantity"])
         if quantity > MAX_BULK_QUANTITY:
             raise Refused("VALIDATION_ERROR", f"quantity: the sandbox issues at most {MAX_BULK_QUANTITY} at once")
         cards = [self.new_card(int(body["product_id"])) for _ in range(quantity)]
         return Done(created={"cards": [{"card_id": c.card_id} for c in cards]})
 
-    def op_issue(self, body: dict[str, Any]) -> Done:
+    def issue_card(self, body: dict[str, Any]) -> Done:
         client = self.new_client(int(body["product_id"]), dict(body["cardholder"]))
         card = self.new_card(int(body["product_id"]), client=client)
         return Done(created={"cards": [{"card_id": card.card_id}], "client_id": client.client_id})
 
-    def op_issue_plastic(self, body: dict[str, Any]) -> Done:
+    def issue_plastic_card(self, body: dict[str, Any]) -> Done:
         client = self.client(body["client_id"])
         card = self.new_card(int(body["product_id"]), client=client)
         return Done(created={"cards": [{"card_id": card.card_id}]})
@@ -254,43 +255,43 @@ class World:
         card.status = target
         return card
 
-    def op_activate(self, body: dict[str, Any]) -> Done:
+    def activate_card(self, body: dict[str, Any]) -> Done:
         self._transition(body["card_id"], CardStatus.ISSUED, CardStatus.ACTIVE, "activated")
         return Done()
 
-    def op_block(self, body: dict[str, Any]) -> Done:
+    def block_card(self, body: dict[str, Any]) -> Done:
         card = self._transition(body["card_id"], CardStatus.ACTIVE, CardStatus.BLOCKED, "blocked")
         card.block_reason = body["description"]
         return Done()
 
-    def op_unblock(self, body: dict[str, Any]) -> Done:
+    def unblock_card(self, body: dict[str, Any]) -> Done:
         card = self._transition(body["card_id"], CardStatus.BLOCKED, CardStatus.ACTIVE, "unblocked")
         card.block_reason = None
         return Done()
 
-    def op_close(self, body: dict[str, Any]) -> Done:
+    def close_card(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"])
         card.status = CardStatus.CLOSED
         card.close_reason = body["description"]
         return Done()
 
-    def op_set_pin(self, body: dict[str, Any]) -> Done:
+    def set_pin(self, body: dict[str, Any]) -> Done:
         # The PIN (encrypted, or generated when absent) is never stored: only that one is set.
         self.card(body["card_id"]).pin_set = True
         return Done()
 
-    def op_reset_pin_counter(self, body: dict[str, Any]) -> Done:
+    def reset_pin_counter(self, body: dict[str, Any]) -> Done:
         self.card(body["card_id"]).wrong_pin_count = 0
         return Done()
 
-    def op_link_client(self, body: dict[str, Any]) -> Done:
+    def link_client(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"])
         client = self.client(body["client_id"])
         card.client_id = client.client_id
         card.cardholder_name = f"{client.first_name} {client.last_name}".upper()
         return Done()
 
-    def op_info(self, body: dict[str, Any]) -> Done:
+    def card_info(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"], closed_ok=True)
         answer: dict[str, Any] = {
             "card_id": card.card_id,
@@ -316,11 +317,11 @@ class World:
             answer["credit"] = sum(1 for p in postings if p.kind == "refund")
         return answer
 
-    def op_balance(self, body: dict[str, Any]) -> Done:
+    def card_balance(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"], closed_ok=True)
         return Done({"card_id": card.card_id, "accounts": [self._account(card)]})
 
-    def op_secret_data(self, body: dict[str, Any]) -> Done:
+    def card_secret_data(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"])
         answer = {"card_id": card.card_id, "pan": card.pan, "expiry": card.expiry, "cvv": card.cvv}
         if card.cardholder_name:
@@ -341,7 +342,9 @@ class World:
             and (end is None or p.at <= end)
         ]
 
-    def op_statement(self, body: dict[str, Any]) -> Done:
+    card_secret_data_v2 = card_secret_data  # what differs in version 2 is not shown in the docs
+
+    def card_statement(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"], closed_ok=True)
         operations = [
             {
@@ -372,7 +375,7 @@ class World:
             "additional_parameters": [],
         }
 
-    def op_statement_extended(self, body: dict[str, Any]) -> Done:
+    def card_statement_extended(self, body: dict[str, Any]) -> Done:
         card = self.card(body["card_id"], closed_ok=True)
         operations = self._postings(card, body, frozenset({"purchase", "refund"}))
         authorizations = self._postings(card, body, frozenset({"authorization"}))
@@ -388,17 +391,17 @@ class World:
 
     # ------------------------------------------------------------------------------ clients
 
-    def op_create_client(self, body: dict[str, Any]) -> Done:
+    def create_client(self, body: dict[str, Any]) -> Done:
         client = self.new_client(int(body["product_id"]), dict(body["client"]))
         if "branch_id" in body:
             client.details["branch_id"] = body["branch_id"]
         return Done(created={"client_id": client.client_id})
 
-    def op_update_client(self, body: dict[str, Any]) -> Done:
+    def update_client_phone(self, body: dict[str, Any]) -> Done:
         self.client(body["client_id"]).phone = int(body["client"]["phone"])
         return Done()
 
-    def op_list_cards(self, body: dict[str, Any]) -> Done:
+    def list_client_cards(self, body: dict[str, Any]) -> Done:
         client = self.client(body["client_id"])
         cards = [
             {"card_id": c.card_id, "card_mask": c.card_mask, "card_status": c.status.value}
@@ -409,7 +412,7 @@ class World:
 
     # ------------------------------------------------------------------------------ transactions
 
-    def op_create_transaction(self, body: dict[str, Any]) -> Done:
+    def create_transaction(self, body: dict[str, Any]) -> Done:
         amount = Decimal(body["amount"])
         tx = Transaction(
             transaction_id=str(next(self._transaction_ids)),
@@ -448,7 +451,7 @@ class World:
             raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"transaction {tx.transaction_id} was declined")
         return tx, self.card(tx.card_id)
 
-    def op_clear_transaction(self, body: dict[str, Any]) -> Done:
+    def clear_transaction(self, body: dict[str, Any]) -> Done:
         tx, card = self._transaction(body)
         remaining = tx.uncleared
         amount = Decimal(body["amount"]) if "amount" in body else remaining
@@ -463,7 +466,7 @@ class World:
         self._post(card, "purchase", amount, tx)
         return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
 
-    def op_refund_transaction(self, body: dict[str, Any]) -> Done:
+    def refund_transaction(self, body: dict[str, Any]) -> Done:
         tx, card = self._transaction(body)
         refundable = tx.refundable
         amount = Decimal(body["amount"]) if "amount" in body else refundable
@@ -475,7 +478,7 @@ class World:
         self._post(card, "refund", amount, tx)
         return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
 
-    def op_transaction_info(self, body: dict[str, Any]) -> Done:
+    def transaction_info(self, body: dict[str, Any]) -> Done:
         wanted_id, wanted_order = body.get("transaction_id"), body.get("order_id")
         if wanted_id is None and wanted_order is None:
             raise Refused("VALIDATION_ERROR", "transaction_id: give transaction_id or order_id")
@@ -529,11 +532,11 @@ class World:
             "card_mask": gift.card_mask,
         }
 
-    def op_gift_products(self, body: dict[str, Any]) -> dict[str, Any]:
+    def list_gift_products(self, body: dict[str, Any]) -> dict[str, Any]:
         products = [{**p, "image": f"https://sandbox.invalid/gift/{p['code']}.png"} for p in GIFT_PRODUCTS]
         return {"product_list": products}
 
-    def op_gift_issue(self, body: dict[str, Any]) -> dict[str, Any]:
+    def issue_gift_card(self, body: dict[str, Any]) -> dict[str, Any]:
         if not 10 <= len(str(body["phone"])) <= 15:
             raise GiftRefused(-3, "phone: expected 10 to 15 digits in international format")
         product = next((p for p in GIFT_PRODUCTS if p["code"] == body["product_code"]), None)
@@ -559,7 +562,7 @@ class World:
         self.new_otp(gift)
         return {"card_id": gift.card_id}
 
-    def op_gift_confirm(self, body: dict[str, Any]) -> dict[str, Any]:
+    def confirm_gift_card(self, body: dict[str, Any]) -> dict[str, Any]:
         if "card_id" in body:
             gift = self.gift_card(int(body["card_id"]))
             if gift.card_status == GiftStatus.ACTIVATED:
@@ -576,11 +579,11 @@ class World:
         gift.card_status = GiftStatus.ACTIVATED
         return self.gift_state(gift)
 
-    def op_gift_resend(self, body: dict[str, Any]) -> dict[str, Any]:
+    def resend_gift_card(self, body: dict[str, Any]) -> dict[str, Any]:
         self.gift_card(int(body["card_id"])).resends += 1
         return {}
 
-    def op_gift_resend_code(self, body: dict[str, Any]) -> dict[str, Any]:
+    def resend_gift_code(self, body: dict[str, Any]) -> dict[str, Any]:
         gift = self.gift_card(int(body["card_id"]))
         if gift.card_status == GiftStatus.ACTIVATED:
             raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
@@ -588,5 +591,5 @@ class World:
         self.new_otp(gift)
         return {}
 
-    def op_gift_status(self, body: dict[str, Any]) -> dict[str, Any]:
+    def gift_card_status(self, body: dict[str, Any]) -> dict[str, Any]:
         return self.gift_state(self.gift_card(int(body["card_id"])))

@@ -46,7 +46,7 @@ class SchemaError(ValueError):
 def spec() -> dict[str, Any]:
     """The generated ``_spec.json``: ``{"paths": {path: {"operation_id", "doc_status", "request",
     "response"}}, ...}``."""
-    text = resources.files(__package__ or "freedompay_cards.sandbox").joinpath("_spec.json").read_text("utf-8")
+    text = resources.files(__package__ or "freedompay_cards").joinpath("_spec.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
