@@ -71,6 +71,9 @@ UNASYNC_WORDS: list[tuple[str, str]] = [
     ("aclose", "close"),
     ("asyncio_detailed", "sync_detailed"),
     ("async_sleep", "sync_sleep"),
+    ("async_attempt_guard", "sync_attempt_guard"),
+    ("new_async_http", "new_sync_http"),
+    ("aiter_raw", "iter_raw"),
     ("_async", "_sync"),
     ("StopAsyncIteration", "StopIteration"),
 ]
@@ -81,6 +84,12 @@ UNASYNC_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bawait "), ""),
     (re.compile(r"\bAsync([A-Z]\w*)"), r"\1"),
     *[(re.compile(rf"\b{re.escape(a)}\b"), b) for a, b in UNASYNC_WORDS],
+    # docstrings that name the other twin or the kind of code (applied after the renames above)
+    (re.compile(r"for asyncio code \(``with``, ``await``\)"), "for synchronous code (``with``, plain calls)"),
+    (
+        re.compile(r"The other twin, with the same surface: ``CardClient``, for synchronous code\."),
+        "The other twin, with the same surface: ``AsyncCardClient``, for asyncio code.",
+    ),
 ]
 # A line ending in this marker is dropped from the sync twin (async-only imports and the like).
 ASYNC_ONLY = "# unasync: remove"
@@ -241,6 +250,80 @@ def generate_sandbox_spec(out_root: Path) -> Path:
     return target
 
 
+RAW_OUT = ROOT / "facade" / "freedompay_cards" / "_raw_resources.py"
+RAW_HEADER = '''# Generated from facade/freedompay_cards/_async/ by scripts/generate.py (`make generate`). Do not edit:
+# add or change methods in the async resource classes and regenerate.
+"""``client.with_raw_response``: every method of every resource, returning ``RawResponse`` (see ``_raw``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._raw import async_raw, async_raw_listing, sync_raw, sync_raw_listing
+
+if TYPE_CHECKING:
+'''
+
+
+def _resources() -> list[tuple[str, str, list[tuple[str, bool]]]]:
+    """(client attribute, async class, [(method, returns a listing)]) for every resource module of _async/."""
+    import ast
+
+    found = []
+    for src in sorted(ASYNC_SRC.glob("*.py")):
+        if src.name.startswith("_"):
+            continue
+        tree = ast.parse(src.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name.startswith("Async"):
+                methods = [
+                    (item.name, "AsyncListing" in ast.unparse(item.returns or ast.Constant(None)))
+                    for item in node.body
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
+                ]
+                found.append((src.stem, node.name, methods))
+    return found
+
+
+def raw_resources_module() -> str:
+    """The text of ``_raw_resources.py``: a wrapper class per resource, async and sync."""
+    resources = _resources()
+    lines = [RAW_HEADER]
+    for module, cls, _ in resources:
+        lines.append(f"    from ._async.{module} import {cls}\n    from ._sync.{module} import {cls[5:]}\n")
+    lines.append("    from ._async._client import AsyncCardClient\n    from ._sync._client import CardClient\n")
+    for prefix, raw, listing in (("Async", "async_raw", "async_raw_listing"), ("", "sync_raw", "sync_raw_listing")):
+        for module, cls, methods in resources:
+            name = cls[5:]
+            lines.append(f"\n\nclass {prefix}{name}WithRawResponse:\n")
+            lines.append(f'    """``{module}`` methods returning ``RawResponse``."""\n\n')
+            lines.append(f"    def __init__(self, {module}: {prefix}{name}) -> None:\n")
+            for method, is_listing in methods:
+                lines.append(f"        self.{method} = {listing if is_listing else raw}({module}.{method})\n")
+        lines.append(f"\n\nclass {prefix}CardClientWithRawResponse:\n")
+        lines.append('    """The client\'s resources, each method returning ``RawResponse``."""\n\n')
+        lines.append(f"    def __init__(self, client: {prefix}CardClient) -> None:\n")
+        for module, cls, _ in resources:
+            lines.append(f"        self.{module} = {prefix}{cls[5:]}WithRawResponse(client.{module})\n")
+    return "".join(lines)
+
+
+def _tidy(target: Path) -> None:
+    """Sort the imports of a generated facade module and format it, as the facade's own lint expects."""
+    common = ["--no-cache", "--isolated", "--line-length=120", "--target-version=py311", "--quiet", str(target)]
+    subprocess.run([_ruff(), "check", "--fix-only", "--select=I,F401", *common], env=_env(), check=True)
+    subprocess.run([_ruff(), "format", *common], env=_env(), check=True)
+
+
+def generate_raw_resources(out_root: Path) -> Path:
+    """Write ``out_root/_raw_resources.py`` (compared with, or copied to, ``RAW_OUT``)."""
+    out_root.mkdir(parents=True)
+    target = out_root / RAW_OUT.name
+    target.write_text(raw_resources_module(), encoding="utf-8")
+    _tidy(target)
+    return target
+
+
 def spec_hash(spec: dict[str, Any]) -> str:
     """A short hash of what the spec says (its canonical JSON form: comments and layout do not count)."""
     canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -356,8 +439,7 @@ def generate_operations(out_root: Path, client: Path) -> Path:
     out_root.mkdir(parents=True)
     target = out_root / OPERATIONS_OUT.name
     target.write_text(operations_module(yaml.safe_load(SPEC.read_text(encoding="utf-8")), client), encoding="utf-8")
-    subprocess.run([_ruff(), "format", "--no-cache", "--isolated", "--line-length=120", "--quiet", str(target)],
-                   env=_env(), check=True)  # fmt: skip
+    _tidy(target)
     return target
 
 
@@ -392,7 +474,8 @@ def main() -> int:
         made_spec = generate_sandbox_spec(Path(tmp) / "sandbox")
         made_table = generate_operations(Path(tmp) / "operations", made_client)
         pairs = [(made_client, GENERATED)] + ([(made_sync, SYNC_OUT)] if made_sync else [])
-        pairs += [(made_spec, SANDBOX_SPEC), (made_table, OPERATIONS_OUT)]
+        made_raw = generate_raw_resources(Path(tmp) / "raw")
+        pairs += [(made_spec, SANDBOX_SPEC), (made_table, OPERATIONS_OUT), (made_raw, RAW_OUT)]
         if args.check:
             diffs = [d for made, committed in pairs for d in _differences(made, committed)]
             if diffs:

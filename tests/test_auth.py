@@ -39,7 +39,9 @@ def test_client_sends_the_docs_signature_for_the_docs_request() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"status": "ok", "request_status": "success"})
+        return httpx.Response(
+            200, json={"status": "ok", "request_status": "success", "dt": "2025-01-01T00:01:01+00:30"}
+        )
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
     with fp.CardClient(auth_id="123456", secret_key="secret", http_client=http) as client:

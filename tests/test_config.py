@@ -29,6 +29,9 @@ def test_bad_configuration_fails_at_construction(kwargs: dict, message: str) -> 
         fp.CardClient(**kwargs)
 
 
+OK = {"status": "ok", "request_status": "success", "dt": "2025-01-01T00:01:01+00:30"}
+
+
 def test_environments_and_base_urls() -> None:
     assert fp.CardClient("1", "s").base_url == "https://test-api.freedompay.kz"
     assert fp.CardClient("1", "s", environment="production").base_url == "https://api.freedompay.kz"
@@ -60,7 +63,7 @@ def test_from_env_names_the_missing_variables(monkeypatch: pytest.MonkeyPatch) -
 def test_user_http_client_is_used_but_never_reconfigured_nor_closed() -> None:
     seen: list[httpx.Request] = []
     http = httpx.Client(
-        timeout=3, transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
+        timeout=3, transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=OK))
     )
     with fp.CardClient("1", "s", http_client=http) as client:
         client.cards.activate("c")
@@ -73,9 +76,7 @@ def test_user_http_client_is_used_but_never_reconfigured_nor_closed() -> None:
 
 def test_two_clients_sharing_one_http_client_never_mix_partners() -> None:
     seen: list[httpx.Request] = []
-    http = httpx.Client(
-        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
-    )
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=OK)))
     a = fp.CardClient("PARTNER-A", "secret-a", base_url="http://127.0.0.1:1", http_client=http)
     b = fp.CardClient("PARTNER-B", "secret-b", base_url="http://127.0.0.2:2", http_client=http)
     a.cards.activate("card-a")
@@ -93,12 +94,12 @@ def test_two_clients_sharing_one_http_client_never_mix_partners() -> None:
 
 def test_timeout_applies_per_request_with_a_finite_default() -> None:
     seen: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
+    transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=OK))
     with fp.CardClient("1", "s", http_client=httpx.Client(transport=transport), timeout=7) as c:
         c.cards.activate("c")
     assert seen[-1].extensions["timeout"]["read"] == 7
     own = fp.CardClient("1", "s")
-    assert own._config.timeout is not None and own._config.timeout.read == 30.0
+    assert own.timeout == 30.0
     own.close()
     assert own._http.is_closed
 

@@ -54,7 +54,7 @@ def test_a_malformed_item_raises_unexpected_response_when_reached(client: fp.Car
     api.on("/v5/card-api/card/statement", ok(operations=[OP, {**OP, "amount": "lots"}, {"type": "x"}]))
     operations = client.cards.statement("c")
     assert next(operations).amount == Decimal("1.5")
-    with pytest.raises(fp.UnexpectedResponseError, match="not a number") as info:
+    with pytest.raises(fp.UnexpectedResponseError, match="amount: must be a number") as info:
         list(operations)
     assert info.value.operation == "cards.statement"
 

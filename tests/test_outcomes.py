@@ -28,7 +28,10 @@ def test_a_failed_poll_after_acceptance_never_reads_as_not_applied(client: fp.Ca
 
 def test_a_failed_request_found_while_waiting_names_the_operation(client: fp.CardClient, api: MockAPI) -> None:
     api.on("/v5/card-api/card/issue", PROCESS)
-    api.on("/v5/card-api/request/status", {"status": "ok", "request_status": "error", "error_code": "VALIDATION_ERROR"})
+    api.on(
+        "/v5/card-api/request/status",
+        {"status": "ok", "request_status": "error", "dt": DT, "error_code": "VALIDATION_ERROR"},
+    )
     with pytest.raises(fp.ValidationError) as info:
         client.cards.issue(2000, **ISSUE, wait=True)
     assert info.value.operation == "cards.issue" and not info.value.outcome_unknown
@@ -46,14 +49,19 @@ def test_wait_timeout_is_checked_before_anything_is_sent(
 
 
 def test_wait_ends_only_on_a_final_state(client: fp.CardClient, api: MockAPI) -> None:
-    api.on(
-        "/v5/card-api/request/status",
-        {"status": "ok"},
-        {"status": "ok", "request_status": "queued"},
-        ok(client_id="c9"),
-    )
+    api.on("/v5/card-api/request/status", PROCESS, PROCESS, ok(client_id="c9"))
     assert client.requests.wait(RID1, interval=0.001, max_interval=0.001).client_id == "c9"
     assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize("answer", [{"status": "ok", "dt": DT}, {"status": "ok", "request_status": "queued", "dt": DT}])
+def test_a_poll_answering_no_documented_state_stops_the_wait_with_the_outcome_unknown(
+    client: fp.CardClient, api: MockAPI, answer: dict[str, object]
+) -> None:
+    api.on("/v5/card-api/request/status", PROCESS, answer)
+    with pytest.raises(fp.UnexpectedResponseError) as info:
+        client.requests.wait(RID1, interval=0.001, max_interval=0.001)
+    assert info.value.outcome_unknown and info.value.request_id == RID1
 
 
 @pytest.mark.parametrize("encoded", [b"\x1f\x8b not gzip at all", gzip.compress(b"{")[:-4]])
@@ -75,10 +83,18 @@ def test_deeply_nested_json_is_an_unexpected_response(client: fp.CardClient, api
         client.cards.info("c", max_retries=0)
 
 
-@pytest.mark.parametrize("card_status", [[], {}, "2", True])
-def test_odd_gift_card_status_values_survive(client: fp.CardClient, api: MockAPI, card_status: object) -> None:
+@pytest.mark.parametrize("card_status", [[], {}, "2", True, 2.5])
+def test_a_gift_card_status_of_the_wrong_type_is_unexpected(
+    client: fp.CardClient, api: MockAPI, card_status: object
+) -> None:
     api.on("/v5/cards/status", {"status": 0, "card_status": card_status})
-    assert client.gift_cards.status(5).card_status == card_status
+    with pytest.raises(fp.UnexpectedResponseError, match="card_status"):
+        client.gift_cards.status(5)
+
+
+def test_an_undocumented_gift_card_status_value_survives_as_an_int(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/cards/status", {"status": 0, "card_status": 9})
+    assert client.gift_cards.status(5).card_status == 9
 
 
 @pytest.mark.parametrize("status", [False, "0", 0.0, None])
@@ -148,18 +164,61 @@ def test_wait_true_after_an_immediate_success_still_raises_a_failed_request(
     client: fp.CardClient, api: MockAPI
 ) -> None:
     api.on("/v5/card-api/card/issue", ok())
-    api.on("/v5/card-api/request/status", {"status": "ok", "request_status": "error", "error_code": "INTERNAL_ERROR"})
+    api.on(
+        "/v5/card-api/request/status",
+        {"status": "ok", "request_status": "error", "dt": DT, "error_code": "INTERNAL_ERROR"},
+    )
     with pytest.raises(fp.ServerError):
         client.cards.issue(2000, **ISSUE, wait=True)
 
 
-@pytest.mark.parametrize("value", [True, 1.5, ["success"], {"a": 1}])
-def test_a_request_status_that_is_not_a_string_is_unexpected(
+UNKNOWN_REQUEST = {"status": "error", "request_status": "error", "dt": DT, "error_code": "REQUEST_NOT_FOUND"}
+
+
+@pytest.mark.parametrize("value", [True, 1.5, ["success"], {"a": 1}, "declined", None])
+def test_a_request_status_that_is_not_a_documented_state_is_unexpected_and_reconciled(
     client: fp.CardClient, api: MockAPI, value: object
 ) -> None:
-    api.on("/v5/card-api/card/block", {"status": "ok", "request_status": value})
-    with pytest.raises(fp.UnexpectedResponseError):
+    answer = {"status": "ok", "dt": DT} | ({} if value is None else {"request_status": value})
+    api.on("/v5/card-api/card/block", answer)
+    api.on("/v5/card-api/request/status", UNKNOWN_REQUEST)
+    with pytest.raises(fp.UnexpectedResponseError) as info:
         client.cards.block("c", reason="lost", max_retries=0)
+    assert info.value.outcome_unknown  # the block may have been applied: nothing says it was not
+    assert api.paths == ["/v5/card-api/card/block", "/v5/card-api/request/status"]
+
+
+def test_an_undocumented_state_is_read_as_what_request_status_reports(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/block", {"status": "ok", "request_status": "declined", "dt": DT})
+    api.on("/v5/card-api/request/status", ok())
+    result = client.cards.block("c", reason="lost", max_retries=0)
+    assert result.reconciled and result.request_status is fp.RequestStatus.SUCCESS
+
+
+@pytest.mark.parametrize(("value", "state"), [("SUCCESS", "success"), (" Process ", "process")])
+def test_documented_states_are_read_ignoring_case_and_blanks(
+    client: fp.CardClient, api: MockAPI, value: str, state: str
+) -> None:
+    api.on("/v5/card-api/card/block", {"status": "OK", "request_status": value, "dt": DT})
+    assert client.cards.block("c", reason="lost").request_status == state
+
+
+def test_status_error_with_request_status_success_is_an_error_with_a_known_outcome(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    api.on("/v5/card-api/card/block", {"status": "error", "request_status": "success", "dt": DT})
+    with pytest.raises(fp.APIError) as info:
+        client.cards.block("c", reason="lost")
+    assert not info.value.outcome_unknown and api.paths == ["/v5/card-api/card/block"]
+
+
+def test_request_not_found_from_request_status_is_not_found_with_a_known_outcome(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    api.on("/v5/card-api/request/status", UNKNOWN_REQUEST)
+    with pytest.raises(fp.NotFoundError) as info:
+        client.requests.status(RID1)
+    assert not info.value.outcome_unknown and info.value.request_id == RID1
 
 
 def test_max_retries_reaches_the_polls_of_wait(client: fp.CardClient, api: MockAPI) -> None:
@@ -172,9 +231,7 @@ def test_max_retries_reaches_the_polls_of_wait(client: fp.CardClient, api: MockA
 
 def test_the_api_path_is_signed_behind_a_prefixed_base_url() -> None:
     seen: list[httpx.Request] = []
-    http = httpx.Client(
-        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={"status": "ok"}))
-    )
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=ok())))
     fp.CardClient("1", "s", base_url="http://127.0.0.1:8080/proxy/", http_client=http).cards.activate("c")
     assert seen[0].url.path == "/proxy/v5/card-api/card/activate"
     assert fp.verify(
@@ -239,7 +296,11 @@ def test_generated_models_holding_secrets_have_no_field_repr() -> None:
     from freedompay_card_api.models import ConfirmGiftCardRequest, SecretDataResponse, SetPinRequest
 
     shown = repr(SetPinRequest(card_id="c", pin="CIPHER")) + repr(ConfirmGiftCardRequest(otp="123456"))
-    shown += repr(SecretDataResponse.from_dict({"status": "ok", "pan": "4000001234567899", "cvv": "987"}))
+    shown += repr(
+        SecretDataResponse.from_dict(
+            {"status": "ok", "request_status": "success", "dt": DT, "pan": "4000001234567899", "cvv": "987"}
+        )
+    )
     for secret in ("CIPHER", "123456", "4000001234567899", "987"):
         assert secret not in shown
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         APIError,
         APITimeoutError,
         AuthenticationError,
+        ClientClosedError,
         ConflictError,
         FreedomPayError,
         InsufficientFundsError,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         UnexpectedResponseError,
         ValidationError,
     )
+    from ._listing import AsyncListing, Listing
     from ._models import (
         Account,
         Address,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
         GiftCardState,
         GiftCardStatus,
         GiftProduct,
+        GiftProducts,
         GiftResult,
         OperationResult,
         Product,
@@ -54,6 +57,8 @@ if TYPE_CHECKING:
         StatementOperation,
         TransactionInfo,
     )
+    from ._options import RequestOptions
+    from ._raw import RawResponse
     from ._redact import Secret
     from ._retry import RetryPolicy
     from ._sync._client import CardClient
@@ -84,6 +89,12 @@ _MODULE_OF: dict[str, str] = {
     "GiftCardState": "._models",
     "GiftCardStatus": "._enums",
     "GiftProduct": "._models",
+    "GiftProducts": "._models",
+    "ClientClosedError": "._errors",
+    "RequestOptions": "._options",
+    "RawResponse": "._raw",
+    "AsyncListing": "._listing",
+    "Listing": "._listing",
     "GiftResult": "._models",
     "InsufficientFundsError": "._errors",
     "InvalidOTPError": "._errors",
@@ -132,6 +143,7 @@ __all__ = [
     "Account",
     "Address",
     "AsyncCardClient",
+    "AsyncListing",
     "AuthenticationError",
     "Authorization",
     "Balance",
@@ -139,6 +151,7 @@ __all__ = [
     "CardInfo",
     "ClientCard",
     "ClientCards",
+    "ClientClosedError",
     "ClientType",
     "ConflictError",
     "ExtendedStatement",
@@ -147,16 +160,20 @@ __all__ = [
     "GiftCardState",
     "GiftCardStatus",
     "GiftProduct",
+    "GiftProducts",
     "GiftResult",
     "InsufficientFundsError",
     "InvalidOTPError",
     "InvalidRequestError",
     "InvalidRequestTypeError",
     "JWSAuth",
+    "Listing",
     "NotFoundError",
     "OperationResult",
     "Product",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "RequestStatus",
     "Residency",
     "RetryPolicy",

@@ -23,9 +23,18 @@ from typing import Any
 import httpx
 
 from ._auth import SIGNED_PATH
-from ._errors import APIError, UnexpectedResponseError, card_api_error, gift_error, http_error
+from ._errors import (
+    FreedomPayError,
+    InvalidRequestError,
+    UnexpectedResponseError,
+    card_api_error,
+    gift_error,
+    http_error,
+)
 from ._operations import OPERATIONS as SPEC_OPERATIONS
-from ._retry import parse_retry_after
+from ._redact import scrub_text
+from ._retry import parse_retry_after, status_verdict
+from ._schema import SchemaError, request_schema, response_schema, validate
 
 USER_AGENT = "freedompay-cards/0.1.0 (python)"
 
@@ -86,71 +95,162 @@ def compact_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def build_request(
-    http: httpx.Client | httpx.AsyncClient, op: Operation, body: Any, base_url: str, timeout: httpx.Timeout | None
-) -> httpx.Request:
-    """The HTTP request for ``body`` (a generated model): path and JSON from the generated module, the URL
-    absolute and the timeout per request, so that an ``httpx`` client shared with other code (or another
-    CardClient) is used but never reconfigured."""
+def request_payload(op: Operation, body: Any, extra_body: dict[str, object]) -> tuple[str, dict[str, Any]]:
+    """The API path and the JSON object to send, from the generated module (``_get_kwargs``): the
+    generated model's fields, checked against the spec's request schema (its limits, patterns and enums
+    are the spec's, not re-typed here), plus the caller's ``extra_body`` fields, which may add fields but
+    never replace one the method set."""
     kwargs = op.generated._get_kwargs(body=body)
-    headers = {**kwargs.get("headers", {}), "User-Agent": USER_AGENT}
-    content = compact_json(kwargs["json"])
-    url = base_url + kwargs["url"]
-    extensions = {SIGNED_PATH: kwargs["url"]}  # the API path is what is signed, not a proxy's prefix
-    if timeout is None:
-        return http.build_request(kwargs["method"], url, content=content, headers=headers, extensions=extensions)
-    return http.build_request(
-        kwargs["method"], url, content=content, headers=headers, timeout=timeout, extensions=extensions
-    )
+    payload: dict[str, Any] = kwargs["json"]
+    try:
+        validate(request_schema(op.path), payload)
+    except SchemaError as err:
+        raise InvalidRequestError(err.field or "body", err.problem) from None
+    for name, value in extra_body.items():
+        if name in payload:
+            raise InvalidRequestError("extra_body", f"{name!r} is set by the method and cannot be replaced")
+        payload[name] = value
+    return kwargs["url"], payload
+
+
+def build_request(
+    http: httpx.Client | httpx.AsyncClient, path: str, payload: dict[str, Any], base_url: str, headers: dict[str, str]
+) -> httpx.Request:
+    """The HTTP request: the URL absolute, so that an ``httpx`` client shared with other code (or another
+    CardClient) is used but never reconfigured; the body serialised once, the bytes every attempt sends."""
+    try:
+        content = compact_json(payload)
+    except (TypeError, ValueError, UnicodeEncodeError, RecursionError) as exc:
+        raise InvalidRequestError("extra_body", f"is not JSON that can be sent ({type(exc).__name__})") from None
+    extensions = {SIGNED_PATH: path}  # the API path is what is signed, not a proxy's prefix
+    return http.build_request("POST", base_url + path, content=content, headers=headers, extensions=extensions)
+
+
+class AttemptFailure(Exception):
+    """Internal: one attempt's failure, the error a caller would see, and what it says of the request:
+    ``maybe_applied`` (it may have been applied) and ``retryable`` (another attempt is worth it)."""
+
+    def __init__(self, error: FreedomPayError, *, maybe_applied: bool, retryable: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.maybe_applied = maybe_applied
+        self.retryable = retryable
+
+
+def _body_for_error(body: bytes, truncated: bool = False) -> Any:
+    """An answer's body as an error keeps it: the JSON value, or (not JSON) its start as text."""
+    try:
+        return json.loads(body) if not truncated else _text(body)
+    except (ValueError, RecursionError):
+        return _text(body)
+
+
+def _text(body: bytes) -> str:
+    return body[:2000].decode("utf-8", "replace")
+
+
+def _unexpected(op: Operation, request_id: str | None, problem: str, body: Any, *, retryable: bool) -> AttemptFailure:
+    error = UnexpectedResponseError(
+        f"the answer is not the documented JSON: {problem}",
+        operation=op.name, request_id=request_id, http_status=200, body=body,
+    )  # fmt: skip
+    return AttemptFailure(error, maybe_applied=True, retryable=retryable)
+
+
+_CARD_STATES = {"ok": "ok", "error": "error"}
+_REQUEST_STATES = {"success": "success", "process": "process", "error": "error"}
+
+
+def _known(value: Any, known: dict[str, str]) -> str | None:
+    """A documented state, read leniently (``"SUCCESS"``, ``" ok "``): None when it is not one."""
+    return known.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+def read_answer(
+    op: Operation, response: httpx.Response, body: bytes, request_id: str | None, *, truncated: bool = False
+) -> tuple[Any, dict[str, Any]]:
+    """The generated model and the raw JSON object of a documented answer; otherwise ``AttemptFailure``
+    carrying the typed error the answer means and what it says of the request.
+
+    Read leniently, where leniency cannot mislead: an error answer needs only its ``status`` (the rest of
+    the envelope is not required of it), and documented states are matched ignoring case and blanks. An
+    undocumented ``status`` or ``request_status``, a missing required field, a value of the wrong type or
+    an answer that is not JSON at all is an ``UnexpectedResponseError``, as ambiguous as a lost answer.
+    """
+    status_code = response.status_code
+    if status_code != 200:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        maybe_applied, retryable = status_verdict(status_code, retry_after)
+        if 300 <= status_code < 400:
+            location = scrub_text(response.headers.get("Location", "(none)"))[:300]
+            error: FreedomPayError = UnexpectedResponseError(
+                f"the API answered HTTP {status_code}, a redirect to {location}: signed requests are never "
+                "followed", operation=op.name, request_id=request_id, http_status=status_code,
+            )  # fmt: skip
+        else:
+            error = http_error(
+                status_code, _body_for_error(body, truncated), operation=op.name, request_id=request_id,
+                retry_after=retry_after,
+            )  # fmt: skip
+        raise AttemptFailure(error, maybe_applied=maybe_applied, retryable=retryable)
+    try:
+        text = body.decode("utf-8")
+        raw = scan_object(text, op.lazy_arrays) if op.lazy_arrays else _DECODER.decode(text)
+    except (ValueError, RecursionError):
+        raise _unexpected(op, request_id, "not JSON", _text(body), retryable=True) from None
+    if not isinstance(raw, dict):
+        raise _unexpected(op, request_id, "not a JSON object", _text(body), retryable=True)
+    if op.gift:
+        status = raw.get("status")
+        if type(status) is not int:  # not bool: False == 0
+            raise _unexpected(op, request_id, "status is not an integer", raw, retryable=False)
+        if status != 0:
+            raise AttemptFailure(gift_error(raw, operation=op.name), maybe_applied=False, retryable=False)
+    else:
+        status = _known(raw.get("status"), _CARD_STATES)
+        if status is None:
+            raise _unexpected(op, request_id, f"status {_shown(raw.get('status'))}", raw, retryable=False)
+        raw["status"] = status
+        if "request_status" in raw:
+            state = _known(raw["request_status"], _REQUEST_STATES)
+            if state is None and status == "ok":
+                problem = f"request_status {_shown(raw['request_status'])} is not a documented state"
+                raise _unexpected(op, request_id, problem, raw, retryable=False)
+            raw["request_status"] = state or raw["request_status"]
+        if status == "error" or (op.raise_on_failed_request and raw.get("request_status") == "error"):
+            error = card_api_error(redact_lazy(raw), operation=op.name, request_id=request_id)
+            raise AttemptFailure(error, maybe_applied=False, retryable=False)
+    try:
+        validate(response_schema(op.path), raw)
+    except SchemaError as err:
+        raise _unexpected(op, request_id, str(err), redact_lazy(raw), retryable=False) from None
+    try:
+        parsed = _model(op).from_dict({k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()})
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw), retryable=False) from None
+    for name, value in raw.items():
+        if isinstance(value, LazyArray):
+            value.schema = response_schema(op.path)["properties"][name].get("items", {})
+            setattr(parsed, name, value)
+    return parsed, raw
+
+
+def _shown(value: Any) -> str:
+    return "missing" if value is None else repr(value)[:40]
+
+
+def redact_lazy(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` as an error body keeps it (lazy arrays summarised)."""
+    return {k: (f"<{len(v)} items>" if isinstance(v, LazyArray) else v) for k, v in raw.items()}
 
 
 @functools.cache
-def _parser_client() -> Any:
-    from freedompay_card_api.client import Client
-
-    return Client(base_url="http://unused.invalid", raise_on_unexpected_status=False)
+def _models() -> ModuleType:
+    return importlib.import_module("freedompay_card_api.models")
 
 
-def _json_or_text(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, RecursionError):
-        return response.content[:2000].decode("utf-8", "replace")
-
-
-def read_answer(op: Operation, response: httpx.Response, request_id: str | None) -> Any:
-    """The parsed generated model of a 200 answer, or the typed error the answer means."""
-    if response.status_code != 200:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        raise http_error(
-            response.status_code, _json_or_text(response), operation=op.name, request_id=request_id,
-            retry_after=retry_after,
-        )  # fmt: skip
-    try:
-        if op.lazy_arrays:
-            parsed = _read_lazily(op, response.text)
-        else:
-            parsed = op.generated._build_response(client=_parser_client(), response=response).parsed
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise UnexpectedResponseError(
-            f"the answer is not the documented JSON ({type(exc).__name__})",
-            operation=op.name, request_id=request_id, http_status=200, body=_json_or_text(response),
-        ) from None  # fmt: skip
-    if op.gift:
-        if type(parsed.status) is not int or parsed.status != 0:  # not bool: False == 0
-            raise gift_error(_json_or_text(response), operation=op.name)
-        return parsed
-    for field in ("status", "request_status"):
-        value = unset(getattr(parsed, field, None))
-        if value is not None and not isinstance(value, str):
-            raise UnexpectedResponseError(
-                f"{field} is not a string", operation=op.name, request_id=request_id, http_status=200,
-                body=_json_or_text(response),
-            )  # fmt: skip
-    failed_request = op.raise_on_failed_request and getattr(parsed, "request_status", None) == "error"
-    if getattr(parsed, "status", "ok") != "ok" or failed_request:
-        raise card_api_error(_json_or_text(response), operation=op.name, request_id=request_id)
-    return parsed
+def _model(op: Operation) -> Any:
+    return getattr(_models(), op.response_model)
 
 
 # ------------------------------------------------------------------------------------- lazy arrays
@@ -159,24 +259,36 @@ def read_answer(op: Operation, response: httpx.Response, request_id: str | None)
 # item of the big arrays is checked to be well-formed JSON and only its offset is kept, and items are
 # decoded (and checked against the generated model) one at a time as the caller iterates.
 
-_DECODER = json.JSONDecoder()
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+# Numbers with a fraction are read as Decimal: an amount of 10.10 arrives as Decimal("10.10"), exactly.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 class LazyArray:
-    """The items of one JSON array inside ``text``, decoded on access."""
+    """The items of one JSON array inside ``text``, decoded on access and checked against ``schema`` (the
+    array's ``items`` schema, set once the answer is read)."""
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_starts", "_text", "schema")
+    is_lazy_array = True  # what the schema validator accepts as an array without reading it
 
     def __init__(self, text: str, starts: array[int]) -> None:
         self._text = text
         self._starts = starts
+        self.schema: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return len(self._starts)
 
     def item(self, index: int) -> Any:
-        return _DECODER.raw_decode(self._text, self._starts[index])[0]
+        """Item ``index`` as JSON; ``SchemaError`` when it is not as the spec says."""
+        value = _DECODER.raw_decode(self._text, self._starts[index])[0]
+        validate(self.schema, value, f"[{index}]")
+        return value
 
 
 def _skip(text: str, index: int) -> int:
@@ -226,27 +338,6 @@ def scan_object(text: str, lazy: frozenset[str]) -> dict[str, Any]:
     return out
 
 
-def _read_lazily(op: Operation, text: str) -> Any:
-    """The generated answer model with the lazy arrays set to ``LazyArray`` instead of lists."""
-    fields = scan_object(text, op.lazy_arrays)
-    lazies = {k: v for k, v in fields.items() if isinstance(v, LazyArray)}
-    model = getattr(op.generated, op.response_model)
-    parsed = model.from_dict({k: ([] if k in lazies else v) for k, v in fields.items()})
-    for key, lazy in lazies.items():
-        setattr(parsed, key, lazy)
-    return parsed
-
-
-def is_retryable_api_error(err: APIError) -> bool:
-    """HTTP statuses worth another attempt: 408, 429 and the 5xx a proxy or an overloaded server sends."""
-    return err.http_status in {408, 429, 500, 502, 503, 504}
-
-
-def surely_not_processed(err: APIError) -> bool:
-    """429, or 503 with Retry-After: the server says it turned the request away."""
-    return err.http_status == 429 or (err.http_status == 503 and getattr(err, "retry_after", None) is not None)
-
-
 # ------------------------------------------------------------------------------------------- reading
 
 
@@ -268,9 +359,12 @@ def decimal(value: Any) -> Decimal | None:
     value = unset(value)
     if value is None:
         return None
-    if isinstance(value, float):
+    if isinstance(value, Decimal):
+        if value.is_finite():
+            return value
+    elif isinstance(value, float):
         value = repr(value)
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
+    if isinstance(value, int | str) and not isinstance(value, bool):
         try:
             number = Decimal(value)
         except ArithmeticError:

@@ -13,6 +13,7 @@
     ├── APIConnectionError              no usable answer: the request may or may not have been applied
     │   └── APITimeoutError             ... because time ran out (also: ``requests.wait`` gave up)
     ├── UnexpectedResponseError         an answer that is not the documented JSON
+    ├── ClientClosedError               the client was closed; nothing was sent (also a RuntimeError)
     └── InvalidRequestError             bad input, raised before anything is sent (also a ValueError)
 
 Every error raised for a call carries the ``request_id`` that was sent (``None`` for operations that
@@ -165,6 +166,16 @@ class UnexpectedResponseError(FreedomPayError):
         super().__init__(message, operation=operation, request_id=request_id)
         self.http_status = http_status
         self.body = redact(body)
+
+
+class ClientClosedError(FreedomPayError, RuntimeError):
+    """The client was closed (``close()``/``aclose()``, or its ``with`` block ended): make a new one."""
+
+    def __init__(self, *, operation: str | None = None, request_id: str | None = None) -> None:
+        super().__init__(
+            "the client is closed; nothing was sent (make a new client, or keep it open while in use)",
+            operation=operation, request_id=request_id,
+        )  # fmt: skip
 
 
 class InvalidRequestError(FreedomPayError, ValueError):

@@ -1,7 +1,13 @@
 """Typed results and dictionaries. Results are small frozen attrs classes; secrets are wrapped in ``Secret``.
 
 Every Card API result carries the ``request_id`` that was sent, so a caller can always reconcile later.
-Amounts are ``Decimal`` (the API sends JSON numbers; their units are not stated in the docs).
+Amounts are ``Decimal`` (the API sends JSON numbers; their units are not stated in the docs); times are
+``datetime`` (aware where the API gives a zone; gift-card times come without one and stay naive).
+
+Every result keeps the answer's fields it does not map in ``extra``: what a result maps is read from its
+own fields (a field's name, or the answer path in its ``answer`` metadata, such as ``card.card_id``), so a
+field the spec documents later, or one the API adds, is never dropped: it lands in ``extra`` until a
+result maps it. Secret-named fields in ``extra`` arrive wrapped in ``Secret``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, overload
 
+import attrs
 from attrs import field, frozen
 
 from ._enums import ClientType, GiftCardStatus, Product, RequestStatus, Residency
@@ -68,8 +75,9 @@ class LazyResults(Sequence[T]):
             exc.operation = exc.operation or self._name
             raise
         except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+            problem = str(exc) if isinstance(exc, ValueError) and str(exc) else type(exc).__name__
             raise UnexpectedResponseError(
-                f"item {index} of the answer is not the documented JSON ({type(exc).__name__})", operation=self._name
+                f"item {index} of the answer is not the documented JSON: {problem}", operation=self._name
             ) from None
 
     def __iter__(self) -> Iterator[T]:
@@ -91,6 +99,33 @@ def _extra(value: dict[str, Any]) -> dict[str, Any]:
     return dict(value)
 
 
+NOT_IN_ANSWER: dict[str, Any] = {"answer": None}  # metadata of a result field that no answer field fills
+
+
+def _extra_field() -> Any:
+    return field(factory=dict, converter=_extra, repr=False, eq=False, metadata=NOT_IN_ANSWER)
+
+
+def _from(path: str) -> dict[str, Any]:
+    """Metadata of a result field filled from the answer field at ``path`` (dotted for nested objects)."""
+    return {"answer": path}
+
+
+def answer_paths(cls: type) -> frozenset[str]:
+    """The answer fields a result class maps (its fields' names, or their ``answer`` metadata); the
+    envelope's ``status`` is always consumed (a result exists only for ``ok``)."""
+    cached: frozenset[str] | None = cls.__dict__.get("_answer_paths")
+    if cached is None:
+        paths = {"status"}
+        for item in attrs.fields(cls):
+            path = item.metadata.get("answer", item.name)
+            if path is not None:
+                paths.add(path)
+        cached = frozenset(paths)
+        type.__setattr__(cls, "_answer_paths", cached)
+    return cached
+
+
 @frozen
 class OperationResult:
     """The outcome of a Card API operation, or of Request status for an earlier one.
@@ -100,33 +135,33 @@ class OperationResult:
     ``reconciled`` is true when the outcome was read from Request status after a lost answer.
     """
 
-    request_id: str | None
-    request_status: str
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
     dt: _dt.datetime | None = None
-    card_ids: tuple[str, ...] = ()
+    card_ids: tuple[str, ...] = field(default=(), metadata=_from("cards"))
     client_id: str | None = None
     transaction_id: str | None = None
     fin_document_id: str | None = None
     error_code: str | None = None
     error_description: str | None = None
-    reconciled: bool = False
-    extra: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, eq=False)
+    reconciled: bool = field(default=False, metadata=NOT_IN_ANSWER)
+    extra: dict[str, Any] = _extra_field()
 
     @property
     def succeeded(self) -> bool:
-        return self.request_status == RequestStatus.SUCCESS
+        return self.request_status is RequestStatus.SUCCESS
 
     @property
     def pending(self) -> bool:
-        return self.request_status == RequestStatus.PROCESS
+        return self.request_status is RequestStatus.PROCESS
 
 
 @frozen
 class CardInfo:
     """A card's details. Beyond the envelope every field is a guess (the docs do not show the answer)."""
 
-    request_id: str | None
-    request_status: str
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
     card_id: str | None
     card_mask: str | None
     card_status: str | None
@@ -134,7 +169,7 @@ class CardInfo:
     product_id: int | None
     expiry: Secret | None = field(default=None, repr=False)
     dt: _dt.datetime | None = None
-    extra: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, eq=False)
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
@@ -145,8 +180,9 @@ class Account:
     currency: str | None
     amount: Decimal | None
     blocked_amount: Decimal | None
-    debit: int | None = None
-    credit: int | None = None
+    debit: Decimal | None = None
+    credit: Decimal | None = None
+    extra: dict[str, Any] = _extra_field()
 
     @property
     def available(self) -> Decimal | None:
@@ -160,11 +196,12 @@ class Account:
 class Balance:
     """The balances of a card's accounts (inferred operation)."""
 
-    request_id: str | None
-    request_status: str
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
     card_id: str | None
     accounts: tuple[Account, ...]
     dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen(repr=False)
@@ -173,13 +210,15 @@ class SecretCardData:
     ``repr`` shows only the masked PAN. Field names are guessed (the docs do not show the answer);
     every field of the answer is kept in ``fields``, each one secret."""
 
-    request_id: str | None
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
     card_id: str | None
     pan: Secret | None
     expiry: Secret | None
     cvv: Secret | None
     cardholder_name: Secret | None
-    fields: dict[str, Secret] = field(factory=dict, eq=False)
+    request_status: RequestStatus | None = None
+    dt: _dt.datetime | None = None
+    fields: dict[str, Secret] = field(factory=dict, eq=False, metadata=NOT_IN_ANSWER)  # every other field
 
     def __repr__(self) -> str:
         masked = str(self.pan) if self.pan is not None else None
@@ -198,17 +237,18 @@ class StatementOperation:
     amount: Decimal
     commission: Decimal
     currency: str
-    mcc: int | float
+    mcc: int | Decimal
     datetime: _dt.datetime
     rrn: str
     merchant: dict[str, Any] = field(factory=dict, converter=_extra, eq=False)
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
 class Authorization:
-    """One authorization or operation of an extended statement (``datetime`` as the API writes it)."""
+    """One authorization or operation of an extended statement."""
 
-    datetime: str | None
+    datetime: _dt.datetime | None
     type: str | None
     amount: Decimal | None
     commission: Decimal | None
@@ -218,20 +258,22 @@ class Authorization:
     iban: str | None
     merchant: dict[str, Any] = field(factory=dict, converter=_extra, eq=False)
     additional_parameters: tuple[Any, ...] = ()
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
 class ExtendedStatement:
     """Balances, authorizations and operations of a card over a date range (partially documented)."""
 
-    request_status: str | None
+    request_status: RequestStatus | None
     client_id: str | None
-    card_id: str | None
-    card_mask: str | None
-    accounts: tuple[Account, ...]
-    authorizations: Sequence[Authorization]
-    operations: Sequence[Authorization]
+    card_id: str | None = field(metadata=_from("card.card_id"))
+    card_mask: str | None = field(metadata=_from("card.card_mask"))
+    accounts: tuple[Account, ...] = field(metadata=_from("balances.accounts"))
+    authorizations: Sequence[Authorization] = ()
+    operations: Sequence[Authorization] = ()
     dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
@@ -241,15 +283,18 @@ class ClientCard:
     card_id: str | None
     card_mask: str | None
     card_status: str | None
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
 class ClientCards(Sequence[ClientCard]):
     """A client's cards (inferred fields): a sequence of ``ClientCard``, with the ``request_id`` sent."""
 
-    request_id: str | None
-    request_status: str
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
     cards: tuple[ClientCard, ...]
+    dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
 
     def __len__(self) -> int:
         return len(self.cards)
@@ -270,12 +315,13 @@ class TransactionInfo:
     """A transaction. Only ``error_code`` and ``error_description`` of it are documented; ``details``
     holds every field the API sent."""
 
-    request_id: str | None
-    request_status: str
-    error_code: str | None
-    error_description: str | None
-    details: dict[str, Any] = field(factory=dict, converter=_extra, repr=False)  # secrets redacted
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
+    error_code: str | None = field(metadata=_from("transaction.error_code"))
+    error_description: str | None = field(metadata=_from("transaction.error_description"))
+    details: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, metadata=_from("transaction"))
     dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
@@ -288,6 +334,29 @@ class GiftProduct:
     currency: str | None
     balance: Decimal | None
     image: str | None
+    extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class GiftProducts(Sequence[GiftProduct]):
+    """The gift-card products the partner may issue: a sequence of ``GiftProduct``, with the answer's time."""
+
+    products: tuple[GiftProduct, ...] = field(metadata=_from("product_list"))
+    datetime: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    @overload
+    def __getitem__(self, index: int) -> GiftProduct: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[GiftProduct, ...]: ...
+    def __getitem__(self, index: int | slice) -> GiftProduct | tuple[GiftProduct, ...]:
+        return self.products[index]
+
+    def __iter__(self) -> Iterator[GiftProduct]:
+        return iter(self.products)
 
 
 @frozen
@@ -295,7 +364,8 @@ class GiftCard:
     """A gift card just issued: inactive until the holder confirms it with the SMS code."""
 
     card_id: int
-    datetime: str | None
+    datetime: _dt.datetime | None
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
@@ -303,10 +373,11 @@ class GiftCardState:
     """A gift card's state (Confirm and Status answers)."""
 
     card_status: GiftCardStatus | int | None
-    currency: str | None
-    balance: int | None
-    card_mask: str | None
-    datetime: str | None
+    currency: str | None = field(metadata=_from("card_currency"))
+    balance: Decimal | None = field(metadata=_from("card_balance"))
+    card_mask: str | None = None
+    datetime: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
 
 
 @frozen
@@ -314,4 +385,5 @@ class GiftResult:
     """A Gift Cards answer with nothing but its status (Resend, Resend code)."""
 
     status: int
-    datetime: str | None
+    datetime: _dt.datetime | None
+    extra: dict[str, Any] = _extra_field()

@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:97de3af3bfba6d00"
+SPEC_HASH = "sha256:175bd8b96b54813e"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (

@@ -74,3 +74,22 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if when is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+# ------------------------------------------------------------------------------------------ verdicts
+# What an HTTP status says about one attempt: (may the request have been applied, is it worth retrying).
+# Only HTTP 200 is documented; every other answer is read by its HTTP meaning. "Not applied" is said only
+# where it surely was not: the request was refused (4xx) or turned away for now (429, 503 with
+# Retry-After). Anything else that is not a documented answer may have been applied.
+def status_verdict(status: int, retry_after: float | None = None) -> tuple[bool, bool]:
+    if status in (408, 429):
+        return False, True  # never processed; try again later
+    if 400 <= status < 500:
+        return False, False  # refused: the request was not acted on
+    if status == 503 and retry_after is not None:
+        return False, True  # "come back later": turned away before processing
+    if status in (501, 505):
+        return True, False  # permanent, but the server's state is not known
+    if 500 <= status < 600:
+        return True, True  # the server failed, maybe after applying it
+    return True, False  # 1xx, a 2xx other than 200, 3xx (never followed), or a status outside HTTP's range

@@ -117,9 +117,13 @@ _FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
 }
 
 
-def validate(schema: Mapping[str, Any], value: Any, where: str = "") -> None:
-    """Raise ``SchemaError`` for the first way ``value`` breaks ``schema``."""
+def validate(schema: Mapping[str, Any], value: Any, where: str = "", *, required: bool = True) -> None:
+    """Raise ``SchemaError`` for the first way ``value`` breaks ``schema``. With ``required=False`` missing
+    fields are let through (an answer reporting a failure need not carry the rest of the envelope); the
+    fields present are still checked."""
     kind = schema.get("type")
+    if kind == "array" and getattr(value, "is_lazy_array", False):
+        return  # a statement's array read lazily: its items are checked one by one as they are used
     if isinstance(kind, str):
         check, described = _TYPES[kind]
         if not check(value):
@@ -131,10 +135,10 @@ def validate(schema: Mapping[str, Any], value: Any, where: str = "") -> None:
     elif _is_number(value):
         _validate_number(schema, value, where)
     elif isinstance(value, dict):
-        _validate_object(schema, value, where)
+        _validate_object(schema, value, where, required)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(value):
-            validate(schema["items"], item, f"{where}[{index}]")
+            validate(schema["items"], item, f"{where}[{index}]", required=required)
 
 
 def _validate_string(schema: Mapping[str, Any], value: str, where: str) -> None:
@@ -164,16 +168,16 @@ def _validate_number(schema: Mapping[str, Any], value: float | Decimal, where: s
             raise SchemaError(where, f"must be {words} {schema[keyword]}")
 
 
-def _validate_object(schema: Mapping[str, Any], value: dict[str, Any], where: str) -> None:
+def _validate_object(schema: Mapping[str, Any], value: dict[str, Any], where: str, required: bool) -> None:
     properties: Mapping[str, Any] = schema.get("properties", {})
-    for name in schema.get("required", []):
+    for name in schema.get("required", []) if required else ():
         if name not in value:
             raise SchemaError(_join(where, name), "is required")
     extra = schema.get("additionalProperties", True)
     for name, item in value.items():
         if name in properties:
-            validate(properties[name], item, _join(where, name))
+            validate(properties[name], item, _join(where, name), required=required)
         elif extra is False:
             raise SchemaError(_join(where, name), "is not a field of this request")
         elif isinstance(extra, dict):
-            validate(extra, item, _join(where, name))
+            validate(extra, item, _join(where, name), required=required)

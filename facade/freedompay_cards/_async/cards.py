@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .. import _validate as v
 from .._enums import Product
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
+from .._listing import AsyncListing
+from .._options import CallSettings, RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
@@ -32,8 +34,10 @@ _CARDHOLDER = frozenset(
 
 
 class AsyncCards:
-    """Payment cards. Every mutating method takes ``request_id=`` (a UUID; one is made when omitted) and
-    ``max_retries=``; results carry the ``request_id`` sent."""
+    """Payment cards. Every method that sends a ``request_id`` takes ``request_id=`` (a UUID; one is made
+    when omitted), and every method takes the per-call options (``RequestOptions``: ``timeout=``,
+    ``max_retries=``, ``deadline=``, ``extra_headers=``, ``extra_body=``); results carry the ``request_id``
+    sent."""
 
     def __init__(self, client: AsyncCardClient, pin_encryptor: Callable[[str], str] | None = None) -> None:
         self._client = client
@@ -47,7 +51,7 @@ class AsyncCards:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Issue ``quantity`` cards that belong to no client yet (link one later with ``link_client``).
 
@@ -62,7 +66,7 @@ class AsyncCards:
             quantity=v.positive_int("quantity", quantity),
         )
         return await self._client._operation(
-            "cards.bulk_issue", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
+            "cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def issue(
@@ -81,7 +85,7 @@ class AsyncCards:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Issue a card of ``product`` to a new cardholder.
 
@@ -110,9 +114,7 @@ class AsyncCards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             cardholder=cardholder,
         )
-        return await self._client._operation(
-            "cards.issue", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
-        )
+        return await self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     async def issue_plastic(
         self,
@@ -122,7 +124,7 @@ class AsyncCards:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Order a plastic card of ``product`` for an existing client. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
@@ -132,33 +134,33 @@ class AsyncCards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
         )
         return await self._client._operation(
-            "cards.issue_plastic", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
+            "cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def activate(
-        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> OperationResult:
         """Make an issued card usable. Inferred: the docs page is not available (path is a guess)."""
-        return await self._card_operation("cards.activate", card_id, request_id, max_retries)
+        return await self._card_operation("cards.activate", card_id, request_id, options)
 
     async def block(
-        self, card_id: str, *, reason: str, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, reason: str, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> OperationResult:
         """Block a card; ``unblock`` reverses it. ``reason`` is recorded with the operation.
         Inferred: the page exists but its body is not available; mirrors Unblock card."""
-        return await self._card_action("cards.block", card_id, reason, request_id, max_retries)
+        return await self._card_action("cards.block", card_id, reason, request_id, options)
 
     async def unblock(
-        self, card_id: str, *, reason: str, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, reason: str, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> OperationResult:
         """Unblock a blocked card. Documented."""
-        return await self._card_action("cards.unblock", card_id, reason, request_id, max_retries)
+        return await self._card_action("cards.unblock", card_id, reason, request_id, options)
 
     async def close(
-        self, card_id: str, *, reason: str, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, reason: str, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> OperationResult:
         """Close a card for good; nothing reopens it. Documented."""
-        return await self._card_action("cards.close", card_id, reason, request_id, max_retries)
+        return await self._card_action("cards.close", card_id, reason, request_id, options)
 
     async def set_pin(
         self,
@@ -166,7 +168,7 @@ class AsyncCards:
         *,
         encrypted_pin: str | None = None,
         pin: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Set the card's PIN, or with neither argument let the processor generate one. Documented.
 
@@ -186,48 +188,50 @@ class AsyncCards:
             body.pin = v.text("pin_encryptor result", self.pin_encryptor(pin))
         elif encrypted_pin is not None:
             body.pin = v.text("encrypted_pin", encrypted_pin)
-        return await self._client._operation("cards.set_pin", body, None, max_retries)
+        return await self._client._operation("cards.set_pin", body, None, options)
 
     async def reset_pin_counter(
-        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> OperationResult:
         """Clear the wrong-PIN attempt counter (the PIN itself does not change). Documented."""
-        return await self._card_operation("cards.reset_pin_counter", card_id, request_id, max_retries)
+        return await self._card_operation("cards.reset_pin_counter", card_id, request_id, options)
 
     async def link_client(
-        self, card_id: str, client_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, client_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> OperationResult:
         """Link an existing client to a card ("Update client" in the docs). Documented."""
         rid = self._client._request_id(request_id)
         body = m.LinkClientRequest(
             request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id), card_id=v.text("card_id", card_id)
         )
-        return await self._client._operation("cards.link_client", body, rid, max_retries)
+        return await self._client._operation("cards.link_client", body, rid, options)
 
-    async def info(self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None) -> CardInfo:
+    async def info(self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]) -> CardInfo:
         """A card's details. Partial: the path is documented, the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        return await self._client._fetch("cards.info", body, rid, max_retries, convert.card_info)
+        return await self._client._fetch("cards.info", body, rid, options, convert.card_info)
 
-    async def balance(self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None) -> Balance:
+    async def balance(
+        self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
+    ) -> Balance:
         """The balances of the card's accounts. Inferred: path and answer are guesses."""
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        return await self._client._fetch("cards.balance", body, rid, max_retries, convert.balance)
+        return await self._client._fetch("cards.balance", body, rid, options, convert.balance)
 
     async def secret_data(
-        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> SecretCardData:
         """The card's PAN, expiry and CVV, each wrapped in ``Secret`` (``.reveal()`` to read).
         Inferred: the page is not available; field names and their protection are guesses."""
-        return await self._secret_data("cards.secret_data", card_id, request_id, max_retries)
+        return await self._secret_data("cards.secret_data", card_id, request_id, options)
 
     async def secret_data_v2(
-        self, card_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> SecretCardData:
         """Version 2 of ``secret_data``. Inferred: what differs in version 2 is not shown."""
-        return await self._secret_data("cards.secret_data_v2", card_id, request_id, max_retries)
+        return await self._secret_data("cards.secret_data_v2", card_id, request_id, options)
 
     def statement(
         self,
@@ -236,14 +240,15 @@ class AsyncCards:
         end: dt.datetime | dt.date | None = None,
         *,
         window: dt.timedelta | None = None,
-        max_retries: int | None = None,
-    ) -> AsyncIterator[StatementOperation]:
+        **options: Unpack[RequestOptions],
+    ) -> AsyncListing[StatementOperation]:
         """The card's operations between ``start`` and ``end`` (a ``date`` means that whole day, UTC),
-        fetched lazily as you iterate. Documented.
+        fetched lazily as you iterate (``async for``), or all at once (``await``). Documented.
 
         The docs show no limit on the range and no pagination. If the API turns out to limit ranges, pass
         ``window``: the range is then fetched as consecutive windows of at most that length, in order.
-        Arguments are checked now, before anything is sent.
+        Arguments and options are checked now, before anything is sent; a ``deadline`` counts from now and
+        covers every window.
         """
         card = v.text("card_id", card_id)
         first = None if start is None else v.moment("start", start)
@@ -255,7 +260,8 @@ class AsyncCards:
                 raise InvalidRequestError("window", "must be a positive timedelta")
             if first is None or last is None:
                 raise InvalidRequestError("window", "needs both start and end")
-        return self._statement_windows(card, first, last, window, max_retries)
+        settings = self._client._settings(options)
+        return AsyncListing(self._statement_windows(card, first, last, window, settings))
 
     async def _statement_windows(
         self,
@@ -263,7 +269,7 @@ class AsyncCards:
         first: dt.datetime | None,
         last: dt.datetime | None,
         window: dt.timedelta | None,
-        max_retries: int | None,
+        settings: CallSettings,
     ) -> AsyncIterator[StatementOperation]:
         ranges: list[tuple[dt.datetime | None, dt.datetime | None]] = [(first, last)]
         if window is not None and first is not None and last is not None:
@@ -281,7 +287,7 @@ class AsyncCards:
             if until is not None:
                 body.end_date = until
             operations = await self._client._fetch(
-                "cards.statement", body, None, max_retries, convert.statement_operations
+                "cards.statement", body, None, settings, convert.statement_operations
             )
             for operation in operations:
                 yield operation
@@ -291,38 +297,35 @@ class AsyncCards:
         card_id: str,
         start: dt.datetime | dt.date,
         end: dt.datetime | dt.date,
-        *,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ExtendedStatement:
         """Balances, authorizations and operations of the card between ``start`` and ``end``.
         Partial: the docs' answer table is cut off (``operations`` is assumed shaped like authorizations)."""
         first, last = v.date_range(start, end)
         body = m.StatementExtendedRequest(card_id=v.text("card_id", card_id), start_date=first, end_date=last)
-        return await self._client._fetch(
-            "cards.statement_extended", body, None, max_retries, convert.extended_statement
-        )
+        return await self._client._fetch("cards.statement_extended", body, None, options, convert.extended_statement)
 
     # ------------------------------------------------------------------------------ shared shapes
 
     async def _card_operation(
-        self, name: str, card_id: str, request_id: str | None, max_retries: int | None
+        self, name: str, card_id: str, request_id: str | None, options: RequestOptions
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        return await self._client._operation(name, body, rid, max_retries)
+        return await self._client._operation(name, body, rid, options)
 
     async def _card_action(
-        self, name: str, card_id: str, reason: str, request_id: str | None, max_retries: int | None
+        self, name: str, card_id: str, reason: str, request_id: str | None, options: RequestOptions
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
         body = m.CardActionRequest(
             request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id), description=v.text("reason", reason)
         )
-        return await self._client._operation(name, body, rid, max_retries)
+        return await self._client._operation(name, body, rid, options)
 
     async def _secret_data(
-        self, name: str, card_id: str, request_id: str | None, max_retries: int | None
+        self, name: str, card_id: str, request_id: str | None, options: RequestOptions
     ) -> SecretCardData:
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
-        return await self._client._fetch(name, body, rid, max_retries, convert.secret_data)
+        return await self._client._fetch(name, body, rid, options, convert.secret_data)

@@ -9,12 +9,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .. import _validate as v
 from .._enums import ClientType, Product, Residency
 from .._errors import InvalidRequestError, InvalidRequestTypeError
 from .._lazy import LazyModule
+from .._options import RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
@@ -75,7 +76,7 @@ class AsyncClients:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Create a client for ``product``. ``document`` is an identity document as PDF (bytes or a path,
         at most 2 MB). ``identified_at``/``identified_by`` go together (identification_info).
@@ -120,9 +121,7 @@ class AsyncClients:
         )
         if branch_id is not None:
             body.branch_id = v.text("branch_id", branch_id)
-        return await self._client._operation(
-            "clients.create", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
-        )
+        return await self._client._operation("clients.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     async def update_phone(
         self,
@@ -131,7 +130,7 @@ class AsyncClients:
         *,
         product: Product | int,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Change the phone number that receives the client's 3-D Secure codes. Documented."""
         rid = self._client._request_id(request_id)
@@ -141,12 +140,12 @@ class AsyncClients:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             client=m.ClientPhone(phone=v.phone("phone", phone)),
         )
-        return await self._client._operation("clients.update_phone", body, rid, max_retries)
+        return await self._client._operation("clients.update_phone", body, rid, options)
 
     async def list_cards(
-        self, client_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, client_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> ClientCards:
         """The client's cards. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id))
-        return await self._client._fetch("clients.list_cards", body, rid, max_retries, convert.client_cards)
+        return await self._client._fetch("clients.list_cards", body, rid, options, convert.client_cards)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from .. import _validate as v
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
+from .._options import RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
@@ -44,7 +45,7 @@ class AsyncTransactions:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Authorise ``amount`` on a card for the partner's ``order_id``. With ``wait=True``, waits for
         the ``transaction_id``. Inferred, and marked deprecated by newer docs builds."""
@@ -59,7 +60,7 @@ class AsyncTransactions:
         if description is not None:
             body.description = v.text("description", description)
         return await self._client._operation(
-            "transactions.create", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
+            "transactions.create", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def clear(
@@ -69,7 +70,7 @@ class AsyncTransactions:
         order_id: str,
         amount: AmountLike | None = None,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Capture an authorised transaction: all of it, or ``amount`` of it. Partial: only the
         behaviour is documented; path and fields are guesses."""
@@ -81,7 +82,7 @@ class AsyncTransactions:
         )
         if amount is not None:
             body.amount = v.amount("amount", amount)
-        return await self._client._operation("transactions.clear", body, rid, max_retries)
+        return await self._client._operation("transactions.clear", body, rid, options)
 
     async def refund(
         self,
@@ -91,7 +92,7 @@ class AsyncTransactions:
         amount: AmountLike | None = None,
         description: str | None = None,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Refund a transaction: all of it, or ``amount`` of it. Documented."""
         rid = self._client._request_id(request_id)
@@ -104,7 +105,7 @@ class AsyncTransactions:
             body.amount = v.amount("amount", amount)
         if description is not None:
             body.description = v.text("description", description)
-        return await self._client._operation("transactions.refund", body, rid, max_retries)
+        return await self._client._operation("transactions.refund", body, rid, options)
 
     async def info(
         self,
@@ -112,7 +113,7 @@ class AsyncTransactions:
         transaction_id: str | None = None,
         order_id: str | None = None,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> TransactionInfo:
         """A transaction, by ``transaction_id`` and/or ``order_id``. Partial: only the nested error fields
         are documented; ``details`` holds everything the API sent."""
@@ -124,9 +125,9 @@ class AsyncTransactions:
             body.transaction_id = v.text("transaction_id", transaction_id)
         if order_id is not None:
             body.order_id = v.text("order_id", order_id)
-        return await self._client._fetch("transactions.info", body, rid, max_retries, convert.transaction_info)
+        return await self._client._fetch("transactions.info", body, rid, options, convert.transaction_info)
 
-    async def request_status(self, request_id: str, *, max_retries: int | None = None) -> OperationResult:
+    async def request_status(self, request_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Transaction request status: the outcome of a transaction request, with ``transaction_id`` and
         ``fin_document_id``. The same call as ``client.requests.status``. Documented."""
-        return await self._client.requests.status(request_id, max_retries=max_retries)
+        return await self._client.requests.status(request_id, **options)

@@ -7,9 +7,9 @@ This module is the hand-written original; ``_sync/_client.py`` is generated from
 
 from __future__ import annotations
 
-import logging
+import copy
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -19,25 +19,40 @@ from .._auth import JWSAuth
 from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, settings_from_env
 from .._core import (
     OPERATIONS,
+    AttemptFailure,
     Operation,
     build_request,
-    is_retryable_api_error,
     monotonic,
     read_answer,
-    surely_not_processed,
+    request_payload,
     sync_sleep,
 )
 from .._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ClientClosedError,
     FreedomPayError,
     UnexpectedResponseError,
     card_api_error,
     is_duplicate_request,
     is_unknown_request,
 )
+from .._http import (
+    ACCEPT_ENCODING,
+    AttemptTimedOut,
+    BodyReader,
+    BodyTooLarge,
+    Undecodable,
+    UnsupportedEncoding,
+    new_sync_http,
+    sync_attempt_guard,
+)
 from .._lazy import LazyModule
+from .._logging import logger, setup_from_env
+from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, user_agent
+from .._raw import capture
+from .._redact import scrub_text
 from .._retry import RetryPolicy
 from .._validate import request_id as _valid_request_id
 from .._validate import seconds as _valid_seconds
@@ -50,41 +65,62 @@ from .transactions import Transactions
 if TYPE_CHECKING:
     from .. import _convert as convert
     from .._models import OperationResult
+    from .._raw_resources import CardClientWithRawResponse
 else:
     convert = LazyModule("freedompay_cards._convert")
 
 T = TypeVar("T")
-logger = logging.getLogger("freedompay_cards")
 
 # Transport errors after which the request surely never reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# A little time past an attempt's bound before the wall clock cuts it: httpx's own connect and pool
+# timeouts (which prove the request was never sent) are given the chance to speak first.
+_GRACE = 0.05
 
 
 class Answer:
-    """A parsed answer and the request_id it belongs to."""
+    """A parsed answer: the generated model, the raw JSON object, the request_id it belongs to, whether it
+    was read from Request status after a lost answer, and the HTTP response it came in."""
 
-    __slots__ = ("parsed", "reconciled", "request_id")
+    __slots__ = ("parsed", "raw", "reconciled", "request_id", "response")
 
-    def __init__(self, parsed: Any, request_id: str | None, reconciled: bool = False) -> None:
+    def __init__(
+        self,
+        parsed: Any,
+        raw: dict[str, Any],
+        request_id: str | None,
+        response: httpx.Response | None = None,
+        reconciled: bool = False,
+    ) -> None:
         self.parsed = parsed
+        self.raw = raw
         self.request_id = request_id
+        self.response = response
         self.reconciled = reconciled
 
 
 class CardClient:
-    """Client of the Freedom Pay Card API, for asyncio code. Use as ``with``; see ``CardClient`` for
-    the synchronous twin with the same surface.
+    """Client of the Freedom Pay Card API, for synchronous code (``with``, plain calls).
+    The other twin, with the same surface: ``AsyncCardClient``, for asyncio code.
 
     ``auth_id`` and ``secret_key`` are the partner credentials Freedom Pay issues. ``environment`` is
     ``"test"`` (default) or ``"production"``; ``base_url`` replaces it (plain ``http://`` only to a
     loopback host unless ``allow_insecure_http=True``). ``http_client`` is an ``httpx.Client`` you
     configured (proxies, transport, limits); the facade uses it without changing it: each request carries
-    its absolute URL, its signature and, when ``timeout`` is given, its timeout. ``timeout`` (seconds,
-    default 30 for a client the facade makes) applies per request. ``max_retries`` (default 2)
-    is the number of extra attempts after a failure worth retrying (``retry_policy`` also sets the backoff;
-    an explicit ``max_retries`` wins over its count); see ``_retry.py``.
-    ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain
-    PIN into the encrypted form Set PIN takes (the scheme is Freedom Processing's; see ``cards.set_pin``).
+    its absolute URL and its signature, and redirects are never followed.
+
+    ``timeout`` (seconds, default 30; ``None``: no bound) bounds one attempt by wall-clock time, from
+    connecting to the last byte of the answer. ``deadline`` (seconds, default ``None``) bounds a whole
+    call: attempts, the waits between them, reconciliation and ``wait=True`` polling. ``max_retries``
+    (default 2) is the number of extra attempts after a failure worth retrying (``retry_policy`` also sets
+    the backoff; an explicit ``max_retries`` wins over its count). ``max_response_bytes`` (default 64 MiB)
+    is the largest answer read: past it the connection is closed. Every method also takes these per call
+    (see ``RequestOptions``), and ``with_options(...)`` makes a configured copy sharing the connections.
+
+    ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain PIN
+    into the encrypted form Set PIN takes (the scheme is Freedom Processing's; see ``cards.set_pin``).
+    ``app_info`` (name, version, url) is added to the User-Agent. ``FREEDOMPAY_LOG=debug`` (or ``info``)
+    turns on the ``freedompay_cards`` logger on stderr.
     """
 
     def __init__(
@@ -95,19 +131,22 @@ class CardClient:
         environment: str | None = None,
         base_url: str | None = None,
         http_client: httpx.Client | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         request_id_factory: Callable[[], uuid.UUID | str] | None = None,
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
         pin_encryptor: Callable[[str], str] | None = None,
+        app_info: Mapping[str, str] | None = None,
     ) -> None:
         self._config = ClientConfig.build(
             auth_id=auth_id,
             secret_key=secret_key,
             environment=environment,
             base_url=base_url,
-            timeout=timeout if timeout is not None or http_client is not None else DEFAULT_TIMEOUT,
+            timeout=None,
             max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
             if max_retries is None
             else max_retries,
@@ -118,31 +157,78 @@ class CardClient:
             raise TypeError("http_client must be an httpx.Client")
         if http_client is not None and http_client.params:
             raise ValueError("http_client has default query params: the signed requests must carry none")
+        setup_from_env()
+        self._defaults = ClientDefaults.build(
+            timeout=timeout,
+            max_retries=self._config.max_retries,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            user_agent=user_agent(app_info, http_client.headers.get("User-Agent") if http_client else None),
+        )
         self._owns_http = http_client is None
         # A client passed in is used as it is (transport, proxies, limits) but never reconfigured: requests
         # carry an absolute URL, their own timeout and this client's signer, so one httpx client can serve
         # several CardClients (several partners) without mixing them up.
-        self._http = http_client if http_client is not None else httpx.Client()
+        self._http = http_client if http_client is not None else new_sync_http()
+        self._closed = False
         self._auth = JWSAuth(self._config.auth_id, self._config.secret_key)
         policy = retry_policy or RetryPolicy()
         # max_retries= wins over the policy's own count when both are given
         self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
-        self.cards = Cards(self, pin_encryptor)
+        self._pin_encryptor = pin_encryptor
+        self._bind()
+
+    def _bind(self) -> None:
+        """(Re)make the resource objects, bound to this client."""
+        self.cards = Cards(self, self._pin_encryptor)
         self.clients = Clients(self)
         self.transactions = Transactions(self)
         self.requests = Requests(self)
         self.gift_cards = GiftCards(self)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> Self:
+    def from_env(
+        cls,
+        *,
+        environment: str | None = None,
+        base_url: str | None = None,
+        http_client: httpx.Client | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        request_id_factory: Callable[[], uuid.UUID | str] | None = None,
+        allow_insecure_http: bool = False,
+        retry_policy: RetryPolicy | None = None,
+        pin_encryptor: Callable[[str], str] | None = None,
+        app_info: Mapping[str, str] | None = None,
+    ) -> Self:
         """A client from FREEDOMPAY_AUTH_ID, FREEDOMPAY_SECRET_KEY and FREEDOMPAY_ENVIRONMENT or
-        FREEDOMPAY_BASE_URL; keyword arguments override or add to them (``base_url=`` replaces the
-        environment's FREEDOMPAY_ENVIRONMENT, and ``environment=`` its FREEDOMPAY_BASE_URL)."""
+        FREEDOMPAY_BASE_URL; keyword arguments add to them (``base_url=`` replaces the environment's
+        FREEDOMPAY_ENVIRONMENT, and ``environment=`` its FREEDOMPAY_BASE_URL)."""
         settings = settings_from_env()
-        for given, replaced in (("base_url", "environment"), ("environment", "base_url")):
-            if overrides.get(given) is not None:
-                settings.pop(replaced, None)
-        return cls(**{**settings, **overrides})
+        if base_url is not None:
+            settings.pop("environment", None)
+            settings["base_url"] = base_url
+        if environment is not None:
+            settings.pop("base_url", None)
+            settings["environment"] = environment
+        return cls(
+            settings["auth_id"],
+            settings["secret_key"],
+            environment=settings.get("environment"),
+            base_url=settings.get("base_url"),
+            http_client=http_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            request_id_factory=request_id_factory,
+            allow_insecure_http=allow_insecure_http,
+            retry_policy=retry_policy,
+            pin_encryptor=pin_encryptor,
+            app_info=app_info,
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(auth_id={self._config.auth_id!r}, base_url={self._config.base_url!r})"
@@ -151,8 +237,64 @@ class CardClient:
     def base_url(self) -> str:
         return self._config.base_url
 
+    @property
+    def timeout(self) -> float | httpx.Timeout | None:
+        """The bound on one attempt (seconds, an ``httpx.Timeout``, or None)."""
+        return self._defaults.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._policy.max_retries
+
+    @property
+    def deadline(self) -> float | None:
+        return self._defaults.deadline
+
+    @property
+    def max_response_bytes(self) -> int:
+        return self._defaults.max_response_bytes
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | object | None = NOT_GIVEN,
+        max_retries: int | object = NOT_GIVEN,
+        deadline: float | object | None = NOT_GIVEN,
+        max_response_bytes: int | object = NOT_GIVEN,
+        retry_policy: RetryPolicy | object = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client that differs only in the settings given, sharing its connection pool and
+        credentials. Closing the copy leaves the pool open: close the original."""
+        clone = copy.copy(self)
+        clone._defaults = self._defaults.evolve(
+            timeout=timeout, max_retries=max_retries, deadline=deadline, max_response_bytes=max_response_bytes
+        )
+        policy = retry_policy if isinstance(retry_policy, RetryPolicy) else self._policy
+        if retry_policy is not NOT_GIVEN and not isinstance(retry_policy, RetryPolicy):
+            raise TypeError("retry_policy must be a RetryPolicy")
+        count = policy.max_retries if max_retries is NOT_GIVEN and retry_policy is not NOT_GIVEN else None
+        clone._policy = RetryPolicy(
+            clone._defaults.max_retries if count is None else count, policy.base, policy.cap, policy.retry_after_cap
+        )
+        clone._owns_http = False
+        clone._bind()
+        return clone
+
+    @property
+    def with_raw_response(self) -> CardClientWithRawResponse:
+        """The same methods, returning the raw HTTP answer (``RawResponse``; ``.parse()`` gives the result)."""
+        from .._raw_resources import CardClientWithRawResponse
+
+        return CardClientWithRawResponse(self)
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
-        """Close the HTTP client, if the facade made it (a client you passed in stays yours to close)."""
+        """Close the HTTP client, if the facade made it (a client you passed in stays yours to close).
+        Calls on a closed client raise ``ClientClosedError``."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
@@ -171,7 +313,7 @@ class CardClient:
         name: str,
         body: Any,
         request_id: str | None,
-        max_retries: int | None,
+        options: RequestOptions | CallSettings,
         *,
         wait: bool = False,
         wait_timeout: float = 60.0,
@@ -181,15 +323,24 @@ class CardClient:
         Once the operation has been accepted, a failure while waiting never reads as "not applied": it
         names this operation and is marked ``outcome_unknown`` (ask ``requests.status`` later).
         """
+        if not isinstance(wait, bool):
+            raise _valid_bool_error("wait", wait)
         if wait:
             _valid_seconds("wait_timeout", wait_timeout)
-        answer = self._call(name, body, request_id, max_retries)
-        result = convert.operation_result(answer.parsed, answer.request_id, reconciled=answer.reconciled)
+        settings = self._settings(options)
+        answer = self._call(name, body, request_id, settings)
+        result = convert.operation_result(answer.parsed, answer.raw, answer.request_id, reconciled=answer.reconciled)
         rid = answer.request_id
         if not wait or rid is None or (result.succeeded and answer.reconciled):
             return result  # a reconciled answer came from Request status: it already has the created ids
+        left = settings.time_left()
         try:  # the created ids are reported by Request status, not by the operation itself
-            return self.requests._wait(rid, timeout=wait_timeout, operation=name, max_retries=max_retries)
+            return self.requests._wait(
+                rid,
+                timeout=wait_timeout if left is None else min(wait_timeout, max(left, 0.001)),
+                operation=name,
+                settings=settings,
+            )
         except FreedomPayError as err:
             if err.operation != name:  # not the operation's own failure: a failure to learn its outcome
                 err.operation = name
@@ -202,14 +353,18 @@ class CardClient:
         name: str,
         body: Any,
         request_id: str | None,
-        max_retries: int | None,
-        to_result: Callable[[Any, str | None], T],
+        options: RequestOptions | CallSettings,
+        to_result: Callable[[Any, dict[str, Any], str | None], T],
     ) -> T:
         """An operation whose answer becomes a typed result; a result that cannot be built is an
         ``UnexpectedResponseError`` naming the operation and the request_id."""
-        answer = self._call(name, body, request_id, max_retries)
+        answer = self._call(name, body, request_id, self._settings(options))
+        return self._convert(name, answer, to_result)
+
+    @staticmethod
+    def _convert(name: str, answer: Answer, to_result: Callable[[Any, dict[str, Any], str | None], T]) -> T:
         try:
-            return to_result(answer.parsed, answer.request_id)
+            return to_result(answer.parsed, answer.raw, answer.request_id)
         except UnexpectedResponseError as err:
             err.operation = err.operation or name
             err.request_id = err.request_id or answer.request_id
@@ -223,127 +378,225 @@ class CardClient:
     def _request_id(self, value: object) -> str:
         return _valid_request_id(value, self._config.request_id_factory)
 
-    def _retries(self, max_retries: int | None) -> int:
-        if max_retries is None:
-            return self._policy.max_retries
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError("max_retries must be an int >= 0")
-        return max_retries
+    def _settings(self, options: RequestOptions | CallSettings) -> CallSettings:
+        if isinstance(options, CallSettings):
+            return options  # already resolved (a poll made on behalf of a call)
+        return CallSettings.resolve(options, self._defaults, self._policy.max_retries)
 
-    def _call(self, name: str, body: Any, request_id: str | None, max_retries: int | None = None) -> Answer:
+    def _call(self, name: str, body: Any, request_id: str | None, settings: CallSettings) -> Answer:
         """Send one operation, retrying what is safe to retry, and never applying it twice.
 
         An attempt whose outcome is ambiguous (the request may have reached the API but no usable answer
         came back) makes every later re-send of a mutating operation ask Request status first: if the API
         knows the request_id, its outcome is the answer and nothing more is sent. A re-send answered
-        "duplicate request_id" proves an earlier attempt arrived, and is reconciled the same way.
+        "duplicate request_id" proves an earlier attempt arrived, and is reconciled the same way. A read
+        gets a fresh request_id on every attempt (the API refuses a request_id it has seen). When the
+        ``deadline`` passes, the call stops and says what is known.
         """
+        if self._closed:
+            raise ClientClosedError(operation=name, request_id=request_id)
         op = OPERATIONS[name]
-        retries = self._retries(max_retries)
-        request = self._build(op, body)
+        retries = settings.max_retries
+        path, payload = request_payload(op, body, settings.extra_body)
+        request = self._build(path, payload, settings)
         attempts = 0
         maybe_applied = False  # an attempt of this call may have been applied
-        renewed = False  # a read's request_id was already renewed once
-        answered = False  # an earlier attempt was answered with an HTTP error status
+        answered = False  # an earlier attempt was answered with an HTTP status that turned it away
         while True:
             attempts += 1
-            retry_after: float | None = None
+            if attempts > 1 and not op.mutating and op.request_id_is_key:
+                request_id = self._request_id(None)  # a read: never re-send a request_id the API has seen
+                body.request_id = uuid.UUID(request_id)
+                path, payload = request_payload(op, body, settings.extra_body)
+                request = self._build(path, payload, settings)
             try:
-                return Answer(self._attempt(op, request, request_id, attempts), request_id)
-            except APIError as err:
-                if attempts > 1 and op.has_request_id and is_duplicate_request(err, by_text=op.mutating):
-                    if op.mutating and maybe_applied:
-                        # an earlier attempt may have been applied, and the duplicate proves it arrived
-                        return self._proven_outcome(op, request_id, attempts, err)
-                    if not op.mutating and op.request_id_is_key and not renewed:
-                        # a read re-sent under an id already used: ask once more under a new id (once only)
-                        renewed = True
-                        request_id = self._request_id(None)
-                        body.request_id = uuid.UUID(request_id)
-                        request = self._build(op, body)
-                        continue
-                    # no attempt of this call can have been applied: the id was used before it, unless a
-                    # server that answered an earlier attempt (429, 503 with Retry-After) lied about it
-                    err.outcome_unknown = answered
-                if not is_retryable_api_error(err):
-                    err.attempts = attempts
-                    # a refusal of a re-send says nothing of an earlier attempt that may have been applied
-                    err.outcome_unknown = err.outcome_unknown or (maybe_applied and op.mutating)
-                    raise
-                ambiguous = not surely_not_processed(err)
-                answered = True
-                retry_after = err.retry_after
-                failure: FreedomPayError = err
-            except UnexpectedResponseError as err:
-                ambiguous, failure = True, err
-            except httpx.TransportError as exc:
-                ambiguous = not isinstance(exc, _NOT_SENT)
-                failure = self._connection_error(op, request_id, exc)
+                return self._attempt(op, request, request_id, attempts, settings)
+            except AttemptFailure as failure:
+                err, ambiguous, retryable = failure.error, failure.maybe_applied, failure.retryable
+            resent = attempts > 1 and op.mutating and op.has_request_id
+            if resent and isinstance(err, APIError) and is_duplicate_request(err, by_text=True):
+                if maybe_applied:  # an earlier attempt may have been applied, and this proves it arrived
+                    return self._proven_outcome(op, request_id, attempts, err, settings)
+                # no attempt of this call can have been applied: the id was used before it, unless a
+                # server that answered an earlier attempt (429, 503 with Retry-After) lied about it
+                err.outcome_unknown = answered
+                err.attempts = attempts
+                raise err
             maybe_applied = maybe_applied or ambiguous
+            answered = answered or (isinstance(err, APIError) and retryable and not ambiguous)
             blind_resend = maybe_applied and op.mutating and not op.has_request_id
-            if attempts > retries or blind_resend:
-                failure.attempts = attempts
-                failure.outcome_unknown = maybe_applied and op.mutating
-                raise failure
-            delay = self._policy.delay(attempts, retry_after)
-            logger.debug("%s request_id=%s retry in %.2fs after %s", op.name, request_id, delay, type(failure).__name__)
+            if not retryable or attempts > retries or blind_resend:
+                if ambiguous and op.mutating and op.request_id_is_key and not settings.expired():
+                    known = self._outcome(op, request_id, attempts, settings)
+                    if known is not None:
+                        return known
+                err.attempts = attempts
+                # a refusal of a re-send says nothing of an earlier attempt that may have been applied
+                err.outcome_unknown = maybe_applied and op.mutating
+                raise err
+            delay = self._policy.delay(attempts, getattr(err, "retry_after", None))
+            left = settings.time_left()
+            if left is not None and delay >= left:
+                raise self._deadline_error(op, request_id, attempts, maybe_applied, err)
+            logger.debug("%s request_id=%s retry in %.2fs after %s", op.name, request_id, delay, type(err).__name__)
             sync_sleep(delay)
-            if maybe_applied and op.mutating and op.has_request_id:
-                known = self._outcome(op, request_id, attempts)
+            if maybe_applied and op.mutating and op.request_id_is_key:
+                known = self._outcome(op, request_id, attempts, settings)
                 if known is not None:
                     return known
+            if settings.expired():
+                raise self._deadline_error(op, request_id, attempts, maybe_applied, err)
 
-    def _build(self, op: Operation, body: Any) -> httpx.Request:
-        return build_request(self._http, op, body, self._config.base_url, self._config.timeout)
+    def _build(self, path: str, payload: dict[str, Any], settings: CallSettings) -> httpx.Request:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **settings.extra_headers,
+            "User-Agent": settings.user_agent,
+        }
+        return build_request(self._http, path, payload, self._config.base_url, headers)
 
-    def _attempt(self, op: Operation, request: httpx.Request, request_id: str | None, attempt: int) -> Any:
+    def _attempt(
+        self, op: Operation, request: httpx.Request, request_id: str | None, attempt: int, settings: CallSettings
+    ) -> Answer:
+        """One attempt, bounded by the attempt's time (and the call's deadline), the answer read within
+        ``max_response_bytes``; its failures come as ``AttemptFailure``."""
+        seconds = settings.attempt_seconds()
+        request.extensions["timeout"] = settings.phase_timeouts(seconds)
         started = monotonic()
+        ends = None if seconds is None else started + seconds
+        status = 0
         try:
-            response = self._http.send(request, auth=self._auth)
-        except httpx.DecodingError as exc:  # the body arrived but cannot be decoded: as ambiguous as garbage
-            raise UnexpectedResponseError(
-                f"the answer could not be decoded ({type(exc).__name__})", operation=op.name, request_id=request_id
-            ) from None
-        except httpx.TransportError as exc:
-            elapsed = (monotonic() - started) * 1000
-            logger.debug(
-                "%s request_id=%s attempt=%d error=%s elapsed_ms=%.1f",
-                op.name, request_id, attempt, type(exc).__name__, elapsed,
+            with sync_attempt_guard(None if seconds is None else seconds + _GRACE):
+                response = self._http.send(request, auth=self._auth, stream=True, follow_redirects=False)
+                status = response.status_code
+                limit = settings.limit_for(status)
+                truncated = False
+                try:
+                    reader = BodyReader(response.headers, limit, ends)
+                    if response.is_stream_consumed:  # an in-process transport answered from memory
+                        reader.take(response.content)
+                    else:
+                        for chunk in response.iter_raw():
+                            reader.feed(chunk)
+                except BodyTooLarge:
+                    if status == 200:
+                        raise
+                    truncated = True  # an error answer: its start says enough; the rest is not read
+                finally:
+                    response.close()
+        except (TimeoutError, AttemptTimedOut):
+            raise self._failure(op, request_id, attempt, started, APITimeoutError, "the attempt took longer than "
+                                f"{seconds:g}s", maybe_applied=True) from None  # fmt: skip
+        except BodyTooLarge as exc:
+            size = f"declares {exc.declared} bytes" if exc.declared is not None else f"is larger than {exc.limit} bytes"
+            error = UnexpectedResponseError(
+                f"the answer {size}, over max_response_bytes; it was not read",
+                operation=op.name, request_id=request_id, http_status=status,
             )  # fmt: skip
-            raise
+            raise AttemptFailure(error, maybe_applied=True, retryable=False) from None
+        except (
+            Undecodable,
+            httpx.DecodingError,
+        ) as exc:  # the body arrived but cannot be read: as ambiguous as garbage
+            error = UnexpectedResponseError(
+                f"the answer could not be decoded ({type(exc).__name__})",
+                operation=op.name, request_id=request_id, http_status=status,
+            )  # fmt: skip
+            raise AttemptFailure(error, maybe_applied=True, retryable=True) from None
+        except UnsupportedEncoding as exc:
+            error = UnexpectedResponseError(
+                f"the answer uses Content-Encoding {exc}, which was not asked for",
+                operation=op.name, request_id=request_id, http_status=status,
+            )  # fmt: skip
+            raise AttemptFailure(error, maybe_applied=True, retryable=False) from None
+        except httpx.TransportError as exc:
+            cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+            message = f"no answer from the API: {type(exc).__name__}: {scrub_text(str(exc))[:300]}".rstrip(": ")
+            raise self._failure(
+                op, request_id, attempt, started, cls, message, maybe_applied=not isinstance(exc, _NOT_SENT), cause=exc
+            ) from None
+        except RuntimeError as exc:
+            if "closed" not in str(exc):
+                raise
+            raise ClientClosedError(operation=op.name, request_id=request_id) from None
+        body = reader.body()
+        response._content = body  # the body as read (decoded, within the limit), for RawResponse and errors
         elapsed = (monotonic() - started) * 1000
         logger.debug(
-            "%s request_id=%s attempt=%d http_status=%d elapsed_ms=%.1f",
-            op.name, request_id, attempt, response.status_code, elapsed,
+            "%s request_id=%s attempt=%d http_status=%d bytes=%d elapsed_ms=%.1f",
+            op.name, request_id, attempt, status, len(body), elapsed,
         )  # fmt: skip
-        return read_answer(op, response, request_id)
+        capture(response)
+        parsed, raw = read_answer(op, response, body, request_id, truncated=truncated)
+        return Answer(parsed, raw, request_id, response)
 
-    def _outcome(self, op: Operation, request_id: str | None, attempts: int) -> Answer | None:
+    @staticmethod
+    def _failure(
+        op: Operation,
+        request_id: str | None,
+        attempt: int,
+        started: float,
+        cls: type[APIConnectionError],
+        message: str,
+        *,
+        maybe_applied: bool,
+        cause: BaseException | None = None,
+    ) -> AttemptFailure:
+        logger.debug(
+            "%s request_id=%s attempt=%d error=%s elapsed_ms=%.1f",
+            op.name, request_id, attempt, cls.__name__, (monotonic() - started) * 1000,
+        )  # fmt: skip
+        error = cls(message, operation=op.name, request_id=request_id)
+        error.__cause__ = cause
+        return AttemptFailure(error, maybe_applied=maybe_applied, retryable=True)
+
+    def _deadline_error(
+        self, op: Operation, request_id: str | None, attempts: int, maybe_applied: bool, last: FreedomPayError
+    ) -> APITimeoutError:
+        unknown = maybe_applied and op.mutating
+        known = "its outcome is unknown: ask client.requests.status(request_id)" if unknown else "it was not applied"
+        if not op.mutating:
+            known = "no answer was read"
+        error = APITimeoutError(
+            f"the call's deadline passed after {attempts} attempt(s) (last: {type(last).__name__}); {known}",
+            operation=op.name, request_id=request_id, attempts=attempts, outcome_unknown=unknown,
+        )  # fmt: skip
+        error.__cause__ = last
+        return error
+
+    def _outcome(self, op: Operation, request_id: str | None, attempts: int, settings: CallSettings) -> Answer | None:
         """The outcome Request status reports for ``request_id``, or None if the API does not know the id
         (or could not be asked). Raises the mapped error if the request ended in ``error``."""
         from freedompay_card_api.models.request_status_request import RequestStatusRequest
 
         status_op = OPERATIONS["requests.status"]
-        status_request = self._build(status_op, RequestStatusRequest(request_id=uuid.UUID(request_id)))
+        path, payload = request_payload(status_op, RequestStatusRequest(request_id=uuid.UUID(request_id)), {})
         try:
-            parsed = self._attempt(status_op, status_request, request_id, attempts)
-        except (FreedomPayError, httpx.TransportError) as exc:
-            unknown = isinstance(exc, APIError) and is_unknown_request(exc)
-            logger.debug("%s request_id=%s status: %s", op.name, request_id, "unknown" if unknown else repr(exc))
+            answer = self._attempt(status_op, self._build(path, payload, settings), request_id, attempts, settings)
+        except (AttemptFailure, FreedomPayError) as exc:
+            error = exc.error if isinstance(exc, AttemptFailure) else exc
+            unknown = isinstance(error, APIError) and is_unknown_request(error)
+            logger.debug("%s request_id=%s status: %s", op.name, request_id, "unknown" if unknown else repr(error))
             return None
-        if parsed.request_status == "error":
-            failed = card_api_error(parsed.to_dict(), operation=op.name, request_id=request_id)
+        state = answer.parsed.request_status
+        if state == "error":
+            failed = card_api_error(answer.raw, operation=op.name, request_id=request_id)
             failed.attempts = attempts
             raise failed
-        if parsed.request_status not in ("success", "process"):  # a state the docs do not list: not known
-            logger.debug("%s request_id=%s status: %r", op.name, request_id, parsed.request_status)
+        if state not in ("success", "process"):  # no state at all: not known
+            logger.debug("%s request_id=%s status: %r", op.name, request_id, state)
             return None
-        logger.debug("%s request_id=%s reconciled: %s", op.name, request_id, parsed.request_status)
-        return Answer(parsed, request_id, reconciled=True)
+        logger.debug("%s request_id=%s reconciled: %s", op.name, request_id, state)
+        answer.reconciled = True
+        return answer
 
-    def _proven_outcome(self, op: Operation, request_id: str | None, attempts: int, cause: APIError) -> Answer:
+    def _proven_outcome(
+        self, op: Operation, request_id: str | None, attempts: int, cause: APIError, settings: CallSettings
+    ) -> Answer:
         """The outcome of a request the API has proven it received (it called a re-send a duplicate)."""
-        known = self._outcome(op, request_id, attempts)
+        known = self._outcome(op, request_id, attempts, settings)
         if known is None:
             raise APIConnectionError(
                 "the request reached the API (its request_id was already used) but its outcome could not be "
@@ -352,9 +605,8 @@ class CardClient:
             ) from cause  # fmt: skip
         return known
 
-    @staticmethod
-    def _connection_error(op: Operation, request_id: str | None, exc: httpx.TransportError) -> APIConnectionError:
-        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        err = cls(f"no answer from the API: {type(exc).__name__}", operation=op.name, request_id=request_id)
-        err.__cause__ = exc
-        return err
+
+def _valid_bool_error(field: str, value: object) -> FreedomPayError:
+    from .._errors import InvalidRequestTypeError
+
+    return InvalidRequestTypeError(field, f"expected a bool, got {type(value).__name__}")

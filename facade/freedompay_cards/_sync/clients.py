@@ -11,12 +11,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .. import _validate as v
 from .._enums import ClientType, Product, Residency
 from .._errors import InvalidRequestError, InvalidRequestTypeError
 from .._lazy import LazyModule
+from .._options import RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
@@ -77,7 +78,7 @@ class Clients:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Create a client for ``product``. ``document`` is an identity document as PDF (bytes or a path,
         at most 2 MB). ``identified_at``/``identified_by`` go together (identification_info).
@@ -122,7 +123,7 @@ class Clients:
         )
         if branch_id is not None:
             body.branch_id = v.text("branch_id", branch_id)
-        return self._client._operation("clients.create", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout)
+        return self._client._operation("clients.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def update_phone(
         self,
@@ -131,7 +132,7 @@ class Clients:
         *,
         product: Product | int,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Change the phone number that receives the client's 3-D Secure codes. Documented."""
         rid = self._client._request_id(request_id)
@@ -141,12 +142,12 @@ class Clients:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             client=m.ClientPhone(phone=v.phone("phone", phone)),
         )
-        return self._client._operation("clients.update_phone", body, rid, max_retries)
+        return self._client._operation("clients.update_phone", body, rid, options)
 
     def list_cards(
-        self, client_id: str, *, request_id: str | None = None, max_retries: int | None = None
+        self, client_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> ClientCards:
         """The client's cards. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id))
-        return self._client._fetch("clients.list_cards", body, rid, max_retries, convert.client_cards)
+        return self._client._fetch("clients.list_cards", body, rid, options, convert.client_cards)

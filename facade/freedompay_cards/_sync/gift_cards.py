@@ -8,16 +8,17 @@ no request_id. Hand-written async original; ``_sync/gift_cards.py`` is generated
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from .. import _validate as v
 from .._lazy import LazyModule
+from .._options import RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
-    from .._models import GiftCard, GiftCardState, GiftProduct, GiftResult
+    from .._models import GiftCard, GiftCardState, GiftProducts, GiftResult
     from ._client import CardClient
 else:
     m = LazyModule("freedompay_card_api.models")
@@ -31,10 +32,10 @@ class GiftCards:
     def __init__(self, client: CardClient) -> None:
         self._client = client
 
-    def products(self, *, max_retries: int | None = None) -> tuple[GiftProduct, ...]:
+    def products(self, **options: Unpack[RequestOptions]) -> GiftProducts:
         """The gift-card products the partner may issue. Inferred (older docs; the path is a guess)."""
         return self._client._fetch(
-            "gift_cards.products", m.GiftProductListRequest(), None, max_retries, convert.gift_products
+            "gift_cards.products", m.GiftProductListRequest(), None, options, convert.gift_products
         )
 
     def issue(
@@ -44,7 +45,7 @@ class GiftCards:
         cardholder_name: str,
         phone: str | int,
         card_id: int | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> GiftCard:
         """Issue a gift card of ``product_code`` (``GiftProduct.code``); an SMS with a confirmation code
         goes to ``phone``. ``card_id`` only for a card pre-issued in bulk. Inferred (older docs)."""
@@ -55,27 +56,27 @@ class GiftCards:
         )
         if card_id is not None:
             body.card_id = v.gift_card_id("card_id", card_id)
-        return self._client._fetch("gift_cards.issue", body, None, max_retries, convert.gift_card)
+        return self._client._fetch("gift_cards.issue", body, None, options, convert.gift_card)
 
-    def confirm(self, otp: str, *, card_id: int | None = None, max_retries: int | None = None) -> GiftCardState:
+    def confirm(self, otp: str, *, card_id: int | None = None, **options: Unpack[RequestOptions]) -> GiftCardState:
         """Activate a gift card with the one-time code sent by SMS. A wrong code raises
         ``InvalidOTPError``; an active card ``ConflictError``. Documented."""
         body = m.ConfirmGiftCardRequest(otp=v.text("otp", otp))
         if card_id is not None:
             body.card_id = v.gift_card_id("card_id", card_id)
-        return self._client._fetch("gift_cards.confirm", body, None, max_retries, convert.gift_state)
+        return self._client._fetch("gift_cards.confirm", body, None, options, convert.gift_state)
 
-    def resend(self, card_id: int, *, max_retries: int | None = None) -> GiftResult:
+    def resend(self, card_id: int, **options: Unpack[RequestOptions]) -> GiftResult:
         """Send the gift card to its holder again. Inferred."""
         body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
-        return self._client._fetch("gift_cards.resend", body, None, max_retries, convert.gift_result)
+        return self._client._fetch("gift_cards.resend", body, None, options, convert.gift_result)
 
-    def resend_code(self, card_id: int, *, max_retries: int | None = None) -> GiftResult:
+    def resend_code(self, card_id: int, **options: Unpack[RequestOptions]) -> GiftResult:
         """Send the confirmation code again. Inferred."""
         body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
-        return self._client._fetch("gift_cards.resend_code", body, None, max_retries, convert.gift_result)
+        return self._client._fetch("gift_cards.resend_code", body, None, options, convert.gift_result)
 
-    def status(self, card_id: int, *, max_retries: int | None = None) -> GiftCardState:
+    def status(self, card_id: int, **options: Unpack[RequestOptions]) -> GiftCardState:
         """A gift card's state, currency, balance and masked number. Inferred."""
         body = m.GiftCardRequest(card_id=v.gift_card_id("card_id", card_id))
-        return self._client._fetch("gift_cards.status", body, None, max_retries, convert.gift_state)
+        return self._client._fetch("gift_cards.status", body, None, options, convert.gift_state)

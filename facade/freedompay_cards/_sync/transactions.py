@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from .. import _validate as v
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
+from .._options import RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
@@ -46,7 +47,7 @@ class Transactions:
         request_id: str | None = None,
         wait: bool = False,
         wait_timeout: float = 60.0,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Authorise ``amount`` on a card for the partner's ``order_id``. With ``wait=True``, waits for
         the ``transaction_id``. Inferred, and marked deprecated by newer docs builds."""
@@ -60,9 +61,7 @@ class Transactions:
         )
         if description is not None:
             body.description = v.text("description", description)
-        return self._client._operation(
-            "transactions.create", body, rid, max_retries, wait=wait, wait_timeout=wait_timeout
-        )
+        return self._client._operation("transactions.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def clear(
         self,
@@ -71,7 +70,7 @@ class Transactions:
         order_id: str,
         amount: AmountLike | None = None,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Capture an authorised transaction: all of it, or ``amount`` of it. Partial: only the
         behaviour is documented; path and fields are guesses."""
@@ -83,7 +82,7 @@ class Transactions:
         )
         if amount is not None:
             body.amount = v.amount("amount", amount)
-        return self._client._operation("transactions.clear", body, rid, max_retries)
+        return self._client._operation("transactions.clear", body, rid, options)
 
     def refund(
         self,
@@ -93,7 +92,7 @@ class Transactions:
         amount: AmountLike | None = None,
         description: str | None = None,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Refund a transaction: all of it, or ``amount`` of it. Documented."""
         rid = self._client._request_id(request_id)
@@ -106,7 +105,7 @@ class Transactions:
             body.amount = v.amount("amount", amount)
         if description is not None:
             body.description = v.text("description", description)
-        return self._client._operation("transactions.refund", body, rid, max_retries)
+        return self._client._operation("transactions.refund", body, rid, options)
 
     def info(
         self,
@@ -114,7 +113,7 @@ class Transactions:
         transaction_id: str | None = None,
         order_id: str | None = None,
         request_id: str | None = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> TransactionInfo:
         """A transaction, by ``transaction_id`` and/or ``order_id``. Partial: only the nested error fields
         are documented; ``details`` holds everything the API sent."""
@@ -126,9 +125,9 @@ class Transactions:
             body.transaction_id = v.text("transaction_id", transaction_id)
         if order_id is not None:
             body.order_id = v.text("order_id", order_id)
-        return self._client._fetch("transactions.info", body, rid, max_retries, convert.transaction_info)
+        return self._client._fetch("transactions.info", body, rid, options, convert.transaction_info)
 
-    def request_status(self, request_id: str, *, max_retries: int | None = None) -> OperationResult:
+    def request_status(self, request_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Transaction request status: the outcome of a transaction request, with ``transaction_id`` and
         ``fin_document_id``. The same call as ``client.requests.status``. Documented."""
-        return self._client.requests.status(request_id, max_retries=max_retries)
+        return self._client.requests.status(request_id, **options)

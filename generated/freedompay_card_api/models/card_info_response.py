@@ -20,10 +20,10 @@ class CardInfoResponse:
 
     status: str
     """ Whether the request was accepted and handled: `ok` or `error`. """
-    request_status: str | Unset = UNSET
+    request_status: str
     """ Processing state of the operation: `success`, `process` (still running: read the outcome later with Request
     status) or `error`. """
-    dt: datetime.datetime | Unset = UNSET
+    dt: datetime.datetime
     """ Time of the request, RFC 3339 (e.g. `2025-01-01T00:01:01+00:30`). """
     error_code: str | Unset = UNSET
     """ Error code, when the API gives one (not shown in the Card API docs). """
@@ -45,9 +45,7 @@ class CardInfoResponse:
 
         request_status = self.request_status
 
-        dt: str | Unset = UNSET
-        if not isinstance(self.dt, Unset):
-            dt = self.dt.isoformat()
+        dt = self.dt.isoformat()
 
         error_code = self.error_code
 
@@ -70,12 +68,10 @@ class CardInfoResponse:
         field_dict.update(
             {
                 "status": status,
+                "request_status": request_status,
+                "dt": dt,
             }
         )
-        if request_status is not UNSET:
-            field_dict["request_status"] = request_status
-        if dt is not UNSET:
-            field_dict["dt"] = dt
         if error_code is not UNSET:
             field_dict["error_code"] = error_code
         if error_description is not UNSET:
@@ -100,14 +96,9 @@ class CardInfoResponse:
         d = dict(src_dict)
         status = d.pop("status")
 
-        request_status = d.pop("request_status", UNSET)
+        request_status = d.pop("request_status")
 
-        _dt = d.pop("dt", UNSET)
-        dt: datetime.datetime | Unset
-        if isinstance(_dt, Unset):
-            dt = UNSET
-        else:
-            dt = datetime.datetime.fromisoformat(_dt)
+        dt = datetime.datetime.fromisoformat(d.pop("dt"))
 
         error_code = d.pop("error_code", UNSET)
 

@@ -1,0 +1,230 @@
+"""What one attempt needs below the facade: a body read within a size limit, and a wall-clock bound.
+
+- ``BodyReader`` decodes an answer's raw bytes itself (identity, gzip, deflate: the only encodings the
+  library asks for) so that the size limit counts *decoded* bytes and memory never exceeds the limit,
+  whatever the server sends (a gzip bomb included). It also enforces the attempt's wall-clock bound
+  between chunks, which defeats a server that drips one byte at a time.
+- Async attempts are bounded exactly by ``asyncio.timeout``.
+- Sync attempts: httpx's timeouts are per read, so a server dripping its headers or body can keep a
+  plain sync call busy for ever. For the clients the facade makes itself, the connection pool's network
+  backend is wrapped (``bound_sync_client``) so that every connect, read and write gets at most the time
+  left of the attempt (set per attempt through a context variable): the bound is exact. For an
+  ``httpx.Client`` passed in by the caller (never reconfigured) the bound is enforced between chunks of
+  the body and by httpx's per-phase timeouts, set to the attempt's budget.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from ._core import monotonic
+
+ACCEPT_ENCODING = "gzip, deflate"  # what BodyReader can decode within the limit
+
+# The monotonic time at which the current sync attempt must end (None: unbounded).
+_ATTEMPT_ENDS: contextvars.ContextVar[float | None] = contextvars.ContextVar("freedompay_attempt_ends", default=None)
+
+
+class BodyTooLarge(Exception):
+    """The answer is larger than the limit (``declared``: the Content-Length said so before reading)."""
+
+    def __init__(self, limit: int, *, declared: int | None = None) -> None:
+        super().__init__(f"more than {limit} bytes")
+        self.limit = limit
+        self.declared = declared
+
+
+class AttemptTimedOut(Exception):
+    """The attempt's wall-clock bound passed while the answer was still arriving."""
+
+
+class UnsupportedEncoding(Exception):
+    """A Content-Encoding the library did not ask for and cannot decode within the limit."""
+
+
+class Undecodable(Exception):
+    """The body does not decode as its Content-Encoding says (a broken gzip stream, say)."""
+
+
+class _Inflater:
+    """One zlib stream (gzip or deflate) decoded at most ``room`` bytes at a time."""
+
+    def __init__(self, encoding: str) -> None:
+        self._encoding = encoding
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS)
+        self._started = False
+
+    def decode(self, data: bytes, room: int) -> Iterator[bytes]:
+        if not self._started and self._encoding == "deflate" and data:
+            self._started = True
+            if data[0] & 0x0F != 8:  # no zlib header: a raw deflate stream, as some servers send
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+        self._started = True
+        while data:
+            out = self._zlib.decompress(data, room + 1)  # one byte past the room is proof enough
+            data = self._zlib.unconsumed_tail
+            yield out
+            room -= len(out)
+            if room < 0:
+                return
+
+
+class BodyReader:
+    """Collects an answer's body, decoded, refusing more than ``limit`` bytes and (when ``ends`` is set)
+    any chunk arriving after that monotonic time."""
+
+    def __init__(self, headers: httpx.Headers, limit: int, ends: float | None) -> None:
+        self.limit = limit
+        self.ends = ends
+        self._chunks: list[bytes] = []
+        self._size = 0
+        declared = headers.get("content-length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit and not _encoded(headers):
+            raise BodyTooLarge(limit, declared=int(declared))
+        encodings = [e.strip().lower() for e in headers.get("content-encoding", "").split(",") if e.strip()]
+        encodings = [e for e in encodings if e != "identity"]
+        for encoding in encodings:
+            if encoding not in ("gzip", "x-gzip", "deflate"):
+                raise UnsupportedEncoding(encoding)
+        if len(encodings) > 1:
+            raise UnsupportedEncoding(", ".join(encodings))  # stacked encodings: not asked for
+        self._inflater = _Inflater(encodings[0]) if encodings else None
+
+    def feed(self, raw: bytes) -> None:
+        if self.ends is not None and monotonic() > self.ends:
+            raise AttemptTimedOut
+        if self._inflater is None:
+            self._add(raw)
+            return
+        try:
+            for piece in self._inflater.decode(raw, self.limit - self._size):
+                self._add(piece)
+        except zlib.error as exc:
+            raise Undecodable(str(exc)) from None
+
+    def take(self, content: bytes) -> None:
+        """An answer an in-process transport (a mock, the sandbox's) already holds in memory, decoded."""
+        self._add(content)
+
+    def _add(self, piece: bytes) -> None:
+        self._size += len(piece)
+        if self._size > self.limit:
+            raise BodyTooLarge(self.limit)
+        if piece:
+            self._chunks.append(piece)
+
+    def body(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+def _encoded(headers: httpx.Headers) -> bool:
+    return bool(headers.get("content-encoding", "").strip(" ,").lower().replace("identity", ""))
+
+
+# ------------------------------------------------------------------------------------------ bounds
+
+
+@contextlib.asynccontextmanager
+async def async_attempt_guard(seconds: float | None) -> Any:
+    """Bound an async attempt by wall-clock time; ``TimeoutError`` when it passes."""
+    if seconds is None:
+        yield
+        return
+    import asyncio
+
+    async with asyncio.timeout(seconds):
+        yield
+
+
+@contextlib.contextmanager
+def sync_attempt_guard(seconds: float | None) -> Iterator[None]:
+    """Bound a sync attempt: the wrapped network backend of the facade's own clients reads the end time."""
+    token = _ATTEMPT_ENDS.set(None if seconds is None else monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _ATTEMPT_ENDS.reset(token)
+
+
+def _left(timeout: float | None) -> float | None:
+    """The time a network operation may take: its own timeout, cut to what is left of the attempt."""
+    ends = _ATTEMPT_ENDS.get()
+    if ends is None:
+        return timeout
+    left = ends - monotonic()
+    if left <= 0:
+        import httpcore
+
+        raise httpcore.ReadTimeout("the attempt's time is up")
+    return left if timeout is None else min(timeout, left)
+
+
+class _BoundedStream:
+    """A sync network stream whose every read and write is cut to the attempt's time left."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = self._stream.read(max_bytes, _left(timeout))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _BoundedBackend:
+    """A sync httpcore network backend whose connections honour the attempt's time left."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kwargs: Any) -> _BoundedStream:
+        return _BoundedStream(self._backend.connect_tcp(host, port, _left(timeout), **kwargs))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, **kwargs: Any) -> _BoundedStream:
+        return _BoundedStream(self._backend.connect_unix_socket(path, _left(timeout), **kwargs))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def bound_sync_client(client: httpx.Client) -> bool:
+    """Wrap the network backends of a sync client the facade made (its transport and any proxy mounts).
+    Returns False when httpx's internals are not the expected shape (the between-chunks bound remains)."""
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    wrapped = False
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None and not isinstance(backend, _BoundedBackend):
+            pool._network_backend = _BoundedBackend(backend)  # type: ignore[union-attr]
+            wrapped = True
+    return wrapped
+
+
+def new_async_http() -> httpx.AsyncClient:
+    """The httpx client an ``AsyncCardClient`` makes for itself (attempts are bounded by asyncio)."""
+    return httpx.AsyncClient(follow_redirects=False)
+
+
+def new_sync_http() -> httpx.Client:
+    """The httpx client a ``CardClient`` makes for itself, its connections bounded by the attempt's time."""
+    client = httpx.Client(follow_redirects=False)
+    bound_sync_client(client)
+    return client
