@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Saved vendor doc pages (not committed) and the docs site docs-pull reads.
+DOCS_CACHE ?= .cache/docs
+DOCS_BASE  ?= https://docs.freedompay.kz
 
-.PHONY: demo test generate check-generated lint spec-report record record-live bench venv clean
+.PHONY: demo test generate check-generated lint spec-report docs-check docs-pull record record-live bench venv clean
 
 venv: $(STAMP)
 
@@ -35,6 +38,20 @@ lint: $(STAMP)
 
 spec-report: $(STAMP)
 	$(PY) scripts/spec_report.py
+
+# Compare the saved doc pages with the spec (scripts/docs_check.py: exit 1 on drift, 2 on unreadable pages).
+docs-check: $(STAMP)
+	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \
+		2>/dev/null | grep -q .; then \
+		echo "docs-check: no saved pages in $(DOCS_CACHE): run \`make docs-pull\` first (network needed)," \
+			"or pass DOCS_CACHE=folder" >&2; \
+		exit 2; \
+	fi
+	$(PY) scripts/docs_check.py $(DOCS_CACHE)
+
+# Fetch the Card API pages listed in $(DOCS_BASE)/llms.txt into $(DOCS_CACHE), then check them (network needed).
+docs-pull: $(STAMP)
+	$(PY) scripts/docs_check.py pull --base $(DOCS_BASE) --cache $(DOCS_CACHE)
 
 record: $(STAMP)
 	$(PY) scripts/record.py

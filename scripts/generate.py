@@ -36,8 +36,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "card-api.yaml"
+import _spec  # scripts/_spec.py: this script's folder is on sys.path when it runs
+
+ROOT = _spec.ROOT
+SPEC = _spec.SPEC
 CONFIG = ROOT / "openapi" / "generator.yaml"
 TEMPLATES = ROOT / "openapi" / "templates"  # overrides of the generator's templates
 GENERATED = ROOT / "generated" / "freedompay_card_api"
@@ -111,9 +113,7 @@ def _ruff() -> str:
 
 def _schemas_with_secrets() -> list[str]:
     """Names of the spec's schemas that hold a field marked ``x-secret: true`` (directly or via allOf)."""
-    import yaml
-
-    schemas = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    schemas = _spec.load(SPEC)["components"]["schemas"]
 
     def secret(schema: dict[str, Any]) -> bool:
         parts = [schema, *schema.get("allOf", [])]
@@ -198,11 +198,7 @@ def _plain_schema(schema: Any, spec: dict[str, Any]) -> Any:
     if not isinstance(schema, dict):
         return schema
     if "$ref" in schema:
-        node: Any = spec
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[part]
-        siblings = {k: v for k, v in schema.items() if k != "$ref"}
-        return _plain_schema({**node, **siblings}, spec)
+        return _plain_schema(_spec.resolve(schema, spec), spec)
     if "allOf" in schema:
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
         for part in [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]:
@@ -226,9 +222,7 @@ def _plain_schema(schema: Any, spec: dict[str, Any]) -> Any:
 
 def sandbox_spec_json() -> str:
     """The text of ``_spec.json``: per path, its operationId, doc status and the two schemas."""
-    import yaml  # a dev dependency: needed to generate, never at run time
-
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec = _spec.load(SPEC)  # PyYAML, a dev dependency: needed to generate, never at run time
     paths: dict[str, Any] = {}
     for path, item in spec["paths"].items():
         op = item["post"]
@@ -434,11 +428,9 @@ def operations_module(spec: dict[str, Any], client: Path) -> str:
 
 def generate_operations(out_root: Path, client: Path) -> Path:
     """Write ``out_root/_operations.py`` (compared with, or copied to, ``OPERATIONS_OUT``)."""
-    import yaml
-
     out_root.mkdir(parents=True)
     target = out_root / OPERATIONS_OUT.name
-    target.write_text(operations_module(yaml.safe_load(SPEC.read_text(encoding="utf-8")), client), encoding="utf-8")
+    target.write_text(operations_module(_spec.load(SPEC), client), encoding="utf-8")
     _tidy(target)
     return target
 

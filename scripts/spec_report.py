@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
+import _spec  # scripts/_spec.py: this script's folder is on sys.path when it runs
 
-SPEC = Path(__file__).resolve().parent.parent / "openapi" / "card-api.yaml"
+SPEC = _spec.SPEC
 DOC_STATUSES = ("documented", "partial", "inferred")
 
 
@@ -27,23 +27,12 @@ class Spec:
         self.doc = document
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in schema:
-            node: Any = self.doc
-            for part in schema["$ref"].removeprefix("#/").split("/"):
-                node = node[part]
-            schema = node
-        return schema
+        resolved: dict[str, Any] = _spec.resolve(schema, self.doc)
+        return resolved
 
-    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Properties and required names of an object schema, allOf merged."""
-        schema = self.resolve(schema)
-        props: dict[str, Any] = dict(schema.get("properties", {}))
-        required = set(schema.get("required", []))
-        for part in schema.get("allOf", []):
-            sub_props, sub_required = self.properties(part)
-            props.update(sub_props)
-            required |= sub_required
-        return props, required
+        return _spec.object_parts(schema, self.doc)
 
     def fields(self, schema: dict[str, Any], depth: int = 0) -> str:
         props, required = self.properties(schema)
@@ -89,7 +78,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--spec", type=Path, default=SPEC)
     args = parser.parse_args()
-    document = yaml.safe_load(args.spec.read_text(encoding="utf-8"))
+    document = _spec.load(args.spec)
     table = rows(document)
     if args.json:
         print(json.dumps(table, indent=2))

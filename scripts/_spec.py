@@ -1,0 +1,69 @@
+"""Reading an OpenAPI document from the scripts: load it, follow ``$ref``, merge ``allOf`` objects.
+
+Shared by scripts/generate.py, scripts/spec_report.py and scripts/docs_check.py. Plain functions on the
+parsed document (a dict), so they serve the project's spec (OpenAPI 3.1) and the vendor's page documents
+(OpenAPI 3.0) alike. PyYAML is imported only by ``load``: it is a dev dependency.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "card-api.yaml"
+
+
+class SpecError(ValueError):
+    """The document cannot be read as OpenAPI: a ``$ref`` that points nowhere, a loop, a wrong shape."""
+
+
+def load(path: Path = SPEC) -> dict[str, Any]:
+    """The YAML (or JSON) document at ``path`` as a dict."""
+    import yaml
+
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise SpecError(f"{path} does not hold an OpenAPI document (a mapping)")
+    return document
+
+
+def resolve(schema: Any, document: dict[str, Any]) -> Any:
+    """``schema`` with its local ``$ref`` followed until there is none. Keys written beside a ``$ref``
+    (OpenAPI 3.1 allows them: a description, an ``x-`` key) override those of the schema it points at."""
+    seen: set[str] = set()
+    while isinstance(schema, dict) and "$ref" in schema:
+        ref = schema["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise SpecError(f"unsupported $ref {ref!r} (only local '#/...' references are read)")
+        if ref in seen:
+            raise SpecError(f"$ref loop through {ref}")
+        seen.add(ref)
+        node: Any = document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                raise SpecError(f"$ref {ref} points nowhere")
+            node = node[part]
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**node, **siblings} if siblings and isinstance(node, dict) else node
+    return schema
+
+
+def object_parts(schema: Any, document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The properties and the required names of an object schema: ``$ref`` followed, ``allOf`` parts
+    merged in order (a later part's property replaces an earlier one of the same name)."""
+    schema = resolve(schema, document)
+    if not isinstance(schema, dict):
+        return {}, []
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for part in schema.get("allOf", []):
+        sub_props, sub_required = object_parts(part, document)
+        props.update(sub_props)
+        required += [name for name in sub_required if name not in required]
+    own = schema.get("properties", {})
+    if isinstance(own, dict):
+        props.update(own)
+    required += [name for name in schema.get("required", []) if name not in required]
+    return props, required
