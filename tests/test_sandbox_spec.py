@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import httpx
 import jsonschema
 import pytest
@@ -395,3 +396,19 @@ def test_a_lower_case_z_date_time_reaches_the_handler_as_an_aware_datetime() -> 
     body = {"card_id": w.active.card_id, "start_date": "2000-01-01t00:00:00z", "end_date": "2100-01-01T00:00:00z"}
     answer = w.post("/v5/card-api/card/statement", body)
     assert (answer["status"], answer["request_status"]) == ("ok", "success")
+
+
+def test_a_generated_model_out_of_step_with_the_spec_is_a_500_saying_to_regenerate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = "/v5/card-api/card/block"
+    monkeypatch.setitem(ROUTES, path, attrs.evolve(ROUTES[path], request_model="CreateTransactionRequest"))
+    w = World()
+    body = compact_json({"request_id": rid(), "card_id": w.active.card_id, "description": "lost"})
+    signature = fp.sign(body, path=path, auth_id="sandbox", secret_key=w.sandbox.secret_key)
+    response = w.http.post(path, content=body, headers={"X-JWS-Signature": signature})
+
+    assert response.status_code == 500
+    assert "CreateTransactionRequest.from_dict failed" in response.json()["error_description"]
+    assert "make generate" in response.json()["error_description"]
+    assert w.sandbox.cards[w.active.card_id].status == "active"

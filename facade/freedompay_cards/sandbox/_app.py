@@ -2,10 +2,10 @@
 
 A request goes through, in order: an injected fault (if any), the path (HTTP 404 if unknown), the method
 (HTTP 405 unless POST), the ``X-JWS-Signature`` (``INVALID_SIGNATURE``), the JSON body and its schema from
-the spec (``VALIDATION_ERROR``), the ``request_id`` (``DUPLICATE_REQUEST_ID``), and only then the
-operation itself: the body becomes the operation's generated request model (``from_dict``) and goes to
-the ``_world.World`` method named after the spec's operationId. An operation of the spec that has no
-such method yet is answered HTTP 501, naming the method to add (``missing_handlers()`` lists them all).
+the spec (``VALIDATION_ERROR``), the ``_world.World`` method named after the spec's operationId (HTTP 501
+naming the method to add if there is none yet; ``missing_handlers()`` lists them all), the ``request_id``
+(``DUPLICATE_REQUEST_ID``), and only then the operation itself: the body, as the operation's generated
+request model (``from_dict``), goes to that method.
 
 Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``; gift
 cards ``status``, ``datetime``), JWS HS512 signatures, a repeated ``request_id`` rejected and not
