@@ -2,10 +2,12 @@
 
     python scripts/record.py          # from the sandbox, served on loopback (real HTTP)  = make record
     python scripts/record.py --live   # from the real test environment                    = make record-live
+    python scripts/record.py --into /tmp/a --no-check   # somewhere else (to compare two recordings)
 
 Both write the same files (tests/cassettes/test_cassettes/<test>[sync|async].yaml), so live recordings
 replace sandbox ones file for file. Secrets are scrubbed before anything is written
 (freedompay_cards.cassettes); the suite then checks every cassette for anything signature- or PAN-shaped.
+Recording from the sandbox is deterministic: run twice, it writes the same bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ CASSETTES = ROOT / "tests" / "cassettes" / "test_cassettes"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--live", action="store_true", help="record from the real test environment")
+    parser.add_argument("--into", type=Path, help=f"the cassette folder to write (default: {CASSETTES})")
+    parser.add_argument("--no-check", action="store_true", help="skip replaying the suite from the new cassettes")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments, e.g. -k gift")
     args = parser.parse_args()
     env = dict(os.environ)
@@ -36,16 +40,23 @@ def main() -> int:
         env["FREEDOMPAY_RECORD"] = "live"
     else:
         env["FREEDOMPAY_RECORD"] = "sandbox"
-    if not args.pytest_args and CASSETTES.exists():
-        shutil.rmtree(CASSETTES)  # a full re-record starts clean: no stale interactions survive
+    folder = (args.into or CASSETTES).resolve()
+    env["FREEDOMPAY_CASSETTE_DIR"] = str(folder)
+    if not args.pytest_args and folder.exists():
+        shutil.rmtree(folder)  # a full re-record starts clean: no stale interactions survive
+    # The tests that check the cassettes skip themselves while recording (FREEDOMPAY_RECORD is set).
     command = [
         sys.executable, "-m", "pytest", "tests/test_cassettes.py", "--record-mode=rewrite", "-p", "no:cacheprovider",
-        "-q", "-k", "not every_path and not hold_no_secret and not polled_process", *args.pytest_args,
+        "-q", *args.pytest_args,
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, env=env, check=False)
-    if done.returncode != 0:
+    if done.returncode != 0 or args.no_check:
         return done.returncode
-    check = [sys.executable, "-m", "pytest", "tests/test_cassettes.py", "-q", "-p", "no:cacheprovider"]
+    # Replay from the new cassettes, network blocked (the determinism test records twice more: not here).
+    check = [
+        sys.executable, "-m", "pytest", "tests/test_cassettes.py", "-q", "-p", "no:cacheprovider",
+        "-k", "not recording_twice",
+    ]  # fmt: skip
     return subprocess.run(check, cwd=ROOT, env={k: v for k, v in env.items() if k != "FREEDOMPAY_RECORD"}).returncode
 
 

@@ -1,8 +1,12 @@
-"""The recorded suite: every one of the 30 paths, through the sync and the async client, replayed from
+"""The recorded suite: every path of the spec, through the sync and the async client, replayed from
 cassettes (tests/cassettes/test_cassettes/) with the network blocked.
 
     make record        # re-record from the sandbox served on loopback (real HTTP)
     make record-live   # re-record from the real test environment (needs FREEDOMPAY_AUTH_ID/SECRET_KEY)
+
+Re-recording from the sandbox is deterministic, so it changes only the cassettes of scenarios that
+changed: each test gets a fresh sandbox (seeded, on a ``ManualClock``), request ids come from a factory
+seeded with the test's id, and every URI is written with one fixed origin whatever the loopback port.
 
 Each scenario is written once, as async code; the sync client runs it through ``SyncAsAsync``. Results
 are asserted on (ids, statuses, amounts), not only on the absence of errors. Assertions on values only
@@ -18,6 +22,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,8 +30,10 @@ import freedompay_cards as fp
 from freedompay_cards import cassettes
 
 RECORD = os.environ.get("FREEDOMPAY_RECORD", "")  # "", "sandbox" or "live" (set by scripts/record.py)
-CASSETTES = Path(__file__).parent / "cassettes" / "test_cassettes"
-REPLAY_URL = "https://test-api.freedompay.kz"
+# scripts/record.py --into DIR records (and replays) elsewhere, e.g. to compare two recordings
+CASSETTES = Path(os.environ.get("FREEDOMPAY_CASSETTE_DIR") or Path(__file__).parent / "cassettes" / "test_cassettes")
+REPLAY_URL = cassettes.RECORDED_BASE_URL
+SANDBOX_START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 FROM_SANDBOX = RECORD != "live"  # replayed cassettes are the sandbox's unless re-recorded live
 
@@ -36,6 +43,11 @@ pytestmark = [pytest.mark.vcr, *([] if RECORD else [pytest.mark.block_network])]
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
     return cassettes.vcr_config()
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(CASSETTES)
 
 
 class Target:
@@ -48,12 +60,13 @@ class Target:
         return os.environ.get("FREEDOMPAY_GIFT_OTP", "000000")  # replay: OTPs are scrubbed, any value matches
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def target() -> Iterator[Target]:
     if RECORD == "sandbox":
         from freedompay_cards.sandbox import ManualClock, Sandbox
 
-        sandbox = Sandbox(seed=0, clock=ManualClock(dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)), process_polls=1)
+        # One fresh sandbox per test: a cassette's ids never depend on which tests ran before it.
+        sandbox = Sandbox(seed=0, clock=ManualClock(SANDBOX_START), process_polls=1)
         with sandbox.serve(host="127.0.0.1", port=0) as server:
             yield Target(server.url, sandbox.auth_id, sandbox.secret_key, sandbox)
     elif RECORD == "live":
@@ -253,22 +266,48 @@ async def test_unknown_request_is_not_found(client: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------------- the cassettes
+# These check the cassettes themselves: they skip while scripts/record.py records.
+
+checks_cassettes = pytest.mark.skipif(bool(RECORD), reason="checks the cassettes; records nothing")
 
 
-def test_every_path_of_the_spec_is_in_a_cassette_for_both_clients() -> None:
+def _recorded_requests() -> dict[str, list[str]]:
+    """Every recorded request URI, per client kind."""
     import yaml
 
-    from tests.spec_tools import spec
-
-    seen: dict[str, set[str]] = {"sync": set(), "async": set()}
-    for path in CASSETTES.glob("*.yaml"):
+    uris: dict[str, list[str]] = {"sync": [], "async": []}
+    for path in sorted(CASSETTES.glob("*.yaml")):
         kind = "async" if "[async]" in path.name else "sync"
         for interaction in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
-            seen[kind].add(interaction["request"]["uri"].split("://", 1)[-1].split("/", 1)[-1])
-    expected = {p.lstrip("/") for p in spec()["paths"]}
-    assert seen["sync"] == expected and seen["async"] == expected
+            uris[kind].append(interaction["request"]["uri"])
+    return uris
 
 
+@checks_cassettes
+def test_every_path_of_the_spec_is_in_a_cassette_for_both_clients() -> None:
+    from freedompay_cards.sandbox import ROUTES
+    from tests.spec_tools import spec
+
+    expected = set(spec()["paths"])
+    for kind, uris in _recorded_requests().items():
+        missing = sorted(expected - {urlsplit(uri).path for uri in uris})
+        todo = [f"{ROUTES[p].operation} ({p})" if p in ROUTES else p for p in missing]
+        assert not missing, (
+            f"no {kind} cassette calls {', '.join(todo)}: call it in a scenario of tests/test_cassettes.py, "
+            "then run make record"
+        )
+
+
+@checks_cassettes
+def test_cassettes_are_written_with_one_fixed_origin() -> None:
+    for uri in [u for uris in _recorded_requests().values() for u in uris]:
+        assert uri.startswith(REPLAY_URL + "/"), f"{uri}: recorded with another origin; run make record"
+    for path in CASSETTES.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert "127.0.0.1" not in text and "localhost" not in text, f"{path.name}: a loopback address; make record"
+
+
+@checks_cassettes
 def test_cassettes_hold_no_secret() -> None:
     files = sorted(CASSETTES.glob("*.yaml"))
     assert files
@@ -279,9 +318,45 @@ def test_cassettes_hold_no_secret() -> None:
         assert "replay-secret" not in text and "sandbox-secret" not in text, path.name
 
 
+@checks_cassettes
 def test_cassettes_hold_a_polled_process_then_success_sequence() -> None:
     text = (CASSETTES / "test_issuing_in_bulk_and_plastic[sync].yaml").read_text(encoding="utf-8")
     assert '"request_status":"process"' in text and '"request_status":"success"' in text
+
+
+@checks_cassettes
+def test_recording_twice_from_fresh_sandboxes_gives_the_same_bytes(tmp_path: Path) -> None:
+    """What makes ``make record`` touch only the cassettes whose scenario changed."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FREEDOMPAY_")}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "scripts/record.py", "--into", str(tmp_path / name), "--no-check"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    try:
+        outputs = [run.communicate(timeout=300)[0] for run in runs]
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    first, second = ({p.name: p.read_bytes() for p in (tmp_path / n).glob("*.yaml")} for n in ("first", "second"))
+    assert sorted(first) == sorted(second) == sorted(p.name for p in CASSETTES.glob("*.yaml")), (
+        "the scenarios and the committed cassettes differ: run make record"
+    )
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert not differing, f"recording is not deterministic: {differing} differ between two runs"
 
 
 def test_scrubbers_replace_every_secret_kind() -> None:
@@ -293,3 +368,14 @@ def test_scrubbers_replace_every_secret_kind() -> None:
     )
     assert cassettes.find_secrets(body.decode()) == ["4111111111111111", "4111111111111111"]
     assert cassettes.find_secrets(cleaned.decode()) == []
+
+
+def test_the_recorded_origin_replaces_scheme_host_and_port_and_keeps_the_path() -> None:
+    class Request:  # the shape of vcrpy's Request that fix_origin uses
+        def __init__(self) -> None:
+            self.uri = "http://127.0.0.1:34505/prefix/v5/card-api/card/block?x=1"
+            self.headers = {"host": "127.0.0.1:34505", "content-type": "application/json"}
+
+    fixed = cassettes.fix_origin(Request())
+    assert fixed.uri == "https://test-api.freedompay.kz/prefix/v5/card-api/card/block?x=1"
+    assert fixed.headers == {"host": "test-api.freedompay.kz", "content-type": "application/json"}

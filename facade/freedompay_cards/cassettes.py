@@ -11,8 +11,10 @@ written to disk: the ``X-JWS-Signature`` header, PINs, one-time codes, PANs, CVV
 
 vcrpy applies ``before_record_request`` to live requests before matching them too, so scrubbed values
 (a PIN, an OTP) still match on replay whatever the live value was. Requests match on method, path and
-body: the host differs between the sandbox, the test environment and replay. This module works on
-vcrpy's objects by duck typing and does not import vcrpy.
+body: the host differs between the sandbox, the test environment and replay. Every recorded URI and
+``Host`` header is written with one fixed origin (``RECORDED_BASE_URL``), so re-recording from a sandbox
+on another loopback port changes no byte. This module works on vcrpy's objects by duck typing and does
+not import vcrpy.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ._redact import REDACTED, SECRET_FIELDS, SECRET_HEADERS, luhn_valid, scrub_raw_text
 
@@ -83,11 +86,26 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+RECORDED_BASE_URL = "https://test-api.freedompay.kz"
+
+
+def fix_origin(request: Any, base_url: str = RECORDED_BASE_URL) -> Any:
+    """vcrpy ``before_record_request``: the URI's ``scheme://host:port`` and the ``Host`` header replaced
+    by ``base_url``'s (the path, and so a proxy's path prefix, is kept)."""
+    origin = urlsplit(base_url)
+    parts = urlsplit(request.uri)
+    request.uri = urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, parts.fragment))
+    for name in list(request.headers):
+        if name.lower() == "host":
+            request.headers[name] = origin.netloc
+    return request
+
+
 def vcr_config() -> dict[str, Any]:
     """A vcrpy configuration that records nothing secret and replays across hosts."""
     return {
         "match_on": ["method", "path", "body"],
-        "before_record_request": scrub_request,
+        "before_record_request": [scrub_request, fix_origin],
         "before_record_response": scrub_response,
         "decode_compressed_response": True,
     }

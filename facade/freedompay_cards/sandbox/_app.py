@@ -2,8 +2,10 @@
 
 A request goes through, in order: an injected fault (if any), the path (HTTP 404 if unknown), the method
 (HTTP 405 unless POST), the ``X-JWS-Signature`` (``INVALID_SIGNATURE``), the JSON body and its schema from
-the spec (``VALIDATION_ERROR``), the ``request_id`` (``DUPLICATE_REQUEST_ID``), and only then the
-operation itself (``_world.World``).
+the spec (``VALIDATION_ERROR``), the ``_world.World`` method named after the spec's operationId (HTTP 501
+naming the method to add if there is none yet; ``missing_handlers()`` lists them all), the ``request_id``
+(``DUPLICATE_REQUEST_ID``), and only then the operation itself: the body, as the operation's generated
+request model (``from_dict``), goes to that method.
 
 Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``; gift
 cards ``status``, ``datetime``), JWS HS512 signatures, a repeated ``request_id`` rejected and not
@@ -30,7 +32,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from attrs import define, frozen
+from attrs import define, evolve, frozen
+
+from freedompay_card_api import models
 
 from .._async._client import AsyncCardClient
 from .._auth import SignatureError, verify
@@ -58,6 +62,7 @@ class Route:
     path: str
     operation: str
     handler: str
+    request_model: str  # the name of its generated request model (freedompay_card_api.models)
     gift: bool = False
     deferred: bool = False
     request_id: str = "key"  # "key": this request's own id; "subject": names another request; "none"
@@ -66,12 +71,33 @@ class Route:
     def has_request_id(self) -> bool:
         return self.request_id != "none"
 
+    @property
+    def model(self) -> Any:
+        """The generated request model class its ``World`` method takes."""
+        return getattr(models, self.request_model)
+
+    @property
+    def served_by_world(self) -> bool:
+        """False for Request status (``x-request-id: subject``): the Sandbox answers it from its own
+        records of requests, which ``World`` does not keep."""
+        return self.request_id != "subject"
+
+    @property
+    def handler_to_add(self) -> str:
+        """What to write when ``World`` lacks this route's method."""
+        returns = "dict[str, Any] (the gift answer's fields)" if self.gift else "Done"
+        return (
+            f"facade/freedompay_cards/sandbox/_world.py: add World.{self.handler}(self, body: m.{self.request_model})"
+            f" -> {returns}, serving {self.operation} ({self.path})"
+        )
+
 
 ROUTES: dict[str, Route] = {
     entry["path"]: Route(
         entry["path"],
         entry["name"],
         entry["operation_id"],
+        entry["request_model"],
         gift=entry["envelope"] == "gift",
         deferred=entry["deferred"],
         request_id=entry["request_id"],
@@ -79,6 +105,12 @@ ROUTES: dict[str, Route] = {
     for entry in SPEC_OPERATIONS
 }
 OPERATION_PATHS: dict[str, str] = {r.operation: r.path for r in ROUTES.values()}
+
+
+def missing_handlers() -> list[str]:
+    """One line per operation of the spec that ``World`` does not serve yet, saying what to add."""
+    return [r.handler_to_add for r in ROUTES.values() if r.served_by_world and not hasattr(World, r.handler)]
+
 
 # A gift request failing validation answers the status of the field at fault (documented meanings).
 GIFT_FIELD_STATUS = {"cardholder_name": -2, "phone": -3, "product_code": -4, "card_id": -7}
@@ -133,6 +165,21 @@ def _no_constants(name: str) -> Any:
 
 def _loads(body: bytes) -> Any:
     return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
+
+
+def _for_model(schema: Mapping[str, Any], value: Any) -> Any:
+    """A validated body as the generated models' ``from_dict`` reads it: RFC 3339 (and so the validator)
+    allows a lower-case "z" in a date-time, ``datetime.fromisoformat`` does not."""
+    if isinstance(value, str) and schema.get("format") == "date-time" and value.endswith("z"):
+        return value[:-1] + "Z"
+    if isinstance(value, dict):
+        properties: Mapping[str, Any] = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        other = extra if isinstance(extra, dict) else {}
+        return {name: _for_model(properties.get(name, other), item) for name, item in value.items()}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_for_model(schema["items"], item) for item in value]
+    return value
 
 
 def _peek_request_id(body: bytes) -> str | None:
@@ -281,8 +328,7 @@ class Sandbox:
     ) -> Client:
         """A client, made directly (no request, no log entry)."""
         with self._lock:
-            fields = {"phone": phone, "first_name": first_name, "last_name": last_name, "type": 1, "resident": 1}
-            return self._world.new_client(product_id, fields)
+            return self._world.new_client(product_id, phone=phone, first_name=first_name, last_name=last_name)
 
     def create_card(
         self,
@@ -438,18 +484,30 @@ class Sandbox:
             data = _loads(adm.body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return self._reject(route, adm, "VALIDATION_ERROR", "the body is not JSON", -1)
+        schema = request_schema(route.path)
         try:
-            validate(request_schema(route.path), data)
+            validate(schema, data)
         except SchemaError as err:
             return self._reject(route, adm, "VALIDATION_ERROR", str(err), GIFT_FIELD_STATUS.get(err.top_field, -1))
-        if route.gift:
-            return self._gift(route, adm, data)
-        if route.request_id == "subject":
+        if not route.served_by_world:
             return self._request_status(route, adm, data)
-        return self._card_api(route, adm, data)
+        handler = getattr(self._world, route.handler, None)
+        if handler is None:
+            description = f"sandbox: {route.operation} is in the spec but not served yet: {route.handler_to_add}"
+            return evolve(self._reject(route, adm, "NOT_IMPLEMENTED", description, -1), status_code=501)
+        try:
+            body = route.model.from_dict(_for_model(schema, data))
+        except (KeyError, ValueError, TypeError) as err:  # the generated models and _spec.json disagree
+            description = (
+                f"sandbox: {route.request_model}.from_dict failed on a valid body ({err!r}): run make generate"
+            )
+            return evolve(self._reject(route, adm, "INTERNAL_ERROR", description, -1), status_code=500)
+        run = functools.partial(handler, body)
+        if route.gift:
+            return self._gift(adm, run)
+        return self._card_api(route, adm, data, run)
 
-    def _card_api(self, route: Route, adm: Admission, data: dict[str, Any]) -> Reply:
-        run: Callable[[], Done] = functools.partial(getattr(self._world, route.handler), data)
+    def _card_api(self, route: Route, adm: Admission, data: dict[str, Any], run: Callable[[], Done]) -> Reply:
         if not route.has_request_id:  # set_pin, statements: answered at once, remembered nowhere
             adm.entry.processed = True
             try:
@@ -510,10 +568,10 @@ class Sandbox:
         fields.update(record.created)
         return self._card_reply(route, adm.entry, fields)
 
-    def _gift(self, route: Route, adm: Admission, data: dict[str, Any]) -> Reply:
+    def _gift(self, adm: Admission, run: Callable[[], dict[str, Any]]) -> Reply:
         adm.entry.processed = True
         try:
-            fields = getattr(self._world, route.handler)(data)
+            fields = run()
         except GiftRefused as refused:
             return self._gift_reply(adm.entry, {"status": refused.status, "error_description": refused.description})
         return self._gift_reply(adm.entry, {"status": 0, **fields})

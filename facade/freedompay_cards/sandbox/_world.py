@@ -1,9 +1,13 @@
 """The sandbox's business model: cards, clients, accounts, transactions, statements and gift cards.
 
 ``World`` knows nothing of HTTP, signatures or request ids: each operation is served by the method named
-after the spec's ``operationId`` (``block_card``); it takes a request body
-that already passed schema validation, changes the state, and returns ``Done`` (fields for the answer,
-ids for Request status) or raises ``Refused`` (Card API ``error_code``) / ``GiftRefused`` (gift status).
+after the spec's ``operationId`` (``block_card``). It takes the operation's generated request model
+(``m.CardActionRequest``: the body passed the spec's schema, then went through ``from_dict``), so a field
+renamed in the spec is a type error here, not a ``KeyError`` at run time. It changes the state and
+returns ``Done`` (fields for the answer, ids for Request status; both built with the generated response
+models) or raises ``Refused`` (Card API ``error_code``); gift-card handlers return the answer's fields
+as a dict or raise ``GiftRefused`` (gift status). A spec operation without its method here is answered
+HTTP 501, and ``tests/test_sandbox_spec.py`` names the method to add.
 
 What is documented and what is the sandbox's invention:
 
@@ -28,9 +32,12 @@ import itertools
 import random
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from attrs import Factory, frozen
+
+from freedompay_card_api import models as m
+from freedompay_card_api.types import UNSET, Unset
 
 from ._state import (
     Account,
@@ -48,11 +55,23 @@ TEST_BIN = "400000"  # a test BIN: sandbox PANs are never real card numbers
 IBAN_BANK_CODE = "999"  # invented
 MAX_BULK_QUANTITY = 1000  # the sandbox's limit, to keep memory bounded
 
+
+@frozen
+class GiftProduct:
+    """A gift-card product of the sandbox."""
+
+    code: int
+    name: str
+    name_en: str
+    currency: str
+    balance: int
+
+
 # Gift-card products of the sandbox (invented; the real list comes from the partner's contract).
-GIFT_PRODUCTS: tuple[dict[str, Any], ...] = (
-    {"code": 1, "name": "Подарочная карта 5 000", "name_en": "Gift card 5,000", "currency": "KZT", "balance": 5000},
-    {"code": 2, "name": "Подарочная карта 10 000", "name_en": "Gift card 10,000", "currency": "KZT", "balance": 10000},
-    {"code": 3, "name": "Подарочная карта 50 USD", "name_en": "Gift card 50 USD", "currency": "USD", "balance": 50},
+GIFT_PRODUCTS: tuple[GiftProduct, ...] = (
+    GiftProduct(1, "Подарочная карта 5 000", "Gift card 5,000", "KZT", 5000),
+    GiftProduct(2, "Подарочная карта 10 000", "Gift card 10,000", "KZT", 10000),
+    GiftProduct(3, "Подарочная карта 50 USD", "Gift card 50 USD", "USD", 50),
 )
 
 
@@ -114,8 +133,52 @@ def _small_int(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def _parse_moment(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("z", "Z"))
+T = TypeVar("T")
+OK = "ok"
+# The envelope's fields are the Sandbox's (it stamps the outcome and the time): a handler's answer drops them.
+_ENVELOPE = frozenset({"status", "request_status", "dt", "datetime"})
+_NO_DT = dt.datetime.min.replace(tzinfo=dt.UTC)  # for response models that require a dt the Sandbox replaces
+
+
+class _Answer(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def _fields(answer: _Answer) -> dict[str, Any]:
+    """An answer built with its generated response model, as the fields that go into the envelope."""
+    return {name: value for name, value in answer.to_dict().items() if name not in _ENVELOPE}
+
+
+def _or_unset(value: T | None) -> T | Unset:
+    return UNSET if value is None else value
+
+
+def _or_none(value: T | Unset) -> T | None:
+    return None if isinstance(value, Unset) else value
+
+
+def _issued(cards: list[Card], client: Client | None = None) -> Done:
+    """What Request status reports for issued cards (and the client made with them)."""
+    created = m.RequestStatusResponse(
+        status=OK,
+        cards=[m.CreatedCard(card_id=c.card_id) for c in cards],
+        client_id=UNSET if client is None else client.client_id,
+    )
+    return Done(created=_fields(created))
+
+
+def _money_moved(tx: Transaction) -> Done:
+    """What Request status reports for a transaction's authorisation, clearing or refund."""
+    created = m.RequestStatusResponse(
+        status=OK, transaction_id=tx.transaction_id, fin_document_id=tx.fin_document_ids[-1]
+    )
+    return Done(created=_fields(created))
+
+
+def _decimal(value: float) -> Decimal:
+    """An amount from a request model. The models say ``float``, but the sandbox parses JSON numbers as
+    ``Decimal`` (or ``int``), and those arrive untouched: no binary rounding."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 class World:
@@ -149,17 +212,28 @@ class World:
     def _digits(self, count: int) -> str:
         return "".join(str(self.rng.randrange(10)) for _ in range(count))
 
-    def new_client(self, product_id: int, fields: dict[str, Any]) -> Client:
+    def new_client(
+        self,
+        product_id: int,
+        *,
+        phone: int,
+        first_name: str,
+        last_name: str,
+        type: int = 1,
+        resident: int = 1,
+        details: dict[str, Any] | None = None,
+    ) -> Client:
+        """A client; ``details`` is the request's client object as sent (its other fields are kept)."""
         known = {"phone", "first_name", "last_name", "type", "resident"}
         client = Client(
             client_id=str(next(self._client_ids)),
             product_id=product_id,
-            phone=int(fields["phone"]),
-            first_name=str(fields["first_name"]),
-            last_name=str(fields["last_name"]),
-            type=_small_int(fields.get("type"), 1),
-            resident=_small_int(fields.get("resident"), 1),
-            details={k: v for k, v in fields.items() if k not in known},
+            phone=phone,
+            first_name=first_name,
+            last_name=last_name,
+            type=type,
+            resident=resident,
+            details={k: v for k, v in (details or {}).items() if k not in known},
             created_at=self.now(),
         )
         self.clients[client.client_id] = client
@@ -229,22 +303,30 @@ class World:
 
     # ------------------------------------------------------------------------------ cards
 
-    def bulk_issue_cards(self, body: dict[str, Any]) -> Done:
-        quantity = int(body["quantity"])
-        if quantity > MAX_BULK_QUANTITY:
+    def bulk_issue_cards(self, body: m.BulkIssueRequest) -> Done:
+        if body.quantity > MAX_BULK_QUANTITY:
             raise Refused("VALIDATION_ERROR", f"quantity: the sandbox issues at most {MAX_BULK_QUANTITY} at once")
-        cards = [self.new_card(int(body["product_id"])) for _ in range(quantity)]
-        return Done(created={"cards": [{"card_id": c.card_id} for c in cards]})
+        cards = [self.new_card(int(body.product_id)) for _ in range(body.quantity)]
+        return _issued(cards)
 
-    def issue_card(self, body: dict[str, Any]) -> Done:
-        client = self.new_client(int(body["product_id"]), dict(body["cardholder"]))
-        card = self.new_card(int(body["product_id"]), client=client)
-        return Done(created={"cards": [{"card_id": card.card_id}], "client_id": client.client_id})
+    def issue_card(self, body: m.IssueCardRequest) -> Done:
+        holder = body.cardholder
+        client = self.new_client(
+            int(body.product_id),
+            phone=holder.phone,
+            first_name=holder.first_name,
+            last_name=holder.last_name,
+            type=_small_int(holder.additional_properties.get("type"), 1),
+            resident=_small_int(holder.additional_properties.get("resident"), 1),
+            details=holder.to_dict(),
+        )
+        card = self.new_card(int(body.product_id), client=client)
+        return _issued([card], client)
 
-    def issue_plastic_card(self, body: dict[str, Any]) -> Done:
-        client = self.client(body["client_id"])
-        card = self.new_card(int(body["product_id"]), client=client)
-        return Done(created={"cards": [{"card_id": card.card_id}]})
+    def issue_plastic_card(self, body: m.IssuePlasticCardRequest) -> Done:
+        client = self.client(body.client_id)
+        card = self.new_card(int(body.product_id), client=client)
+        return _issued([card])
 
     def _transition(self, card_id: str, allowed: CardStatus, target: CardStatus, verb: str) -> Card:
         card = self.card(card_id)
@@ -255,82 +337,89 @@ class World:
         card.status = target
         return card
 
-    def activate_card(self, body: dict[str, Any]) -> Done:
-        self._transition(body["card_id"], CardStatus.ISSUED, CardStatus.ACTIVE, "activated")
+    def activate_card(self, body: m.CardRequest) -> Done:
+        self._transition(body.card_id, CardStatus.ISSUED, CardStatus.ACTIVE, "activated")
         return Done()
 
-    def block_card(self, body: dict[str, Any]) -> Done:
-        card = self._transition(body["card_id"], CardStatus.ACTIVE, CardStatus.BLOCKED, "blocked")
-        card.block_reason = body["description"]
+    def block_card(self, body: m.CardActionRequest) -> Done:
+        card = self._transition(body.card_id, CardStatus.ACTIVE, CardStatus.BLOCKED, "blocked")
+        card.block_reason = body.description
         return Done()
 
-    def unblock_card(self, body: dict[str, Any]) -> Done:
-        card = self._transition(body["card_id"], CardStatus.BLOCKED, CardStatus.ACTIVE, "unblocked")
+    def unblock_card(self, body: m.CardActionRequest) -> Done:
+        card = self._transition(body.card_id, CardStatus.BLOCKED, CardStatus.ACTIVE, "unblocked")
         card.block_reason = None
         return Done()
 
-    def close_card(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"])
+    def close_card(self, body: m.CardActionRequest) -> Done:
+        card = self.card(body.card_id)
         card.status = CardStatus.CLOSED
-        card.close_reason = body["description"]
+        card.close_reason = body.description
         return Done()
 
-    def set_pin(self, body: dict[str, Any]) -> Done:
+    def set_pin(self, body: m.SetPinRequest) -> Done:
         # The PIN (encrypted, or generated when absent) is never stored: only that one is set.
-        self.card(body["card_id"]).pin_set = True
+        self.card(body.card_id).pin_set = True
         return Done()
 
-    def reset_pin_counter(self, body: dict[str, Any]) -> Done:
-        self.card(body["card_id"]).wrong_pin_count = 0
+    def reset_pin_counter(self, body: m.CardRequest) -> Done:
+        self.card(body.card_id).wrong_pin_count = 0
         return Done()
 
-    def link_client(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"])
-        client = self.client(body["client_id"])
+    def link_client(self, body: m.LinkClientRequest) -> Done:
+        card = self.card(body.card_id)
+        client = self.client(body.client_id)
         card.client_id = client.client_id
         card.cardholder_name = f"{client.first_name} {client.last_name}".upper()
         return Done()
 
-    def card_info(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"], closed_ok=True)
-        answer: dict[str, Any] = {
-            "card_id": card.card_id,
-            "card_mask": card.card_mask,
-            "card_status": card.status.value,
-            "expiry": card.expiry,
-            "product_id": card.product_id,
-        }
-        if card.client_id is not None:
-            answer["client_id"] = card.client_id
-        return Done(answer)
+    def card_info(self, body: m.CardRequest) -> Done:
+        card = self.card(body.card_id, closed_ok=True)
+        answer = m.CardInfoResponse(
+            status=OK,
+            card_id=card.card_id,
+            card_mask=card.card_mask,
+            card_status=card.status.value,
+            expiry=card.expiry,
+            client_id=_or_unset(card.client_id),
+            product_id=card.product_id,
+        )
+        return Done(_fields(answer))
 
-    def _account(self, card: Card, postings: list[Posting] | None = None) -> dict[str, Any]:
-        account = card.account
-        answer: dict[str, Any] = {
-            "iban": account.iban,
-            "currency": account.currency,
-            "amount": number(account.amount),
-            "blocked_amount": number(account.blocked_amount),
-        }
+    def _account(self, card: Card, postings: list[Posting] | None = None) -> m.Account:
+        account = m.Account(
+            iban=card.account.iban,
+            currency=card.account.currency,
+            amount=number(card.account.amount),
+            blocked_amount=number(card.account.blocked_amount),
+        )
         if postings is not None:  # statement_extended: how many debits and credits in the range (a guess)
-            answer["debit"] = sum(1 for p in postings if p.kind == "purchase")
-            answer["credit"] = sum(1 for p in postings if p.kind == "refund")
-        return answer
+            account.debit = sum(1 for p in postings if p.kind == "purchase")
+            account.credit = sum(1 for p in postings if p.kind == "refund")
+        return account
 
-    def card_balance(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"], closed_ok=True)
-        return Done({"card_id": card.card_id, "accounts": [self._account(card)]})
+    def card_balance(self, body: m.CardRequest) -> Done:
+        card = self.card(body.card_id, closed_ok=True)
+        return Done(_fields(m.BalanceResponse(status=OK, card_id=card.card_id, accounts=[self._account(card)])))
 
-    def card_secret_data(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"])
-        answer = {"card_id": card.card_id, "pan": card.pan, "expiry": card.expiry, "cvv": card.cvv}
-        if card.cardholder_name:
-            answer["cardholder_name"] = card.cardholder_name
-        return Done(answer)
+    def card_secret_data(self, body: m.CardRequest) -> Done:
+        card = self.card(body.card_id)
+        answer = m.SecretDataResponse(
+            status=OK,
+            card_id=card.card_id,
+            pan=card.pan,
+            expiry=card.expiry,
+            cvv=card.cvv,
+            cardholder_name=card.cardholder_name or UNSET,
+        )
+        return Done(_fields(answer))
 
-    def _postings(self, card: Card, body: dict[str, Any], kinds: frozenset[str]) -> list[Posting]:
-        start = _parse_moment(body["start_date"]) if "start_date" in body else None
-        end = _parse_moment(body["end_date"]) if "end_date" in body else None
+    card_secret_data_v2 = card_secret_data  # what differs in version 2 is not shown in the docs
+
+    def _postings(
+        self, card: Card, body: m.StatementRequest | m.StatementExtendedRequest, kinds: frozenset[str]
+    ) -> list[Posting]:
+        start, end = _or_none(body.start_date), _or_none(body.end_date)
         if start is not None and end is not None and start > end:
             raise Refused("VALIDATION_ERROR", "start_date is after end_date")
         return [
@@ -342,85 +431,95 @@ class World:
             and (end is None or p.at <= end)
         ]
 
-    card_secret_data_v2 = card_secret_data  # what differs in version 2 is not shown in the docs
-
-    def card_statement(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"], closed_ok=True)
+    def card_statement(self, body: m.StatementRequest) -> Done:
+        card = self.card(body.card_id, closed_ok=True)
         operations = [
-            {
-                "type": p.kind,
-                "amount": number(p.amount),
-                "commission": number(p.commission),
-                "currency": p.currency,
-                "mcc": p.mcc,
-                "datetime": p.at.isoformat(timespec="seconds"),
-                "rrn": p.rrn,
-                "merchant": dict(p.merchant),
-            }
+            m.StatementOperation(
+                type_=p.kind,
+                amount=number(p.amount),
+                commission=number(p.commission),
+                currency=p.currency,
+                mcc=p.mcc,
+                datetime_=p.at.replace(microsecond=0),
+                rrn=p.rrn,
+                merchant=m.Merchant.from_dict(p.merchant),
+            )
             for p in self._postings(card, body, frozenset({"purchase", "refund"}))
         ]
-        return Done({"operations": operations})
+        # The envelope (status, request_status, dt) is the Sandbox's: these placeholders are dropped.
+        answer = m.StatementResponse(status=OK, request_status=OK, dt=_NO_DT, operations=operations)
+        return Done(_fields(answer))
 
-    def _authorization(self, card: Card, posting: Posting) -> dict[str, Any]:
-        return {
-            "datetime": posting.at.isoformat(timespec="seconds"),
-            "type": posting.kind,
-            "amount": number(posting.amount),
-            "commission": number(posting.commission),
-            "full_amount": number(posting.amount + posting.commission),
-            "cashback": 0,
-            "currency": posting.currency,
-            "iban": card.account.iban,
-            "merchant": dict(posting.merchant),
-            "additional_parameters": [],
-        }
+    def _authorization(self, card: Card, posting: Posting) -> m.Authorization:
+        return m.Authorization(
+            datetime_=posting.at.isoformat(timespec="seconds"),
+            type_=posting.kind,
+            amount=number(posting.amount),
+            commission=number(posting.commission),
+            full_amount=number(posting.amount + posting.commission),
+            cashback=0,
+            currency=posting.currency,
+            iban=card.account.iban,
+            merchant=m.Merchant.from_dict(posting.merchant),
+            additional_parameters=[],
+        )
 
-    def card_statement_extended(self, body: dict[str, Any]) -> Done:
-        card = self.card(body["card_id"], closed_ok=True)
+    def card_statement_extended(self, body: m.StatementExtendedRequest) -> Done:
+        card = self.card(body.card_id, closed_ok=True)
         operations = self._postings(card, body, frozenset({"purchase", "refund"}))
         authorizations = self._postings(card, body, frozenset({"authorization"}))
-        answer: dict[str, Any] = {
-            "card": {"card_id": card.card_id, "card_mask": card.card_mask},
-            "balances": {"accounts": [self._account(card, operations)]},
-            "authorizations": [self._authorization(card, p) for p in authorizations],
-            "operations": [self._authorization(card, p) for p in operations],
-        }
-        if card.client_id is not None:
-            answer["client_id"] = card.client_id
-        return Done(answer)
+        answer = m.StatementExtendedResponse(
+            status=OK,
+            client_id=_or_unset(card.client_id),
+            card=m.StatementCard(card_id=card.card_id, card_mask=card.card_mask),
+            balances=m.StatementBalances(accounts=[self._account(card, operations)]),
+            authorizations=[self._authorization(card, p) for p in authorizations],
+            operations=[self._authorization(card, p) for p in operations],
+        )
+        return Done(_fields(answer))
 
     # ------------------------------------------------------------------------------ clients
 
-    def create_client(self, body: dict[str, Any]) -> Done:
-        client = self.new_client(int(body["product_id"]), dict(body["client"]))
-        if "branch_id" in body:
-            client.details["branch_id"] = body["branch_id"]
-        return Done(created={"client_id": client.client_id})
+    def create_client(self, body: m.CreateClientRequest) -> Done:
+        new = body.client
+        details = new.to_dict()
+        if not isinstance(body.branch_id, Unset):
+            details["branch_id"] = body.branch_id
+        client = self.new_client(
+            int(body.product_id),
+            phone=new.phone,
+            first_name=new.first_name,
+            last_name=new.last_name,
+            type=int(new.type_),
+            resident=int(new.resident),
+            details=details,
+        )
+        return Done(created=_fields(m.RequestStatusResponse(status=OK, client_id=client.client_id)))
 
-    def update_client_phone(self, body: dict[str, Any]) -> Done:
-        self.client(body["client_id"]).phone = int(body["client"]["phone"])
+    def update_client_phone(self, body: m.UpdateClientRequest) -> Done:
+        self.client(body.client_id).phone = body.client.phone
         return Done()
 
-    def list_client_cards(self, body: dict[str, Any]) -> Done:
-        client = self.client(body["client_id"])
+    def list_client_cards(self, body: m.ClientRequest) -> Done:
+        client = self.client(body.client_id)
         cards = [
-            {"card_id": c.card_id, "card_mask": c.card_mask, "card_status": c.status.value}
+            m.ClientCard(card_id=c.card_id, card_mask=c.card_mask, card_status=c.status.value)
             for c in self.cards.values()
             if c.client_id == client.client_id
         ]
-        return Done({"cards": cards})
+        return Done(_fields(m.ClientCardsResponse(status=OK, cards=cards)))
 
     # ------------------------------------------------------------------------------ transactions
 
-    def create_transaction(self, body: dict[str, Any]) -> Done:
-        amount = Decimal(body["amount"])
+    def create_transaction(self, body: m.CreateTransactionRequest) -> Done:
+        amount = _decimal(body.amount)
         tx = Transaction(
             transaction_id=str(next(self._transaction_ids)),
-            order_id=body["order_id"],
-            card_id=body["card_id"],
+            order_id=body.order_id,
+            card_id=body.card_id,
             amount=amount,
-            currency=body["currency"],
-            description=body.get("description"),
+            currency=body.currency,
+            description=_or_none(body.description),
             created_at=self.now(),
         )
         self.transactions[tx.transaction_id] = tx
@@ -439,22 +538,22 @@ class World:
         card.account.blocked_amount += amount
         tx.fin_document_ids.append(self._fin_document())
         self._post(card, "authorization", amount, tx)
-        return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
+        return _money_moved(tx)
 
-    def _transaction(self, body: dict[str, Any]) -> tuple[Transaction, Card]:
-        tx = self.transactions.get(body["transaction_id"])
+    def _transaction(self, body: m.ClearTransactionRequest | m.RefundTransactionRequest) -> tuple[Transaction, Card]:
+        tx = self.transactions.get(body.transaction_id)
         if tx is None:
-            raise Refused("TRANSACTION_NOT_FOUND", f"transaction {body['transaction_id']} not found")
-        if tx.order_id != body["order_id"]:
+            raise Refused("TRANSACTION_NOT_FOUND", f"transaction {body.transaction_id} not found")
+        if tx.order_id != body.order_id:
             raise Refused("VALIDATION_ERROR", f"order_id: transaction {tx.transaction_id} belongs to another order")
         if tx.status == TransactionStatus.DECLINED:
             raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"transaction {tx.transaction_id} was declined")
         return tx, self.card(tx.card_id)
 
-    def clear_transaction(self, body: dict[str, Any]) -> Done:
+    def clear_transaction(self, body: m.ClearTransactionRequest) -> Done:
         tx, card = self._transaction(body)
         remaining = tx.uncleared
-        amount = Decimal(body["amount"]) if "amount" in body else remaining
+        amount = remaining if isinstance(body.amount, Unset) else _decimal(body.amount)
         if remaining <= 0 or amount > remaining:
             raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"amount {amount} exceeds the uncleared {remaining}")
         tx.cleared += amount
@@ -464,22 +563,22 @@ class World:
             tx.status = TransactionStatus.CLEARED
         tx.fin_document_ids.append(self._fin_document())
         self._post(card, "purchase", amount, tx)
-        return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
+        return _money_moved(tx)
 
-    def refund_transaction(self, body: dict[str, Any]) -> Done:
+    def refund_transaction(self, body: m.RefundTransactionRequest) -> Done:
         tx, card = self._transaction(body)
         refundable = tx.refundable
-        amount = Decimal(body["amount"]) if "amount" in body else refundable
+        amount = refundable if isinstance(body.amount, Unset) else _decimal(body.amount)
         if refundable <= 0 or amount > refundable:
             raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"amount {amount} exceeds the refundable {refundable}")
         tx.refunded += amount
         card.account.amount += amount
         tx.fin_document_ids.append(self._fin_document())
         self._post(card, "refund", amount, tx)
-        return Done(created={"transaction_id": tx.transaction_id, "fin_document_id": tx.fin_document_ids[-1]})
+        return _money_moved(tx)
 
-    def transaction_info(self, body: dict[str, Any]) -> Done:
-        wanted_id, wanted_order = body.get("transaction_id"), body.get("order_id")
+    def transaction_info(self, body: m.TransactionInfoRequest) -> Done:
+        wanted_id, wanted_order = _or_none(body.transaction_id), _or_none(body.order_id)
         if wanted_id is None and wanted_order is None:
             raise Refused("VALIDATION_ERROR", "transaction_id: give transaction_id or order_id")
         matches = [
@@ -491,6 +590,8 @@ class World:
         if not matches:
             raise Refused("TRANSACTION_NOT_FOUND", f"transaction {wanted_id or wanted_order} not found")
         tx = matches[-1]  # the latest for an order_id used more than once
+        # The spec leaves the transaction object open (only its error fields are named): the rest is the
+        # sandbox's own choice of fields.
         details: dict[str, Any] = {
             "transaction_id": tx.transaction_id,
             "order_id": tx.order_id,
@@ -506,12 +607,14 @@ class World:
             details["created_at"] = tx.created_at.isoformat(timespec="seconds")
         if tx.description is not None:
             details["description"] = tx.description
+        transaction = m.Transaction.from_dict(details)
         if tx.error_code is not None:
-            details["error_code"] = tx.error_code
-            details["error_description"] = tx.error_description or ""
-        return Done({"transaction": details})
+            transaction.error_code = tx.error_code
+            transaction.error_description = tx.error_description or ""
+        return Done(_fields(m.TransactionInfoResponse(status=OK, transaction=transaction)))
 
     # ------------------------------------------------------------------------------ gift cards
+    # Gift handlers return the answer's fields (a dict): the gift envelope has no separate outcome.
 
     def new_otp(self, gift: GiftCard) -> str:
         gift.otp = self._digits(6)
@@ -525,53 +628,65 @@ class World:
 
     @staticmethod
     def gift_state(gift: GiftCard) -> dict[str, Any]:
-        return {
-            "card_status": int(gift.card_status),
-            "card_currency": gift.currency,
-            "card_balance": gift.balance,
-            "card_mask": gift.card_mask,
-        }
+        answer = m.GiftCardStateResponse(
+            status=0,
+            card_status=int(gift.card_status),
+            card_currency=gift.currency,
+            card_balance=gift.balance,
+            card_mask=gift.card_mask,
+        )
+        return _fields(answer)
 
-    def list_gift_products(self, body: dict[str, Any]) -> dict[str, Any]:
-        products = [{**p, "image": f"https://sandbox.invalid/gift/{p['code']}.png"} for p in GIFT_PRODUCTS]
-        return {"product_list": products}
+    def list_gift_products(self, body: m.GiftProductListRequest) -> dict[str, Any]:
+        products = [
+            m.GiftProduct(
+                code=p.code,
+                name=p.name,
+                name_en=p.name_en,
+                currency=p.currency,
+                balance=p.balance,
+                image=f"https://sandbox.invalid/gift/{p.code}.png",
+            )
+            for p in GIFT_PRODUCTS
+        ]
+        return _fields(m.GiftProductListResponse(status=0, product_list=products))
 
-    def issue_gift_card(self, body: dict[str, Any]) -> dict[str, Any]:
-        if not 10 <= len(str(body["phone"])) <= 15:
+    def issue_gift_card(self, body: m.IssueGiftCardRequest) -> dict[str, Any]:
+        if not 10 <= len(str(body.phone)) <= 15:
             raise GiftRefused(-3, "phone: expected 10 to 15 digits in international format")
-        product = next((p for p in GIFT_PRODUCTS if p["code"] == body["product_code"]), None)
+        product = next((p for p in GIFT_PRODUCTS if p.code == body.product_code), None)
         if product is None:
-            raise GiftRefused(-4, f"product_code {body['product_code']} not found")
-        if "card_id" in body:  # a card pre-issued in bulk, now given to its holder
-            gift = self.gift_card(int(body["card_id"]))
+            raise GiftRefused(-4, f"product_code {body.product_code} not found")
+        if not isinstance(body.card_id, Unset):  # a card pre-issued in bulk, now given to its holder
+            gift = self.gift_card(body.card_id)
             if gift.card_status == GiftStatus.ACTIVATED:
                 raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
-            gift.cardholder_name, gift.phone = body["cardholder_name"], int(body["phone"])
+            gift.cardholder_name, gift.phone = body.cardholder_name, body.phone
         else:
             digits = self._digits(12)
             gift = GiftCard(
                 card_id=next(self._gift_card_ids),
-                product_code=int(product["code"]),
-                cardholder_name=body["cardholder_name"],
-                phone=int(body["phone"]),
-                currency=str(product["currency"]),
-                balance=int(product["balance"]),
+                product_code=product.code,
+                cardholder_name=body.cardholder_name,
+                phone=body.phone,
+                currency=product.currency,
+                balance=product.balance,
                 card_mask=f"{digits[:4]}********{digits[-4:]}",
             )
             self.gift_cards[gift.card_id] = gift
         self.new_otp(gift)
-        return {"card_id": gift.card_id}
+        return _fields(m.GiftIssueResponse(status=0, card_id=gift.card_id))
 
-    def confirm_gift_card(self, body: dict[str, Any]) -> dict[str, Any]:
-        if "card_id" in body:
-            gift = self.gift_card(int(body["card_id"]))
+    def confirm_gift_card(self, body: m.ConfirmGiftCardRequest) -> dict[str, Any]:
+        if not isinstance(body.card_id, Unset):
+            gift = self.gift_card(body.card_id)
             if gift.card_status == GiftStatus.ACTIVATED:
                 raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
-            if gift.otp != body["otp"]:
+            if gift.otp != body.otp:
                 raise GiftRefused(-8, "wrong OTP")
         else:
             candidates = [
-                g for g in self.gift_cards.values() if g.card_status == GiftStatus.ISSUED and g.otp == body["otp"]
+                g for g in self.gift_cards.values() if g.card_status == GiftStatus.ISSUED and g.otp == body.otp
             ]
             if not candidates:
                 raise GiftRefused(-8, "wrong OTP")
@@ -579,17 +694,17 @@ class World:
         gift.card_status = GiftStatus.ACTIVATED
         return self.gift_state(gift)
 
-    def resend_gift_card(self, body: dict[str, Any]) -> dict[str, Any]:
-        self.gift_card(int(body["card_id"])).resends += 1
+    def resend_gift_card(self, body: m.GiftCardRequest) -> dict[str, Any]:
+        self.gift_card(body.card_id).resends += 1
         return {}
 
-    def resend_gift_code(self, body: dict[str, Any]) -> dict[str, Any]:
-        gift = self.gift_card(int(body["card_id"]))
+    def resend_gift_code(self, body: m.GiftCardRequest) -> dict[str, Any]:
+        gift = self.gift_card(body.card_id)
         if gift.card_status == GiftStatus.ACTIVATED:
             raise GiftRefused(-10, f"gift card {gift.card_id} is already activated")
         gift.code_resends += 1
         self.new_otp(gift)
         return {}
 
-    def gift_card_status(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.gift_state(self.gift_card(int(body["card_id"])))
+    def gift_card_status(self, body: m.GiftCardRequest) -> dict[str, Any]:
+        return self.gift_state(self.gift_card(body.card_id))
