@@ -34,6 +34,8 @@ _SHAPED = {"pan": FAKE_PAN, "card_number": FAKE_PAN, "cvv": "000", "cvv2": "000"
            "exp_month": "00", "exp_year": "00", "pin": "<pin>", "otp": "<otp>"}  # fmt: skip
 FAKES: dict[str, str] = {name: _SHAPED.get(name, REDACTED) for name in SECRET_FIELDS}
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
+# The User-Agent names the Python and httpx versions: recorded, it would make cassettes differ by machine.
+VOLATILE_REQUEST_HEADERS = ("user-agent",)
 _PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
 
 
@@ -63,9 +65,10 @@ def scrub_body(body: bytes | str | None) -> bytes | str | None:
 
 
 def scrub_request(request: Any) -> Any:
-    """vcrpy ``before_record_request``: drop the signature headers, scrub the JSON body."""
+    """vcrpy ``before_record_request``: drop the signature headers (and the volatile User-Agent), scrub
+    the JSON body."""
     for name in list(request.headers):
-        if name.lower() in SECRET_HEADERS:
+        if name.lower() in SECRET_HEADERS or name.lower() in VOLATILE_REQUEST_HEADERS:
             del request.headers[name]
     request.body = scrub_body(request.body)
     return request

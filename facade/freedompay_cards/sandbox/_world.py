@@ -137,7 +137,11 @@ T = TypeVar("T")
 OK = "ok"
 # The envelope's fields are the Sandbox's (it stamps the outcome and the time): a handler's answer drops them.
 _ENVELOPE = frozenset({"status", "request_status", "dt", "datetime"})
+
 _NO_DT = dt.datetime.min.replace(tzinfo=dt.UTC)  # for response models that require a dt the Sandbox replaces
+# The envelope of a Card API answer is the Sandbox's (``_card_reply``): handlers fill the generated
+# models' required envelope fields with these, and ``_fields`` drops them.
+_PLACEHOLDERS: dict[str, Any] = {"request_status": "success", "dt": _NO_DT}
 
 
 class _Answer(Protocol):
@@ -161,6 +165,7 @@ def _issued(cards: list[Card], client: Client | None = None) -> Done:
     """What Request status reports for issued cards (and the client made with them)."""
     created = m.RequestStatusResponse(
         status=OK,
+        **_PLACEHOLDERS,
         cards=[m.CreatedCard(card_id=c.card_id) for c in cards],
         client_id=UNSET if client is None else client.client_id,
     )
@@ -170,7 +175,8 @@ def _issued(cards: list[Card], client: Client | None = None) -> Done:
 def _money_moved(tx: Transaction) -> Done:
     """What Request status reports for a transaction's authorisation, clearing or refund."""
     created = m.RequestStatusResponse(
-        status=OK, transaction_id=tx.transaction_id, fin_document_id=tx.fin_document_ids[-1]
+        status=OK,
+        **_PLACEHOLDERS, transaction_id=tx.transaction_id, fin_document_id=tx.fin_document_ids[-1]
     )
     return Done(created=_fields(created))
 
@@ -377,6 +383,7 @@ class World:
         card = self.card(body.card_id, closed_ok=True)
         answer = m.CardInfoResponse(
             status=OK,
+            **_PLACEHOLDERS,
             card_id=card.card_id,
             card_mask=card.card_mask,
             card_status=card.status.value,
@@ -400,12 +407,13 @@ class World:
 
     def card_balance(self, body: m.CardRequest) -> Done:
         card = self.card(body.card_id, closed_ok=True)
-        return Done(_fields(m.BalanceResponse(status=OK, card_id=card.card_id, accounts=[self._account(card)])))
+        return Done(_fields(m.BalanceResponse(status=OK, **_PLACEHOLDERS, card_id=card.card_id, accounts=[self._account(card)])))
 
     def card_secret_data(self, body: m.CardRequest) -> Done:
         card = self.card(body.card_id)
         answer = m.SecretDataResponse(
             status=OK,
+            **_PLACEHOLDERS,
             card_id=card.card_id,
             pan=card.pan,
             expiry=card.expiry,
@@ -447,7 +455,7 @@ class World:
             for p in self._postings(card, body, frozenset({"purchase", "refund"}))
         ]
         # The envelope (status, request_status, dt) is the Sandbox's: these placeholders are dropped.
-        answer = m.StatementResponse(status=OK, request_status=OK, dt=_NO_DT, operations=operations)
+        answer = m.StatementResponse(status=OK, **_PLACEHOLDERS, operations=operations)
         return Done(_fields(answer))
 
     def _authorization(self, card: Card, posting: Posting) -> m.Authorization:
@@ -494,7 +502,7 @@ class World:
             resident=int(new.resident),
             details=details,
         )
-        return Done(created=_fields(m.RequestStatusResponse(status=OK, client_id=client.client_id)))
+        return Done(created=_fields(m.RequestStatusResponse(status=OK, **_PLACEHOLDERS, client_id=client.client_id)))
 
     def update_client_phone(self, body: m.UpdateClientRequest) -> Done:
         self.client(body.client_id).phone = body.client.phone
@@ -507,7 +515,7 @@ class World:
             for c in self.cards.values()
             if c.client_id == client.client_id
         ]
-        return Done(_fields(m.ClientCardsResponse(status=OK, cards=cards)))
+        return Done(_fields(m.ClientCardsResponse(status=OK, **_PLACEHOLDERS, cards=cards)))
 
     # ------------------------------------------------------------------------------ transactions
 
@@ -611,7 +619,7 @@ class World:
         if tx.error_code is not None:
             transaction.error_code = tx.error_code
             transaction.error_description = tx.error_description or ""
-        return Done(_fields(m.TransactionInfoResponse(status=OK, transaction=transaction)))
+        return Done(_fields(m.TransactionInfoResponse(status=OK, **_PLACEHOLDERS, transaction=transaction)))
 
     # ------------------------------------------------------------------------------ gift cards
     # Gift handlers return the answer's fields (a dict): the gift envelope has no separate outcome.
