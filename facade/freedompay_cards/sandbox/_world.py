@@ -175,8 +175,7 @@ def _issued(cards: list[Card], client: Client | None = None) -> Done:
 def _money_moved(tx: Transaction) -> Done:
     """What Request status reports for a transaction's authorisation, clearing or refund."""
     created = m.RequestStatusResponse(
-        status=OK,
-        **_PLACEHOLDERS, transaction_id=tx.transaction_id, fin_document_id=tx.fin_document_ids[-1]
+        status=OK, **_PLACEHOLDERS, transaction_id=tx.transaction_id, fin_document_id=tx.fin_document_ids[-1]
     )
     return Done(created=_fields(created))
 
@@ -407,7 +406,9 @@ class World:
 
     def card_balance(self, body: m.CardRequest) -> Done:
         card = self.card(body.card_id, closed_ok=True)
-        return Done(_fields(m.BalanceResponse(status=OK, **_PLACEHOLDERS, card_id=card.card_id, accounts=[self._account(card)])))
+        return Done(
+            _fields(m.BalanceResponse(status=OK, **_PLACEHOLDERS, card_id=card.card_id, accounts=[self._account(card)]))
+        )
 
     def card_secret_data(self, body: m.CardRequest) -> Done:
         card = self.card(body.card_id)
