@@ -228,3 +228,35 @@ def new_sync_http() -> httpx.Client:
     client = httpx.Client(follow_redirects=False)
     bound_sync_client(client)
     return client
+
+
+def release_orphans(client: httpx.Client | httpx.AsyncClient) -> int:
+    """Free the pool slots httpcore leaves taken after an overload; return how many were freed.
+
+    httpcore (1.0) assigns a new connection to a queued request and creates it in the pool; if that
+    request then gives up (its pool timeout, or a cancellation) before using it, the connection stays in
+    the pool, never connected and never closed, taking one of ``max_connections`` for ever. After enough
+    of them every later call fails with ``PoolTimeout``. Such a connection has no socket and no request:
+    removing it from the pool releases nothing but the slot. Called after a pool timeout or a cut attempt.
+    """
+    freed = 0
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        connections = getattr(pool, "_connections", None)
+        requests = getattr(pool, "_requests", None)
+        lock = getattr(pool, "_optional_thread_lock", None)
+        if not isinstance(connections, list) or not isinstance(requests, list) or lock is None:
+            continue  # not the httpcore pool this knows: leave it alone
+        with lock:
+            claimed = {id(r.connection) for r in requests if getattr(r, "connection", None) is not None}
+            for connection in list(connections):
+                never_connected = getattr(connection, "_connection", False) is None
+                if (
+                    never_connected
+                    and not getattr(connection, "_connect_failed", True)
+                    and id(connection) not in claimed
+                ):
+                    connections.remove(connection)
+                    freed += 1
+    return freed

@@ -45,6 +45,7 @@ from .._http import (
     UnsupportedEncoding,
     async_attempt_guard,
     new_async_http,
+    release_orphans,
 )
 from .._lazy import LazyModule
 from .._logging import logger, setup_from_env
@@ -485,6 +486,7 @@ class AsyncCardClient:
                 finally:
                     await response.aclose()
         except (TimeoutError, AttemptTimedOut):
+            release_orphans(self._http)  # a cut attempt may leave httpcore's pool a slot short
             raise self._failure(op, request_id, attempt, started, APITimeoutError, "the attempt took longer than "
                                 f"{seconds:g}s", maybe_applied=True) from None  # fmt: skip
         except BodyTooLarge as exc:
@@ -510,6 +512,8 @@ class AsyncCardClient:
             )  # fmt: skip
             raise AttemptFailure(error, maybe_applied=True, retryable=False) from None
         except httpx.TransportError as exc:
+            if isinstance(exc, httpx.PoolTimeout):
+                release_orphans(self._http)
             cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
             message = f"no answer from the API: {type(exc).__name__}: {scrub_text(str(exc))[:300]}".rstrip(": ")
             raise self._failure(

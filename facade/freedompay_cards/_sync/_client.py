@@ -46,6 +46,7 @@ from .._http import (
     Undecodable,
     UnsupportedEncoding,
     new_sync_http,
+    release_orphans,
     sync_attempt_guard,
 )
 from .._lazy import LazyModule
@@ -487,6 +488,7 @@ class CardClient:
                 finally:
                     response.close()
         except (TimeoutError, AttemptTimedOut):
+            release_orphans(self._http)  # a cut attempt may leave httpcore's pool a slot short
             raise self._failure(op, request_id, attempt, started, APITimeoutError, "the attempt took longer than "
                                 f"{seconds:g}s", maybe_applied=True) from None  # fmt: skip
         except BodyTooLarge as exc:
@@ -512,6 +514,8 @@ class CardClient:
             )  # fmt: skip
             raise AttemptFailure(error, maybe_applied=True, retryable=False) from None
         except httpx.TransportError as exc:
+            if isinstance(exc, httpx.PoolTimeout):
+                release_orphans(self._http)
             cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
             message = f"no answer from the API: {type(exc).__name__}: {scrub_text(str(exc))[:300]}".rstrip(": ")
             raise self._failure(
