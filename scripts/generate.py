@@ -17,6 +17,10 @@ Three outputs, all made in a temporary folder first:
    path, generated module and models, envelope, and the ``x-`` keys that say what the spec cannot
    (mutating, deferred, request_id semantics, lazy arrays), plus the doc status and the spec's hash. The
    facade's ``OPERATIONS`` and the sandbox's ``ROUTES`` are built from it: nothing hand-kept restates it.
+5. ``facade/freedompay_cards/_raw_resources.py`` — the ``with_raw_response`` twin of every resource method,
+   made from the async resource classes.
+6. The README's tables between ``<!-- generated:surface -->`` and ``<!-- generated:doc-status -->``
+   markers: the methods of every resource and the doc status of every operation, with the spec's hash.
 
     python scripts/generate.py           # write every output
     python scripts/generate.py --check   # exit 1 if any differs from what is committed
@@ -435,6 +439,71 @@ def generate_operations(out_root: Path, client: Path) -> Path:
     return target
 
 
+README = ROOT / "README.md"
+_DOC_STATUS_WORDS = {
+    "documented": "the page shows the request and the answer",
+    "partial": "the page shows less: a cut-off answer, a draft, or only part of it",
+    "inferred": "no page body is available; path and fields are guesses from sibling methods",
+}
+
+
+def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, str]:
+    """The README's generated sections, by marker name: ``surface`` and ``doc-status``."""
+    methods: dict[str, list[str]] = {}
+    for module, _, found in _resources():
+        methods[module] = [name for name, _ in found]
+    operations = {entry["name"]: entry for entry in table}
+    surface = ["| resource | methods |", "|---|---|"]
+    for module, names in methods.items():
+        cells = []
+        for name in names:
+            entry = operations.get(f"{module}.{name}")
+            mark = "" if entry is None else ("†" if entry["deprecated"] else "")
+            cells.append(f"`{name}`{mark}" if entry is not None else f"`{name}`*")
+        surface.append(f"| `client.{module}` | {', '.join(cells)} |")
+    surface.append("")
+    surface.append(
+        "`*` a helper built on other operations (no request of its own); `†` deprecated in the docs. "
+        "Every method also exists on `AsyncCardClient` and under `client.with_raw_response`."
+    )
+    by_status: dict[str, list[str]] = {}
+    for entry in table:
+        by_status.setdefault(entry["doc_status"] or "unknown", []).append(entry["name"])
+    status = [
+        f"The spec (`openapi/card-api.yaml`, version {spec['info']['version']}, hash `{spec_hash(spec)}`) "
+        f"describes {len(table)} operations on {len({e['path'] for e in table})} paths:",
+        "",
+        "| status | count | what it means | operations |",
+        "|---|---|---|---|",
+    ]
+    for name in ("documented", "partial", "inferred", *sorted(set(by_status) - set(_DOC_STATUS_WORDS))):
+        names = by_status.get(name, [])
+        words = _DOC_STATUS_WORDS.get(name, "")
+        status.append(f"| {name} | {len(names)} | {words} | {', '.join(f'`{n}`' for n in names)} |")
+    return {"surface": "\n".join(surface), "doc-status": "\n".join(status)}
+
+
+def readme_text(current: str, sections: dict[str, str]) -> str:
+    """``current`` with each ``<!-- generated:NAME -->`` ... ``<!-- /generated:NAME -->`` section renewed."""
+    for name, body in sections.items():
+        start, end = f"<!-- generated:{name} -->", f"<!-- /generated:{name} -->"
+        head, found, rest = current.partition(start)
+        if not found or end not in rest:
+            sys.exit(f"README.md has no {start} ... {end} section to fill")
+        current = head + start + "\n" + body + "\n" + end + rest.partition(end)[2]
+    return current
+
+
+def generate_readme(out_root: Path, client: Path) -> Path:
+    """Write ``out_root/README.md``: the README with its generated tables renewed from the spec."""
+    spec = _spec.load(SPEC)
+    out_root.mkdir(parents=True)
+    target = out_root / README.name
+    sections = readme_tables(spec, operation_table(spec, client))
+    target.write_text(readme_text(README.read_text(encoding="utf-8"), sections), encoding="utf-8")
+    return target
+
+
 def _files(folder: Path) -> dict[Path, bytes]:
     return {
         p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
@@ -467,7 +536,8 @@ def main() -> int:
         made_table = generate_operations(Path(tmp) / "operations", made_client)
         pairs = [(made_client, GENERATED)] + ([(made_sync, SYNC_OUT)] if made_sync else [])
         made_raw = generate_raw_resources(Path(tmp) / "raw")
-        pairs += [(made_spec, SANDBOX_SPEC), (made_table, OPERATIONS_OUT), (made_raw, RAW_OUT)]
+        made_readme = generate_readme(Path(tmp) / "readme", made_client)
+        pairs += [(made_spec, SANDBOX_SPEC), (made_table, OPERATIONS_OUT), (made_raw, RAW_OUT), (made_readme, README)]
         if args.check:
             diffs = [d for made, committed in pairs for d in _differences(made, committed)]
             if diffs:

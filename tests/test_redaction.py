@@ -67,16 +67,17 @@ def test_masked_pan_is_shown_instead(client: fp.CardClient, api: MockAPI, caplog
     assert "4000********7899" in text
 
 
-def test_one_debug_line_per_request_with_operation_request_id_status_and_time(
+def test_one_debug_line_per_attempt_and_one_info_line_per_call(
     client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="freedompay_cards")
     client.cards.block("c", reason="lost", request_id="828cf71d-a447-4a67-a149-c1df8bc197ca")
-    (record,) = [r for r in caplog.records if r.name == "freedompay_cards"]
-    message = record.getMessage()
-    assert record.levelno == logging.DEBUG
+    (attempt,) = [r for r in caplog.records if r.name == "freedompay_cards" and r.levelno == logging.DEBUG]
+    (call,) = [r for r in caplog.records if r.name == "freedompay_cards" and r.levelno == logging.INFO]
     for part in ("cards.block", "828cf71d-a447-4a67-a149-c1df8bc197ca", "http_status=200", "elapsed_ms="):
-        assert part in message
+        assert part in attempt.getMessage()
+    for part in ("cards.block", "828cf71d-a447-4a67-a149-c1df8bc197ca", "outcome=success", "elapsed_ms="):
+        assert part in call.getMessage()
 
 
 def test_secret_wrapper() -> None:

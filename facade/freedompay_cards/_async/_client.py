@@ -6,6 +6,7 @@ This module is the hand-written original; ``_sync/_client.py`` is generated from
 from __future__ import annotations
 
 import copy
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -383,6 +384,27 @@ class AsyncCardClient:
         return CallSettings.resolve(options, self._defaults, self._policy.max_retries)
 
     async def _call(self, name: str, body: Any, request_id: str | None, settings: CallSettings) -> Answer:
+        """Send one operation (``_send``), and log its outcome in one line at INFO."""
+        started = monotonic()
+        try:
+            answer = await self._send(name, body, request_id, settings)
+        except FreedomPayError as err:
+            if logger.isEnabledFor(logging.INFO):
+                logger.info(
+                    "%s request_id=%s error=%s attempts=%d outcome=%s elapsed_ms=%.1f", name, err.request_id,
+                    type(err).__name__, err.attempts, "unknown" if err.outcome_unknown else "known",
+                    (monotonic() - started) * 1000,
+                )  # fmt: skip
+            raise
+        if logger.isEnabledFor(logging.INFO):
+            state = answer.raw.get("request_status", answer.raw.get("status"))
+            logger.info(
+                "%s request_id=%s outcome=%s reconciled=%s elapsed_ms=%.1f", name, answer.request_id, state,
+                answer.reconciled, (monotonic() - started) * 1000,
+            )  # fmt: skip
+        return answer
+
+    async def _send(self, name: str, body: Any, request_id: str | None, settings: CallSettings) -> Answer:
         """Send one operation, retrying what is safe to retry, and never applying it twice.
 
         An attempt whose outcome is ambiguous (the request may have reached the API but no usable answer
