@@ -8,6 +8,10 @@ the operationId. Public methods that are no operation of their own are listed in
 operation they use; a public method in neither place fails the build.
 
 What the hooks put in the site:
+- ``<!-- public-names: PAGE -->`` becomes one mkdocstrings entry (``::: module.Name``) for every name of
+  ``freedompay_cards.__all__`` that ``PUBLIC_PAGES`` places on that page, by the module defining it, in
+  source order: a new public name gets its entry without editing a page, and a name defined in a module
+  no page takes fails the build;
 - ``<!-- doc-status: RESOURCE -->`` in a page becomes the table of that resource's methods;
   ``<!-- doc-status: all -->`` the table of every operation;
 - every method heading rendered by mkdocstrings for a resource class (``freedompay_cards._sync.cards.Cards``
@@ -37,6 +41,50 @@ HELPERS: dict[str, tuple[str, bool, str]] = {
     "requests.wait": ("requests.status", True, "polls Request status until the request is final"),
     "transactions.request_status": ("requests.status", False, "Transaction request status: the same call"),
 }
+
+
+# The page and section of each public name, by the module that defines it (relative to freedompay_cards).
+PUBLIC_PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "client": [("", ("_sync._client", "_async._client"))],
+    "results": [("Results", ("_models", "_listing", "_raw", "_redact")), ("Enums", ("_enums",))],
+    "errors": [("", ("_errors",))],
+    "configuration": [("Retries", ("_retry",)), ("Per-call options", ("_options",)), ("Signing", ("_auth",))],
+}
+
+
+def public_names() -> dict[str, list[str]]:
+    """The names of ``freedompay_cards.__all__`` by defining module (``_models``), each in source order."""
+    package = importlib.import_module("freedompay_cards")
+    placed = {module for sections in PUBLIC_PAGES.values() for _, modules in sections for module in modules}
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name in package.__all__:
+        if name == "__version__":
+            continue
+        obj = getattr(package, name)
+        module = obj.__module__.removeprefix("freedompay_cards.")
+        if module not in placed:
+            raise RuntimeError(f"freedompay_cards.{name} is defined in {obj.__module__}, which no page documents: "
+                               "add the module to PUBLIC_PAGES in scripts/docs_hooks.py")  # fmt: skip
+        found.setdefault(module, []).append((inspect.getsourcelines(obj)[1], name))
+    return {module: [name for _, name in sorted(names)] for module, names in found.items()}
+
+
+def public_entries(page: str) -> str:
+    """The mkdocstrings entries of ``page``: a ``##`` section per group that has names, then one per name."""
+    names = public_names()
+    lines: list[str] = []
+    for heading, modules in PUBLIC_PAGES[page]:
+        entries = [(module, name) for module in modules for name in names.get(module, [])]
+        if not entries:
+            continue
+        if heading:
+            lines += [f"## {heading}", ""]
+        for module, name in entries:
+            lines.append(f"::: freedompay_cards.{module}.{name}")
+            if heading:  # under a section heading, one level down
+                lines += ["    options:", "      heading_level: 3"]
+            lines.append("")
+    return "\n".join(lines)
 
 
 @functools.cache
@@ -142,6 +190,7 @@ def anchor(resource: str, flavour: str, method: str) -> str:
 
 
 _MARKER = re.compile(r"<!-- doc-status: (\w+) -->")
+_PUBLIC = re.compile(r"<!-- public-names: (\w+) -->")
 # a method heading of a resource class, as mkdocstrings renders it:
 # <hN id="freedompay_cards._sync.cards.Cards.block" ...>
 _HEADING = re.compile(
@@ -152,6 +201,7 @@ _HEADING = re.compile(
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:
+    markdown = _PUBLIC.sub(lambda m: public_entries(m.group(1)), markdown)
     return _MARKER.sub(lambda m: table(m.group(1)), markdown)
 
 

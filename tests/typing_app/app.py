@@ -16,7 +16,7 @@ import asyncio
 import datetime as dt
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from decimal import Decimal
 
 import freedompay_cards as fp
@@ -150,7 +150,7 @@ async def async_clients_and_transactions(client: fp.AsyncCardClient, card: Card)
 
 
 def sync_gift_cards(client: fp.CardClient, sandbox: Sandbox) -> None:
-    products: tuple[fp.GiftProduct, ...] = client.gift_cards.products()
+    products: Sequence[fp.GiftProduct] = client.gift_cards.products()
     code: int = products[0].code
     gift: fp.GiftCard = client.gift_cards.issue(code, cardholder_name="Aida Sadykova", phone="77001234567")
     state: fp.GiftCardState = client.gift_cards.confirm(sandbox.last_otp(gift.card_id), card_id=gift.card_id)
@@ -160,7 +160,7 @@ def sync_gift_cards(client: fp.CardClient, sandbox: Sandbox) -> None:
 
 
 async def async_gift_cards(client: fp.AsyncCardClient) -> None:
-    products: tuple[fp.GiftProduct, ...] = await client.gift_cards.products()
+    products: Sequence[fp.GiftProduct] = await client.gift_cards.products()
     assert products
 
 
