@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DOCS_CACHE ?= .cache/docs
 DOCS_BASE  ?= https://docs.freedompay.kz
 
-.PHONY: demo test generate check-generated lint spec-report docs-check docs-pull record record-live bench venv clean
+.PHONY: demo test generate check-generated lint spec-report docs-check docs-pull record record-live bench wheel docs venv clean
 
 venv: $(STAMP)
 
@@ -62,5 +62,14 @@ record-live: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench.py
 
+# sdist + wheel into dist/. --no-isolation: the pinned hatchling in .venv builds it, with no network.
+wheel: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --no-isolation --outdir dist .
+
+# The API reference site, offline, into site/ (also built by `make test`, in tests/test_docs_site.py).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,7 @@ Three outputs, all made in a temporary folder first:
 1. ``generated/freedompay_card_api/`` — openapi-python-client (pinned in pyproject.toml) run on
    ``openapi/card-api.yaml`` with ``openapi/generator.yaml`` and ``openapi/templates/``, formatted by the
    pinned ruff, each file stamped with a header saying it is generated; models holding a field marked
-   ``x-secret`` in the spec get ``repr=False``.
+   ``x-secret`` in the spec get ``repr=False``; a ``py.typed`` marker (PEP 561).
 2. ``facade/freedompay_cards/_sync/`` — the synchronous twin of ``facade/freedompay_cards/_async/``,
    made by token rewriting (the approach httpcore takes with unasync), so the sync and async clients
    share one hand-written implementation.
@@ -155,6 +155,9 @@ def generate_client(out_root: Path) -> Path:
     for path in sorted(target.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         path.write_text(GENERATOR_HEADER + text, encoding="utf-8")
+    # PEP 561 marker: with --meta none the generator writes none, and without it type checkers treat the
+    # installed package as untyped (mypy's import-untyped, pyright's reportMissingTypeStubs)
+    (target / "py.typed").write_text("", encoding="utf-8")
     return target
 
 

@@ -11,6 +11,8 @@
 
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
+
 if TYPE_CHECKING:
     from ._async._client import AsyncCardClient
     from ._auth import JWSAuth, SignatureError, sign, verify
@@ -62,8 +64,6 @@ if TYPE_CHECKING:
     from ._redact import Secret
     from ._retry import RetryPolicy
     from ._sync._client import CardClient
-
-__version__ = "0.1.0"
 
 # Public names load on first use (PEP 562): ``import freedompay_cards`` stays cheap, and a program
 # using only the sync client never imports the async one.

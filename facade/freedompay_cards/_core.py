@@ -36,8 +36,6 @@ from ._redact import scrub_text
 from ._retry import parse_retry_after, status_verdict
 from ._schema import SchemaError, request_schema, response_schema, validate
 
-USER_AGENT = "freedompay-cards/0.1.0 (python)"
-
 
 class Operation:
     """One operation of the spec, as the facade uses it: an entry of the generated ``_operations.py``.

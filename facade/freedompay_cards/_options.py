@@ -171,7 +171,7 @@ def user_agent(app_info: Mapping[str, str] | None, callers: str | None = None) -
 
     import httpx
 
-    from . import __version__
+    from ._version import __version__
 
     ours = f"freedompay-cards/{__version__} (python {platform.python_version()}; httpx {httpx.__version__})"
     if app_info is not None:
