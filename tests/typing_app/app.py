@@ -203,6 +203,59 @@ async def async_errors(client: fp.AsyncCardClient) -> None:
         raise AssertionError("an unknown card was found")
 
 
+# ----------------------------------------------------------------------------- per-call options, raw responses
+
+
+def sync_developer_experience(client: fp.CardClient, card: Card) -> None:
+    quick: fp.CardClient = client.with_options(timeout=5.0, max_retries=0, deadline=10.0)
+    info: fp.CardInfo = quick.cards.info(card.card_id, timeout=2.0, extra_headers={"X-Trace": "app"})
+    state: fp.RequestStatus | None = info.request_status
+    assert state == "success"  # a str enum: comparing with the documented string still works
+    assert state is fp.RequestStatus.SUCCESS
+    blocked: fp.OperationResult = client.cards.block(card.card_id, reason="lost", deadline=10.0, max_retries=1)
+    client.cards.unblock(card.card_id, reason="found")
+    unknown: dict[str, object] = blocked.extra
+    assert isinstance(unknown, dict)
+    raw: fp.RawResponse[fp.CardInfo] = client.with_raw_response.cards.info(card.card_id)
+    status_code: int = raw.status_code
+    parsed: fp.CardInfo = raw.parse()
+    assert status_code == 200 and parsed.card_id == card.card_id
+    listing: fp.Listing[fp.StatementOperation] = client.cards.statement(card.card_id)
+    everything: list[fp.StatementOperation] = list(listing)
+    assert isinstance(everything, list)
+    options: fp.RequestOptions = {"timeout": 3.0, "max_retries": 0}
+    again: fp.CardInfo = client.cards.info(card.card_id, **options)
+    assert again.card_id == card.card_id
+    products: fp.GiftProducts = client.gift_cards.products()
+    price: Decimal | None = products[0].balance
+    when: dt.datetime | None = products.datetime
+    assert price is not None and when is not None
+
+
+async def async_developer_experience(client: fp.AsyncCardClient, card: Card) -> None:
+    quick: fp.AsyncCardClient = client.with_options(timeout=5.0)
+    info: fp.CardInfo = await quick.cards.info(card.card_id, deadline=5.0)
+    assert info.card_id == card.card_id
+    raw: fp.RawResponse[fp.OperationResult] = await client.with_raw_response.cards.reset_pin_counter(card.card_id)
+    assert raw.parse().succeeded
+    whole: list[fp.StatementOperation] = await client.cards.statement(card.card_id)
+    assert isinstance(whole, list)
+    listing: fp.AsyncListing[fp.StatementOperation] = client.cards.statement(card.card_id)
+    async for operation in listing:
+        assert operation.amount is not None
+
+
+def sync_lifecycle(sandbox: Sandbox) -> None:
+    client: fp.CardClient = sandbox.client()
+    client.close()
+    try:
+        client.cards.info("10000001")
+    except fp.ClientClosedError as err:
+        assert isinstance(err, RuntimeError)
+    else:
+        raise AssertionError("a closed client sent a request")
+
+
 # ----------------------------------------------------------------------------- the generated package, cassettes
 
 
@@ -225,6 +278,7 @@ async def async_main(sandbox: Sandbox, card: Card) -> None:
         await async_clients_and_transactions(client, card)
         await async_gift_cards(client)
         await async_errors(client)
+        await async_developer_experience(client, card)
 
 
 def main() -> None:
@@ -237,6 +291,8 @@ def main() -> None:
         sync_clients_and_transactions(client, card)
         sync_gift_cards(client, sandbox)
         sync_errors(client, sandbox)
+        sync_developer_experience(client, card)
+    sync_lifecycle(sandbox)
     asyncio.run(async_main(sandbox, card))
     low_level_and_tools()
     print("typing app: ok")
