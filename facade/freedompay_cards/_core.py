@@ -339,16 +339,17 @@ def scan_object(text: str, lazy: frozenset[str]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- reading
 
 
-_UNSET: list[Any] = []  # the generated UNSET singleton, fetched on first use (importing it loads attrs)
+_UNSET: Any = None  # the generated UNSET singleton, fetched on first use (importing it loads attrs)
 
 
 def unset(value: Any) -> Any:
     """``None`` for the generated models' UNSET."""
-    if not _UNSET:
+    global _UNSET
+    if _UNSET is None:
         from freedompay_card_api.types import UNSET
 
-        _UNSET.append(UNSET)
-    return None if value is _UNSET[0] else value
+        _UNSET = UNSET
+    return None if value is _UNSET else value
 
 
 def decimal(value: Any) -> Decimal | None:

@@ -142,14 +142,19 @@ async def async_attempt_guard(seconds: float | None) -> Any:
         yield
 
 
-@contextlib.contextmanager
-def sync_attempt_guard(seconds: float | None) -> Iterator[None]:
+class sync_attempt_guard:
     """Bound a sync attempt: the wrapped network backend of the facade's own clients reads the end time."""
-    token = _ATTEMPT_ENDS.set(None if seconds is None else monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _ATTEMPT_ENDS.reset(token)
+
+    __slots__ = ("_seconds", "_token")
+
+    def __init__(self, seconds: float | None) -> None:
+        self._seconds = seconds
+
+    def __enter__(self) -> None:
+        self._token = _ATTEMPT_ENDS.set(None if self._seconds is None else monotonic() + self._seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        _ATTEMPT_ENDS.reset(self._token)
 
 
 def _left(timeout: float | None) -> float | None:

@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ._core import monotonic
 from ._errors import InvalidRequestError, InvalidRequestTypeError
 
 if TYPE_CHECKING:
@@ -261,8 +262,6 @@ class CallSettings:
 
     @classmethod
     def resolve(cls, options: Mapping[str, Any], defaults: ClientDefaults, client_retries: int) -> CallSettings:
-        from ._core import monotonic
-
         if options:
             unknown(options)
         retries = check_max_retries(options["max_retries"]) if "max_retries" in options else client_retries
@@ -289,8 +288,6 @@ class CallSettings:
         return clone
 
     def time_left(self) -> float | None:
-        from ._core import monotonic
-
         return None if self.ends is None else self.ends - monotonic()
 
     def expired(self) -> bool:

@@ -15,7 +15,6 @@ import datetime as dt
 import functools
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from importlib import resources
@@ -61,10 +60,6 @@ def response_schema(path: str) -> dict[str, Any]:
     return schema
 
 
-def _join(where: str, name: str) -> str:
-    return f"{where}.{name}" if where else name
-
-
 def _is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -103,10 +98,7 @@ def _valid_date_time(value: str) -> bool:
 
 
 def _valid_uuid(value: str) -> bool:
-    if not _UUID.match(value):
-        return False
-    uuid.UUID(value)
-    return True
+    return _UUID.match(value) is not None  # the pattern is the whole of the 8-4-4-4-12 form
 
 
 _FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
@@ -119,65 +111,159 @@ _FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
 
 def validate(schema: Mapping[str, Any], value: Any, where: str = "", *, required: bool = True) -> None:
     """Raise ``SchemaError`` for the first way ``value`` breaks ``schema``. With ``required=False`` missing
-    fields are let through (an answer reporting a failure need not carry the rest of the envelope); the
-    fields present are still checked."""
+    fields are let through; the fields present are still checked. Each schema is compiled once into a
+    checker (validation runs on every request and every answer)."""
+    try:
+        _checker(schema, required)(value)
+    except SchemaError as err:
+        if not where:
+            raise
+        inner = err.field
+        raise SchemaError(
+            where + inner if not inner or inner.startswith("[") else f"{where}.{inner}", err.problem
+        ) from None
+
+
+Check = Callable[[Any], None]
+_COMPILED: dict[tuple[int, bool], tuple[Mapping[str, Any], Check]] = {}
+
+
+def _checker(schema: Mapping[str, Any], required: bool) -> Check:
+    """The compiled checker of ``schema`` (kept with the schema, so its id cannot be reused meanwhile)."""
+    key = (id(schema), required)
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = (schema, _compile(schema, required))
+    return found[1]
+
+
+def _within(name: str, check: Check, value: Any) -> None:
+    """Run ``check`` on the field ``name``'s ``value``, naming the field in its error."""
+    try:
+        check(value)
+    except SchemaError as err:
+        inner = err.field
+        path = name + inner if inner.startswith("[") else (f"{name}.{inner}" if inner else name)
+        raise SchemaError(path, err.problem) from None
+
+
+def _compile(schema: Mapping[str, Any], required: bool) -> Check:
+    steps: list[Check] = []
     kind = schema.get("type")
-    if kind == "array" and getattr(value, "is_lazy_array", False):
-        return  # a statement's array read lazily: its items are checked one by one as they are used
+    lazy_array = kind == "array"
     if isinstance(kind, str):
-        check, described = _TYPES[kind]
-        if not check(value):
-            raise SchemaError(where, f"must be {described}")
-    if "enum" in schema and value not in schema["enum"]:
-        raise SchemaError(where, "must be one of " + ", ".join(json.dumps(v) for v in schema["enum"]))
-    if isinstance(value, str):
-        _validate_string(schema, value, where)
-    elif _is_number(value):
-        _validate_number(schema, value, where)
-    elif isinstance(value, dict):
-        _validate_object(schema, value, where, required)
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for index, item in enumerate(value):
-            validate(schema["items"], item, f"{where}[{index}]", required=required)
+        test, described = _TYPES[kind]
+        message = f"must be {described}"
+
+        def check_type(value: Any) -> None:
+            if not test(value):
+                raise SchemaError("", message)
+
+        steps.append(check_type)
+    if "enum" in schema:
+        allowed = list(schema["enum"])
+        listed = "must be one of " + ", ".join(json.dumps(v) for v in allowed)
+
+        def check_enum(value: Any) -> None:
+            if value not in allowed or any(type(value) is bool and a is not value for a in allowed if a == value):
+                raise SchemaError("", listed)
+
+        steps.append(check_enum)
+    string = _compile_string(schema)
+    number = _compile_number(schema)
+    obj = _compile_object(schema, required) if kind in (None, "object") else None
+    items = _checker(schema["items"], required) if isinstance(schema.get("items"), dict) else None
+
+    def check(value: Any) -> None:
+        if lazy_array and getattr(value, "is_lazy_array", False):
+            return  # a statement's array read lazily: its items are checked one by one as they are used
+        for step in steps:
+            step(value)
+        if isinstance(value, str):
+            if string is not None:
+                string(value)
+        elif isinstance(value, dict):
+            if obj is not None:
+                obj(value)
+        elif isinstance(value, list):
+            if items is not None:
+                for index, item in enumerate(value):
+                    _within(f"[{index}]", items, item)
+        elif number is not None and _is_number(value):
+            number(value)
+
+    return check
 
 
-def _validate_string(schema: Mapping[str, Any], value: str, where: str) -> None:
-    if "minLength" in schema and len(value) < schema["minLength"]:
-        raise SchemaError(where, "must not be empty" if schema["minLength"] == 1 else "is too short")
-    if "maxLength" in schema and len(value) > schema["maxLength"]:
-        raise SchemaError(where, f"is longer than {schema['maxLength']} characters")
-    if "pattern" in schema and not re.search(schema["pattern"], value):
-        raise SchemaError(where, f"must match {schema['pattern']}")
-    fmt = schema.get("format")
-    if isinstance(fmt, str) and fmt in _FORMATS:
-        check, described = _FORMATS[fmt]
-        if not check(value):
-            raise SchemaError(where, f"must be {described}")
+def _compile_string(schema: Mapping[str, Any]) -> Check | None:
+    shortest, longest = schema.get("minLength"), schema.get("maxLength")
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    fmt = _FORMATS.get(schema.get("format", ""))
+    if shortest is None and longest is None and pattern is None and fmt is None:
+        return None
+
+    def check(value: str) -> None:
+        if shortest is not None and len(value) < shortest:
+            raise SchemaError("", "must not be empty" if shortest == 1 else "is too short")
+        if longest is not None and len(value) > longest:
+            raise SchemaError("", f"is longer than {longest} characters")
+        if pattern is not None and not pattern.search(value):
+            raise SchemaError("", f"must match {pattern.pattern}")
+        if fmt is not None and not fmt[0](value):
+            raise SchemaError("", f"must be {fmt[1]}")
+
+    return check
 
 
-def _validate_number(schema: Mapping[str, Any], value: float | Decimal, where: str) -> None:
-    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    bounds: list[tuple[str, Callable[[Decimal], bool], str]] = [
-        ("minimum", lambda limit: number >= limit, "at least"),
-        ("exclusiveMinimum", lambda limit: number > limit, "greater than"),
-        ("maximum", lambda limit: number <= limit, "at most"),
-        ("exclusiveMaximum", lambda limit: number < limit, "less than"),
+def _compile_number(schema: Mapping[str, Any]) -> Check | None:
+    bounds: list[tuple[Decimal, Callable[[Decimal, Decimal], bool], str]] = [
+        (Decimal(str(schema[keyword])), holds, f"must be {words} {schema[keyword]}")
+        for keyword, holds, words in (
+            ("minimum", lambda n, limit: n >= limit, "at least"),
+            ("exclusiveMinimum", lambda n, limit: n > limit, "greater than"),
+            ("maximum", lambda n, limit: n <= limit, "at most"),
+            ("exclusiveMaximum", lambda n, limit: n < limit, "less than"),
+        )
+        if keyword in schema
     ]
-    for keyword, holds, words in bounds:
-        if keyword in schema and not holds(Decimal(str(schema[keyword]))):
-            raise SchemaError(where, f"must be {words} {schema[keyword]}")
+    if not bounds:
+        return None
+
+    def check(value: float | Decimal) -> None:
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        for limit, holds, message in bounds:
+            if not holds(number, limit):
+                raise SchemaError("", message)
+
+    return check
 
 
-def _validate_object(schema: Mapping[str, Any], value: dict[str, Any], where: str, required: bool) -> None:
-    properties: Mapping[str, Any] = schema.get("properties", {})
-    for name in schema.get("required", []) if required else ():
-        if name not in value:
-            raise SchemaError(_join(where, name), "is required")
+def _compile_object(schema: Mapping[str, Any], required: bool) -> Check | None:
+    properties = {name: _checker(sub, required) for name, sub in schema.get("properties", {}).items()}
+    names = tuple(schema.get("required", ())) if required else ()
     extra = schema.get("additionalProperties", True)
-    for name, item in value.items():
-        if name in properties:
-            validate(properties[name], item, _join(where, name), required=required)
-        elif extra is False:
-            raise SchemaError(_join(where, name), "is not a field of this request")
-        elif isinstance(extra, dict):
-            validate(extra, item, _join(where, name), required=required)
+    extra_check = _checker(extra, required) if isinstance(extra, dict) else None
+    closed = extra is False
+    if not properties and not names and extra_check is None and not closed:
+        return None
+
+    def check(value: dict[str, Any]) -> None:
+        for name in names:
+            if name not in value:
+                raise SchemaError(name, "is required")
+        name = ""
+        try:
+            for name, item in value.items():
+                field = properties.get(name)
+                if field is not None:
+                    field(item)
+                elif closed:
+                    raise SchemaError("", "is not a field of this request")
+                elif extra_check is not None:
+                    extra_check(item)
+        except SchemaError as err:  # name the field the problem is in
+            inner = err.field
+            raise SchemaError(name + inner if inner.startswith("[") else (f"{name}.{inner}" if inner else name),
+                              err.problem) from None  # fmt: skip
+
+    return check

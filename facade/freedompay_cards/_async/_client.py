@@ -176,6 +176,7 @@ class AsyncCardClient:
         # max_retries= wins over the policy's own count when both are given
         self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self._pin_encryptor = pin_encryptor
+        self._plain_settings: CallSettings | None = None  # the settings of a call with no options, made once
         self._bind()
 
     def _bind(self) -> None:
@@ -277,6 +278,7 @@ class AsyncCardClient:
             clone._defaults.max_retries if count is None else count, policy.base, policy.cap, policy.retry_after_cap
         )
         clone._owns_http = False
+        clone._plain_settings = None
         clone._bind()
         return clone
 
@@ -381,6 +383,11 @@ class AsyncCardClient:
     def _settings(self, options: RequestOptions | CallSettings) -> CallSettings:
         if isinstance(options, CallSettings):
             return options  # already resolved (a poll made on behalf of a call)
+        if not options and self._defaults.deadline is None:  # the common case: nothing to resolve per call
+            cached = self._plain_settings
+            if cached is None or cached.max_retries != self._policy.max_retries:
+                cached = self._plain_settings = CallSettings.resolve({}, self._defaults, self._policy.max_retries)
+            return cached
         return CallSettings.resolve(options, self._defaults, self._policy.max_retries)
 
     async def _call(self, name: str, body: Any, request_id: str | None, settings: CallSettings) -> Answer:
@@ -495,16 +502,20 @@ class AsyncCardClient:
                 limit = settings.limit_for(status)
                 truncated = False
                 try:
-                    reader = BodyReader(response.headers, limit, ends)
                     if response.is_stream_consumed:  # an in-process transport answered from memory
-                        reader.take(response.content)
+                        body = response.content
+                        if len(body) > limit:
+                            raise BodyTooLarge(limit)
                     else:
+                        reader = BodyReader(response.headers, limit, ends)
                         async for chunk in response.aiter_raw():
                             reader.feed(chunk)
+                        body = reader.body()
                 except BodyTooLarge:
                     if status == 200:
                         raise
                     truncated = True  # an error answer: its start says enough; the rest is not read
+                    body = response.content[:limit] if response.is_stream_consumed else reader.body()
                 finally:
                     await response.aclose()
         except (TimeoutError, AttemptTimedOut):
@@ -545,7 +556,6 @@ class AsyncCardClient:
             if "closed" not in str(exc):
                 raise
             raise ClientClosedError(operation=op.name, request_id=request_id) from None
-        body = reader.body()
         response._content = body  # the body as read (decoded, within the limit), for RawResponse and errors
         elapsed = (monotonic() - started) * 1000
         logger.debug(

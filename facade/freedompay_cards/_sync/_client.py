@@ -178,6 +178,7 @@ class CardClient:
         # max_retries= wins over the policy's own count when both are given
         self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self._pin_encryptor = pin_encryptor
+        self._plain_settings: CallSettings | None = None  # the settings of a call with no options, made once
         self._bind()
 
     def _bind(self) -> None:
@@ -279,6 +280,7 @@ class CardClient:
             clone._defaults.max_retries if count is None else count, policy.base, policy.cap, policy.retry_after_cap
         )
         clone._owns_http = False
+        clone._plain_settings = None
         clone._bind()
         return clone
 
@@ -383,6 +385,11 @@ class CardClient:
     def _settings(self, options: RequestOptions | CallSettings) -> CallSettings:
         if isinstance(options, CallSettings):
             return options  # already resolved (a poll made on behalf of a call)
+        if not options and self._defaults.deadline is None:  # the common case: nothing to resolve per call
+            cached = self._plain_settings
+            if cached is None or cached.max_retries != self._policy.max_retries:
+                cached = self._plain_settings = CallSettings.resolve({}, self._defaults, self._policy.max_retries)
+            return cached
         return CallSettings.resolve(options, self._defaults, self._policy.max_retries)
 
     def _call(self, name: str, body: Any, request_id: str | None, settings: CallSettings) -> Answer:
@@ -497,16 +504,20 @@ class CardClient:
                 limit = settings.limit_for(status)
                 truncated = False
                 try:
-                    reader = BodyReader(response.headers, limit, ends)
                     if response.is_stream_consumed:  # an in-process transport answered from memory
-                        reader.take(response.content)
+                        body = response.content
+                        if len(body) > limit:
+                            raise BodyTooLarge(limit)
                     else:
+                        reader = BodyReader(response.headers, limit, ends)
                         for chunk in response.iter_raw():
                             reader.feed(chunk)
+                        body = reader.body()
                 except BodyTooLarge:
                     if status == 200:
                         raise
                     truncated = True  # an error answer: its start says enough; the rest is not read
+                    body = response.content[:limit] if response.is_stream_consumed else reader.body()
                 finally:
                     response.close()
         except (TimeoutError, AttemptTimedOut):
@@ -547,7 +558,6 @@ class CardClient:
             if "closed" not in str(exc):
                 raise
             raise ClientClosedError(operation=op.name, request_id=request_id) from None
-        body = reader.body()
         response._content = body  # the body as read (decoded, within the limit), for RawResponse and errors
         elapsed = (monotonic() - started) * 1000
         logger.debug(
