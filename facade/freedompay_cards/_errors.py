@@ -17,7 +17,7 @@
 
 Every error raised for a call carries the ``request_id`` that was sent (``None`` for operations that
 have none, such as gift cards), and ``str(err)`` names the operation, the code and the request_id.
-``.body`` is the raw answer with secrets redacted.
+``.body`` is the raw answer with secrets redacted; messages are scrubbed too (``_redact``'s rules).
 
 The tables below decide which class an answer maps to. The Card API publishes no error-code list:
 ``CARD_API_CODES`` holds the codes the embedded sandbox uses (marked as ours) so that tests and the
@@ -42,6 +42,7 @@ class FreedomPayError(Exception):
     outcome_unknown: bool = False
 
     def __init__(self, message: str, *, operation: str | None = None, request_id: str | None = None) -> None:
+        message = scrub_text(message)  # an answer's text may echo card data: never shown as it came
         super().__init__(message)
         self.message = message
         self.operation = operation
@@ -78,7 +79,7 @@ class APIError(FreedomPayError):
         http_status: int | None = None,
         body: Any = None,
     ) -> None:
-        super().__init__(scrub_text(message), operation=operation, request_id=request_id)
+        super().__init__(message, operation=operation, request_id=request_id)
         self.code = code
         self.http_status = http_status
         self.body = redact(body)
