@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 import httpx
 
 from ._errors import ConfigurationError, ConfigurationTypeError
-from ._validate import MAX_RETRIES, describe_char
+from ._validate import MAX_RETRIES, NOT_IN_ID, describe_char
 
 ENVIRONMENTS = {
     "production": "https://api.freedompay.kz",
@@ -40,10 +40,6 @@ ENV_SECRET_KEY = "FREEDOMPAY_SECRET_KEY"
 ENV_ENVIRONMENT = "FREEDOMPAY_ENVIRONMENT"
 ENV_BASE_URL = "FREEDOMPAY_BASE_URL"
 _SANDBOX_URL = "its URL (python -m freedompay_cards.sandbox prints it)"  # for FREEDOMPAY_BASE_URL
-
-# Characters a credential or a URL never holds: controls (a trailing newline from a file), lone
-# surrogates (not encodable as UTF-8, so never signable) and bidi controls.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class EnvValue(str):
@@ -77,7 +73,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def _printable(argument: str, value: str) -> None:
-    bad = _UNPRINTABLE.search(value)
+    # controls (a trailing newline from a file), lone surrogates (never encodable, so never signable),
+    # bidi and invisible formatting characters: what no id takes
+    bad = re.search(NOT_IN_ID, value)
     if bad:
         hint = " (a trailing newline?)" if bad.group() in "\r\n" and bad.start() >= len(value.rstrip()) else ""
         raise ConfigurationError(

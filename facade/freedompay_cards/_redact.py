@@ -91,10 +91,9 @@ _SEP = rf"[{_SEP_CHARS}]{{0,10}}(?:(?:is|это)[{_SEP_CHARS}]{{1,10}})?"
 _CODE_WORD = "(?:code|код|password|пароль)"
 _CODE_PREFIXES = ("sms", "смс", "otp", f"one{_J}time", "verification", "confirmation", "activation", "access")
 # Words after which "code 1234" is not a secret (rule 5), checked on the text before a matched label.
-_NOT_A_CODE = re.compile(
-    r"(?:error|status|response|reason|product|postal|zip|country|currency|bank|branch|merchant|approval|auth)"
-    r"[ \-:]\Z",
-    re.IGNORECASE,
+_NOT_A_CODE = (
+    r"(?i:error|status|response|reason|product|postal|zip|country|currency|bank|branch|merchant|approval|auth)"
+    r"[ \-:]\Z"
 )
 
 # kind -> (labels, value). Each label is a regular expression that starts with a literal letter and has a
@@ -178,7 +177,7 @@ def _blank_value(replacement: str) -> Callable[[re.Match[str]], str]:
 
     def blank(match: re.Match[str]) -> str:
         kind, start = match.lastindex or 0, match.start()  # the h<i> groups are the only groups
-        if kind == code and _NOT_A_CODE.search(match.string, max(0, start - 12), start):
+        if kind == code and re.compile(_NOT_A_CODE).search(match.string, max(0, start - 12), start):
             return match.group()  # "error code 1234": an error code, not a secret
         return match.string[start : match.end(kind)] + replacement
 
