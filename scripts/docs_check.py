@@ -19,8 +19,9 @@ one of two forms, recognised by its content:
   ``## OpenAPI Specification`` holding a fenced ``yaml`` block, a whole OpenAPI 3.0 document for the page's
   path(s). Read from it: method, path (``servers[0]``'s path, if any, is tried as a prefix), the request
   body's and the 200 answer's JSON schema (``$ref``, ``allOf``, nested objects and arrays followed), each
-  field's type, ``format`` and required-ness, and the operation's ``x-apidog-status`` (or ``deprecated:
-  true``, read as status ``deprecated``).
+  field's type, ``format``, limits (``minLength``, ``maxLength``, ``minimum``, ``maximum``, the exclusive
+  bounds, ``pattern``, ``enum``) and required-ness, and the operation's ``x-apidog-status`` (or
+  ``deprecated: true``, read as status ``deprecated``).
 * **Rendered page text**, as a browser or a search corpus shows it (an ``.html`` file is first turned into
   text). The navigation tree at the top is skipped: the page starts at a line holding only a method
   (``POST``) whose next line is the page's URL (or path); the title is the line before it, and a line
@@ -29,7 +30,8 @@ one of two forms, recognised by its content:
   2xx line after "Responses" (e.g. "🟢200Success"); each field is a name line, a type line (``string``,
   ``integer <int64>``, ``array[object]``, ``string | null`` ...) and optionally a ``required`` or
   ``optional`` line; any other line (descriptions, examples, code samples) is passed over. Rendered text
-  does not reliably show formats, so **formats are never compared for rendered pages**.
+  does not reliably show formats or limits, so **formats and limits are never compared for rendered
+  pages**.
   Nesting: when the field name lines are indented differently, deeper lines are the children of the
   object (or array of objects) above them. Flat text (the usual case: indentation is lost) cannot say where
   a nested object ends, so each field is placed under the innermost open object in which the spec knows a
@@ -57,9 +59,10 @@ operation, these differences are drift (their ``kind`` in brackets):
 
 * a method and path the spec does not have [``new-operation``];
 * a field on the page, not in the spec [``added``]; in the spec, not on the page [``removed``] (a nested
-  object missing whole is reported once, not field by field); required-ness, type or format that differ
-  [``required``, ``type``, ``format``]. A side (request or answer) no page shows, and the fields of an object
-  the page shows without its fields, are not checked (said in a note);
+  object missing whole is reported once, not field by field); required-ness, type, format or limits that
+  differ [``required``, ``type``, ``format``, ``limits``] (a bound the spec adds for the client's own checks,
+  such as a ``maxLength`` on ids, is a difference to declare). A side (request or answer) no page shows,
+  and the fields of an object the page shows without its fields, are not checked (said in a note);
 * an Apidog status other than ``released`` [``status``]: ``deprecated`` (or ``obsolete``) is drift unless
   the spec marks the operation ``deprecated: true`` (then a note), any other status (``developing``,
   ``testing`` ...) is drift; a spec operation marked ``deprecated: true`` whose page says ``released`` too;
@@ -73,7 +76,7 @@ Spec operations no page was read for are listed under "not checked": that is not
 Declaring a deliberate difference (in the spec)
 -----------------------------------------------
 * On an operation, ``x-doc-deviations``: a list of ``{field: request.card_id | response.cards[].card_id,
-  differs: added|removed|required|type|format|status|doc-status, why: "..."}`` (``field`` is left out for
+  differs: added|removed|required|type|format|limits|status|doc-status, why: "..."}`` (``field`` is left out for
   ``status`` and ``doc-status``).
 * On a property schema, ``x-doc-deviation: "why"``: any difference on that field is declared (put it at the
   place of use: on a shared component it applies wherever the component is used).
@@ -154,7 +157,7 @@ RESOLVE_SECONDS = 3.0
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PAGE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
 SIDES = ("request", "response")
-FIELD_KINDS = ("added", "removed", "required", "type", "format")
+FIELD_KINDS = ("added", "removed", "required", "type", "format", "limits")
 DIFFERS = (*FIELD_KINDS, "status", "doc-status")
 DEPRECATED = frozenset({"deprecated", "obsolete", "to-be-deprecated"})
 # Apidog's endpoint statuses, as a rendered page shows them between the title and the method.
@@ -178,8 +181,9 @@ class Facts:
     type: str | None  # e.g. "string", "array[object]", "string|null"; None: not stated
     format: str | None
     required: bool
-    format_known: bool = True  # False on rendered pages: their format is never compared
+    format_known: bool = True  # False on rendered pages: their format and limits are never compared
     deviation: str | None = None  # the spec's x-doc-deviation on this property
+    limits: tuple[str, ...] = ()  # "maxLength=128", "enum=[1000, 2000]"...: what values the schema allows
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,7 @@ FIELD_MESSAGES = {
     "required": "{field}: {page} on the page, {spec} in the spec",
     "type": "{field}: type {page} on the page, {spec} in the spec",
     "format": "{field}: format {page} on the page, {spec} in the spec",
+    "limits": "{field}: limits {page} on the page, {spec} in the spec",
 }
 
 
@@ -394,13 +399,36 @@ def flatten(schema: Any, document: dict[str, Any], *, format_known: bool = True)
             label = type_label(sub, document)
             fmt = sub.get("format") if isinstance(sub.get("format"), str) else None
             why = sub.get("x-doc-deviation")
-            out[path] = Facts(label, fmt, name in required, format_known, why if isinstance(why, str) else None)
+            limits = schema_limits(sub)
+            out[path] = Facts(label, fmt, name in required, format_known, why if isinstance(why, str) else None, limits)
             child = children_prefix(path, label)
             if child is not None and depth < 10:
                 walk(_innermost_items(sub, document), child, depth + 1)
 
     walk(schema, "", 0)
     return out
+
+
+LIMIT_KEYWORDS = (
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "pattern",
+    "enum",
+)
+
+
+def schema_limits(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The limits a property's schema puts on its values, as sorted ``keyword=value`` strings."""
+    found = []
+    for keyword in LIMIT_KEYWORDS:
+        if keyword in schema:
+            value = schema[keyword]
+            found.append(f"{keyword}={sorted(value, key=repr) if isinstance(value, list) else value}")
+    return tuple(found)
 
 
 def _innermost_items(schema: dict[str, Any], document: dict[str, Any]) -> Any:
@@ -946,6 +974,7 @@ class _Merged:
     format_known: bool
     required: bool
     pages: list[str]
+    limits: set[tuple[str, ...]] | None = None  # per page that states its schema (Markdown)
 
     def label(self) -> str:
         return " / ".join(sorted(self.types)) or "type not shown"
@@ -961,6 +990,7 @@ def _merge(per_page: list[tuple[Page, dict[str, Facts]]]) -> dict[str, _Merged]:
             if facts.format_known:
                 entry.formats.add(facts.format)
                 entry.format_known = True
+                entry.limits = (entry.limits or set()) | {facts.limits}
             entry.required = entry.required and facts.required
             entry.pages.append(page.source)
     # Required only where every page that shows the field's parent (the body, for a top-level field)
@@ -1030,6 +1060,9 @@ def _compare_side(
         if entry.format_known and spec.format not in entry.formats:
             page_fmt = " / ".join(sorted(f or "none" for f in entry.formats))
             diffs.append(field_difference("format", name, page_fmt, spec.format or "none", entry.pages))
+        if entry.limits is not None and spec.limits not in entry.limits:
+            page_limits = " / ".join(sorted(", ".join(lim) or "none" for lim in entry.limits))
+            diffs.append(field_difference("limits", name, page_limits, ", ".join(spec.limits) or "none", entry.pages))
     return diffs, unchecked
 
 

@@ -144,7 +144,7 @@ def test_with_options_makes_a_copy_that_shares_the_pool(api: MockAPI) -> None:
 def test_with_options_keeps_what_is_not_given_and_checks_what_is(client: fp.CardClient) -> None:
     copy = client.with_options(timeout=None)
     assert copy.timeout is None and copy.max_retries == client.max_retries
-    with pytest.raises(fp.InvalidRequestError, match="max_response_bytes"):
+    with pytest.raises(fp.ConfigurationError, match="max_response_bytes"):
         client.with_options(max_response_bytes=10)
 
 
@@ -223,7 +223,7 @@ def test_a_callers_own_user_agent_is_kept_first(api: MockAPI) -> None:
 
 @pytest.mark.parametrize("app_info", [{"version": "1"}, {"name": ""}, {"name": "a", "colour": "red"}, "app"])
 def test_bad_app_info_is_a_configuration_mistake(app_info: Any) -> None:
-    with pytest.raises(ValueError, match="app_info"):
+    with pytest.raises(fp.ConfigurationError, match="app_info"):
         fp.CardClient(AUTH_ID, SECRET, app_info=app_info)
 
 

@@ -29,7 +29,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 SPEC = FIXTURES / "spec.yaml"
 CLEAN = FIXTURES / "clean"
 DRIFT = FIXTURES / "drift"
-REAL = FIXTURES / "real"
 BASE = "https://docs.example.test"
 
 
@@ -392,35 +391,26 @@ def test_the_script_runs_on_its_own() -> None:
     assert subprocess.run(script, capture_output=True, check=False).returncode == 2  # no source at all
 
 
-# ---------------------------------------------------------------------------------------------- the real spec
+# ---------------------------------------------------------------------------------------------- limits
 
 
-def test_a_page_with_the_real_specs_facts_is_no_drift(capsys: pytest.CaptureFixture[str]) -> None:
-    code, report, _ = check(capsys, REAL / "reset-pin-counter.md", spec=ROOT / "openapi" / "card-api.yaml")
+def test_a_limit_the_page_states_differently_is_drift_and_a_declared_one_is_not(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = (FIXTURES / "clean" / "open.md").read_text(encoding="utf-8")
+    limited = page.replace(
+        "                locker_id:\n", "                locker_id:\n                  maxLength: 8\n", 1
+    )
+    assert limited != page
+    (tmp_path / "open.md").write_text(limited, encoding="utf-8")
+    code, report, _ = check(capsys, tmp_path / "open.md")
+    assert (code, drift(report)) == (1, {("limits", "request.locker_id")})
+    spec = yaml.safe_load((FIXTURES / "spec.yaml").read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["OpenRequest"]["properties"]["locker_id"]["x-doc-deviation"] = "test: ours"
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    code, report, _ = check(capsys, tmp_path / "open.md", spec=tmp_path / "spec.yaml")
     assert (code, drift(report)) == (0, set())
-    assert report["operations"][0]["operation_id"] == "reset_pin_counter"
-
-
-AS_DOCUMENTED = {
-    ("format", "request.request_id"),
-    ("removed", "response.error_code"),
-    ("removed", "response.error_description"),
-}
-
-
-def test_the_real_spec_against_the_page_as_documented(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    page = REAL / "reset-pin-counter-as-documented.md"
-    code, report, _ = check(capsys, page, spec=ROOT / "openapi" / "card-api.yaml")
-    assert (code, drift(report)) == (1, AS_DOCUMENTED)
-    # The same differences declared in (a copy of) the spec: no drift, each listed with its why.
-    spec = yaml.safe_load((ROOT / "openapi" / "card-api.yaml").read_text(encoding="utf-8"))
-    spec["paths"]["/v5/card-api/card/reset_counter_pin"]["post"]["x-doc-deviations"] = [
-        {"field": field, "differs": kind, "why": f"test: {kind} of {field}"} for kind, field in sorted(AS_DOCUMENTED)
-    ]
-    (tmp_path / "card-api.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    code, report, _ = check(capsys, page, spec=tmp_path / "card-api.yaml")
-    assert (code, drift(report)) == (0, set())
-    assert {(kind, field) for kind, field, _ in declared(report)} == AS_DOCUMENTED
+    assert {(kind, field) for kind, field, _ in declared(report)} == {("limits", "request.locker_id")}
 
 
 # ---------------------------------------------------------------------------------------------- llms.txt and pull

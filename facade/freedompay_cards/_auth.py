@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Generator
+from typing import Any
 
 import httpx
 
@@ -87,6 +88,8 @@ class JWSAuth(httpx.Auth):
     body bytes are identical, carries an identical signature. The path signed is the API's (e.g.
     ``/v5/card-api/request/status``): with a base URL that has a path of its own (a proxy that strips it),
     the facade names the API path in the request's ``freedompay_signed_path`` extension.
+
+    Holding the secret key, it refuses ``pickle`` (``TypeError``); ``copy.copy``/``deepcopy`` work.
     """
 
     requires_request_body = True
@@ -97,6 +100,15 @@ class JWSAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"JWSAuth(auth_id={self._auth_id!r}, secret_key=<redacted>)"
+
+    def __reduce__(self) -> Any:  # a pickle would carry the secret key: refuse rather than leak
+        raise TypeError("JWSAuth holds the secret key and cannot be pickled; build it where it is used")
+
+    def __copy__(self) -> JWSAuth:  # a copy stays in this process, like the original
+        return JWSAuth(self._auth_id, self._secret_key)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> JWSAuth:
+        return self.__copy__()
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[SIGNATURE_HEADER] = sign(

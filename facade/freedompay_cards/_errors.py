@@ -14,11 +14,16 @@
     │   └── APITimeoutError             ... because time ran out (also: ``requests.wait`` gave up)
     ├── UnexpectedResponseError         an answer that is not the documented JSON
     ├── ClientClosedError               the client was closed; nothing was sent (also a RuntimeError)
-    └── InvalidRequestError             bad input, raised before anything is sent (also a ValueError)
+    ├── InvalidRequestError             bad input, raised before anything is sent (also a ValueError)
+    │   └── InvalidRequestTypeError     ... of the wrong type (also a TypeError)
+    └── ConfigurationError              a client built with bad settings (also a ValueError)
+        └── ConfigurationTypeError      ... of the wrong type (also a TypeError)
 
 Every error raised for a call carries the ``request_id`` that was sent (``None`` for operations that
 have none, such as gift cards), and ``str(err)`` names the operation, the code and the request_id.
-``.body`` is the raw answer with secrets redacted.
+``.body`` is the raw answer with secrets redacted; messages are scrubbed too (``_redact``'s rules).
+Every error survives ``copy.copy``, ``copy.deepcopy`` and ``pickle`` with its attributes (a worker
+process or a task queue can carry it).
 
 The tables below decide which class an answer maps to. The Card API publishes no error-code list:
 ``CARD_API_CODES`` holds the codes the embedded sandbox uses (marked as ours) so that tests and the
@@ -43,10 +48,16 @@ class FreedomPayError(Exception):
     outcome_unknown: bool = False
 
     def __init__(self, message: str, *, operation: str | None = None, request_id: str | None = None) -> None:
+        message = scrub_text(message)  # an answer's text may echo card data: never shown as it came
         super().__init__(message)
         self.message = message
         self.operation = operation
         self.request_id = request_id
+
+    def __reduce__(self) -> Any:
+        # Exception's own reduce calls ``cls(*args)``, which keyword-only or two-argument constructors
+        # refuse: rebuild without __init__ and restore every attribute instead.
+        return _restore, (type(self), self.args, self.__dict__)
 
     def _details(self) -> list[str]:
         """What ``str()`` adds after the message, in order."""
@@ -61,6 +72,14 @@ class FreedomPayError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
+
+
+def _restore(cls: type[FreedomPayError], args: tuple[Any, ...], state: dict[str, Any]) -> FreedomPayError:
+    """An error rebuilt by ``pickle`` or ``copy``: made without ``__init__``, its attributes restored."""
+    err = cls.__new__(cls, *args)
+    err.args = args
+    err.__dict__.update(state)
+    return err
 
 
 class APIError(FreedomPayError):
@@ -79,7 +98,7 @@ class APIError(FreedomPayError):
         http_status: int | None = None,
         body: Any = None,
     ) -> None:
-        super().__init__(scrub_text(message), operation=operation, request_id=request_id)
+        super().__init__(message, operation=operation, request_id=request_id)
         self.code = code
         self.http_status = http_status
         self.body = redact(body)
@@ -171,11 +190,14 @@ class UnexpectedResponseError(FreedomPayError):
 class ClientClosedError(FreedomPayError, RuntimeError):
     """The client was closed (``close()``/``aclose()``, or its ``with`` block ended): make a new one."""
 
-    def __init__(self, *, operation: str | None = None, request_id: str | None = None) -> None:
-        super().__init__(
-            "the client is closed; nothing was sent (make a new client, or keep it open while in use)",
-            operation=operation, request_id=request_id,
-        )  # fmt: skip
+    def __init__(
+        self,
+        message: str = "the client is closed; nothing was sent (make a new client, or keep it open while in use)",
+        *,
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, operation=operation, request_id=request_id)
 
 
 class InvalidRequestError(FreedomPayError, ValueError):
@@ -188,6 +210,20 @@ class InvalidRequestError(FreedomPayError, ValueError):
 
 class InvalidRequestTypeError(InvalidRequestError, TypeError):
     """Bad input of the wrong type, found before anything was sent."""
+
+
+class ConfigurationError(FreedomPayError, ValueError):
+    """A client built with bad settings, found at construction before any I/O. ``argument`` names the
+    argument (``auth_id``, ``base_url``...) or the environment variable the value came from
+    (``FREEDOMPAY_ENVIRONMENT``...). The message never holds the secret key."""
+
+    def __init__(self, argument: str, problem: str) -> None:
+        super().__init__(f"{argument}: {problem}")
+        self.argument = argument
+
+
+class ConfigurationTypeError(ConfigurationError, TypeError):
+    """A setting of the wrong type (``auth_id=123456`` instead of ``"123456"``)."""
 
 
 # ------------------------------------------------------------------------------------------- tables

@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:175bd8b96b54813e"
+SPEC_HASH = "sha256:7877f3f5a65a6a33"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (

@@ -18,12 +18,12 @@
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from . import _validate as v
 from ._core import monotonic
-from ._errors import InvalidRequestError, InvalidRequestTypeError
+from ._errors import ConfigurationError, ConfigurationTypeError, InvalidRequestError, InvalidRequestTypeError
 
 if TYPE_CHECKING:
     import httpx
@@ -39,7 +39,6 @@ class RequestOptions(TypedDict, total=False):
     extra_body: Mapping[str, object] | None
 
 
-MAX_RETRIES_LIMIT = 100  # more than this is a mistake, not a policy
 # Headers the library owns: the signature covers the body and path, the content headers describe the
 # signed bytes, and the answer's size limit depends on the encodings it accepts.
 RESERVED_HEADERS = frozenset(
@@ -60,22 +59,12 @@ _KNOWN = frozenset(RequestOptions.__annotations__)
 
 
 def check_max_retries(value: object, field: str = "max_retries") -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequestTypeError(field, f"expected an int, got {type(value).__name__}")
-    if not 0 <= value <= MAX_RETRIES_LIMIT:
-        raise InvalidRequestError(field, f"must be between 0 and {MAX_RETRIES_LIMIT}")
-    return value
+    return v.max_retries(field, value)
 
 
 def seconds_or_none(field: str, value: object) -> float | None:
-    """A positive, finite number of seconds, or None for no bound."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidRequestTypeError(field, f"expected a number of seconds or None, got {type(value).__name__}")
-    if not 0 < value < math.inf or value > 10**9:
-        raise InvalidRequestError(field, "must be a positive, finite number of seconds")
-    return float(value)
+    """A number of seconds (a millisecond to a day), or None for no bound."""
+    return None if value is None else v.seconds(field, value)
 
 
 def headers(value: object) -> dict[str, str]:
@@ -177,16 +166,14 @@ def user_agent(app_info: Mapping[str, str] | None, callers: str | None = None) -
     ours = f"freedompay-cards/{__version__} (python {platform.python_version()}; httpx {httpx.__version__})"
     if app_info is not None:
         if not isinstance(app_info, Mapping) or not isinstance(app_info.get("name"), str) or not app_info["name"]:
-            raise InvalidRequestTypeError(
-                "app_info", "expected a mapping with a non-empty 'name' (and 'version', 'url')"
-            )
+            raise ConfigurationTypeError("app_info", "expected a mapping with a non-empty 'name' ('version', 'url')")
         unknown_keys = set(app_info) - {"name", "version", "url"}
         if unknown_keys:
-            raise InvalidRequestError("app_info", f"unknown keys {sorted(unknown_keys)}; accepted: name, version, url")
+            raise ConfigurationError("app_info", f"unknown keys {sorted(unknown_keys)}; accepted: name, version, url")
         app = app_info["name"] + (f"/{app_info['version']}" if app_info.get("version") else "")
         ours += f" {app}" + (f" (+{app_info['url']})" if app_info.get("url") else "")
     if any(c in ours for c in "\r\n\0"):
-        raise InvalidRequestError("app_info", "must not contain line breaks or NUL")
+        raise ConfigurationError("app_info", "must not contain line breaks or NUL")
     if callers and not callers.startswith("python-httpx/"):
         return f"{callers} {ours}"
     return ours
@@ -214,6 +201,17 @@ class ClientDefaults:
     @classmethod
     def build(
         cls, *, timeout: object, max_retries: object, deadline: object, max_response_bytes: object, user_agent: str
+    ) -> ClientDefaults:
+        """The defaults, checked: a bad one is a configuration mistake (``ConfigurationError``)."""
+        try:
+            return cls._build(timeout, max_retries, deadline, max_response_bytes, user_agent)
+        except InvalidRequestError as err:
+            kind = ConfigurationTypeError if isinstance(err, TypeError) else ConfigurationError
+            raise kind(err.field, err.message.removeprefix(f"{err.field}: ")) from None
+
+    @classmethod
+    def _build(
+        cls, timeout: object, max_retries: object, deadline: object, max_response_bytes: object, user_agent: str
     ) -> ClientDefaults:
         return cls(
             _timeout(timeout),

@@ -1,16 +1,60 @@
 """What counts as secret, in one place, and how it is hidden.
 
-Secrets: the secret key, the ``X-JWS-Signature`` header, PINs, PANs, CVVs and expiry dates. They never
-reach a ``repr``, a log line, an exception message or a cassette.
+Secrets: the secret key, the ``X-JWS-Signature`` header, PINs, PANs, CVVs, one-time (OTP/SMS) codes and
+expiry dates. They never reach a ``repr``, a log line, an exception message or a cassette. The rules
+below apply to every value the library shows: error messages (``str(err)``, ``repr(err)``), ``err.body``
+and the strings nested in it at any depth, ``TransactionInfo.details``, the lines of the
+``freedompay_cards`` logger, and (through ``cassettes.py``) recorded cassettes.
+
+1. Secret fields. In a parsed body, the value of a field named in ``SECRET_FIELDS`` (any case, any depth)
+   becomes ``<redacted>``, whatever it holds. In a raw body that is not JSON, ``name=value`` and
+   ``"name":"value"`` pairs with such a name are blanked as well (``scrub_raw_text``).
+2. Card numbers. 13 to 19 digits in a row (single spaces or dashes between digits allowed) that pass the
+   Luhn check are masked to their first 4 and last 4 digits (``4000********7899``), with or without a label;
+   a UUID (``00000000-0000-0000-0000-000000000001``) is an id, not a card number.
+3. Labelled secrets in free text. A value right after a label naming it becomes ``<redacted>``:
+
+       kind    labels (any case)                                             value
+       CVV     cvv cvc cvv2 cvc2, cvv-code, CVV-код, security code           3 or 4 digits
+       PIN     pin, pin code, pin-code, pincode, пин, пин-код, ПИН           4 to 12 digits
+       code    code, otp, sms, passcode, password, one-time code/password,   4 to 8 digits, or 3+3
+               sms/otp/verification/confirmation/activation/access code,     (``123 456``, ``123-456``)
+               код, пароль, смс-код, код подтверждения, код из смс,
+               одноразовый код/пароль
+       expiry  exp, exp., expiry (date), expires, expiration (date),         MM/YY, MM/YYYY, MM-YY,
+               exp date, valid thru/through/till/until/to, good thru,        MM.YY, YYYY-MM, YYYY/MM,
+               срок действия (карты), действительна/действует/годна/годен до  MMYY
+
+   Words inside a label may be joined by a space, ``_`` or ``-``. Between the label and the value: up to 10
+   of space, ``:``, ``=``, ``-``, ``‐``, ``–``, ``—``, quotes (``" ' « » “ ” „``) and backslashes, with at
+   most one ``is`` or ``это`` among them (``cvv 653``, ``CVV2: 653``, ``"pin":"1234"``, ``code is 5678``,
+   ``PIN-code — 1234``, ``код подтверждения: 5678``). The value must end there (no digit follows; for an
+   expiry, no further ``/``, ``.`` or ``-`` and digit either, so a full date such as ``2025-12-31`` stays).
+4. Parsed bodies: a field whose whole name is such a label (``"code": "5678"``, ``"sms_code": 5678``,
+   ``"exp": "12/27"``) is redacted when its value, as text, has that kind's shape.
+5. What stays, so that errors remain useful: a bare number without a label (unless it is a Luhn-valid card
+   number); a label must start a word, so ``error_code=1234`` or ``errcode 1234`` is no label; a code after
+   ``error``, ``status``, ``response``, ``reason``, ``product``, ``postal``, ``zip``, ``country``,
+   ``currency``, ``bank``, ``branch``, ``merchant``, ``approval`` or ``auth`` (``error code 1234``) is not a
+   secret; a code that is not digits (``"error_code": "CARD_NOT_FOUND"``); ids (request ids, card ids),
+   amounts and dates. Dictionary keys are scrubbed like values.
+6. Totality. A parsed body is walked without recursion; a subtree deeper than ``MAX_DEPTH`` levels becomes
+   ``<too deep>``, so that neither ``redact`` nor a later ``repr(err.body)`` can raise ``RecursionError``.
+   Every pattern is linear in the text's length: fixed-width alternatives and bounded repetitions only.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 REDACTED = "<redacted>"
+TOO_DEEP = "<too deep>"
+# A real answer is a few levels deep; anything past this is not an answer worth showing.
+MAX_DEPTH = 64
 
 # Body fields whose values are secret wherever they appear (requests and responses, any depth).
 SECRET_FIELDS = frozenset(
@@ -36,15 +80,132 @@ SECRET_FIELDS = frozenset(
 SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"})
 
 # 13 to 19 digits in a row, possibly grouped by spaces or dashes: a PAN wherever it hides in free text.
-_PAN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# A UUID is matched first and kept: "00000000-0000-0000-0000-000000000001" is a request_id, not a card.
+_PAN = re.compile(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+_DIGIT = re.compile(r"\d")
+
+# ------------------------------------------------------------------ labelled secrets (rule 3)
+_J = r"[\s_\-]{0,2}"  # joins the words of one label
+_SEP_CHARS = r"\s:=\-‐–—'\"«»“”„\\"
+_SEP = rf"[{_SEP_CHARS}]{{0,10}}(?:(?:is|это)[{_SEP_CHARS}]{{1,10}})?"
+_CODE_WORD = "(?:code|код|password|пароль)"
+_CODE_PREFIXES = ("sms", "смс", "otp", f"one{_J}time", "verification", "confirmation", "activation", "access")
+# Words after which "code 1234" is not a secret (rule 5), checked on the text before a matched label.
+_NOT_A_CODE = (
+    r"(?i:error|status|response|reason|product|postal|zip|country|currency|bank|branch|merchant|approval|auth)"
+    r"[ \-:]\Z"
+)
+
+# kind -> (labels, value). Each label is a regular expression that starts with a literal letter and has a
+# bounded length (matched case-insensitively); so is each value.
+LABELLED_SECRETS: dict[str, tuple[tuple[str, ...], str]] = {
+    "cvv": (
+        (rf"cv[vc]2?(?:{_J}(?:code|код))?", rf"security{_J}code"),
+        r"\d{3,4}(?!\d)",
+    ),
+    "pin": (
+        (rf"pin(?:{_J}(?:code|код))?", rf"пин(?:{_J}код)?"),
+        r"\d{4,12}(?!\d)",
+    ),
+    "code": (
+        (
+            *(f"{prefix}{_J}{_CODE_WORD}" for prefix in _CODE_PREFIXES),
+            rf"код{_J}подтверждения",
+            rf"код{_J}из{_J}(?:смс|sms)",
+            rf"одноразовый{_J}(?:код|пароль)",
+            "code", "код", "password", "пароль", "passcode", "otp", "sms", "смс",
+        ),
+        r"(?:\d{4,8}|\d{3}[ \-]\d{3})(?!\d)",
+    ),
+    "expiry": (
+        (
+            rf"exp(?:\.|iry|ires|iration)?(?:{_J}\.?{_J}date)?",
+            rf"valid{_J}(?:thru|through|till|until|to)",
+            rf"good{_J}thru",
+            rf"срок{_J}действия(?:{_J}карты)?",
+            rf"действительна{_J}до",
+            rf"действует{_J}до",
+            rf"годн[аы]{_J}до",
+            rf"годен{_J}до",
+        ),
+        r"(?:\d{4}[/.\-]\d{1,2}|\d{1,2} ?[/.\-] ?\d{2}(?:\d{2})?|\d{4})(?!\d|[/.\-]\d)",
+    ),
+}  # fmt: skip
 
 
+def _word_start(labels: Iterable[str]) -> tuple[str, str]:
+    """(opening, alternation): together they match any of ``labels`` (case-insensitively) where a word
+    starts, and stay fast on long texts. The opening is the set of the labels' first letters, so the regex
+    engine skips every other character in C (a pattern starting with a case-insensitive alternation, or a
+    look-behind, is tried at every position); the first letter consumed there is checked again by a
+    one-character look-behind at the start of each label's alternative. A label starts with a letter."""
+    firsts: set[str] = set()
+    rests = []
+    for label in labels:
+        first = label[0]
+        if not first.isalpha():
+            raise ValueError(f"a label must start with a letter: {label!r}")
+        firsts |= {first.lower(), first.upper()}
+        rests.append(f"(?<={first}){label[1:]}")
+    return "[" + "".join(sorted(firsts)) + r"](?<!\w.)", "(?:" + "|".join(rests) + ")"
+
+
+@functools.cache
+def _labelled() -> re.Pattern[str]:
+    """Every labelled secret of rule 3 as one pattern; group ``h<i>`` (the label, less its first letter,
+    and the separator) ends where kind i's value starts. Compiled on first use (only errors and logs
+    need it)."""
+    opening, _ = _word_start(label for labels, _ in LABELLED_SECRETS.values() for label in labels)
+    kinds = [
+        f"(?P<h{i}>{_word_start(labels)[1]}{_SEP}){value}"
+        for i, (labels, value) in enumerate(LABELLED_SECRETS.values())
+    ]
+    return re.compile(opening + "(?i:" + "|".join(kinds) + ")")
+
+
+@functools.cache
+def _label_names() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(whole label, whole value) per kind, for rule 4 (a field named by a label)."""
+    return [
+        (re.compile("(?:" + "|".join(labels) + ")", re.IGNORECASE), re.compile(value))
+        for labels, value in LABELLED_SECRETS.values()
+    ]
+
+
+def _blank_value(replacement: str) -> Callable[[re.Match[str]], str]:
+    code = list(LABELLED_SECRETS).index("code") + 1  # the group number of the code kind's label
+
+    def blank(match: re.Match[str]) -> str:
+        kind, start = match.lastindex or 0, match.start()  # the h<i> groups are the only groups
+        if kind == code and re.compile(_NOT_A_CODE).search(match.string, max(0, start - 12), start):
+            return match.group()  # "error code 1234": an error code, not a secret
+        return match.string[start : match.end(kind)] + replacement
+
+    return blank
+
+
+def scrub_labelled(text: str, replacement: str = REDACTED) -> str:
+    """``text`` with the value of every labelled secret (rule 3) replaced."""
+    if not _DIGIT.search(text):
+        return text  # every labelled value has a digit
+    return _labelled().sub(_blank_value(replacement), text)
+
+
+def is_labelled_secret(name: str, value: object) -> bool:
+    """Rule 4: is ``name`` (a field's name) a label of a kind whose shape ``value`` has?"""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return False
+    text = str(value) if isinstance(value, str) or abs(value) < 10**20 else ""
+    return any(label.fullmatch(name) and shape.fullmatch(text) for label, shape in _label_names())
+
+
+# ------------------------------------------------------------------ field values in raw text (rule 1)
 # A secret field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A.
 # Compiled on first use: only an answer that is not JSON needs it.
 @functools.cache
 def _field_in_text() -> re.Pattern[str]:
-    names = "|".join(sorted(SECRET_FIELDS, key=len, reverse=True))
-    return re.compile(r"""(?i)(?<![\w])(["']?(?:""" + names + r""")["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
+    opening, names = _word_start(sorted(SECRET_FIELDS, key=len, reverse=True))
+    return re.compile(f"({opening}(?i:{names})" + r"""["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
 
 
 def mask_pan(pan: str) -> str:
@@ -63,39 +224,103 @@ def luhn_valid(number: str) -> bool:
 
 def _mask_if_card(match: re.Match[str]) -> str:
     text = match.group()
+    if len(text) == 36 and text.count("-") == 4 and text[8] == "-":
+        return text  # a UUID
     return mask_pan(text) if luhn_valid(re.sub(r"\D", "", text)) else text
 
 
 def scrub_text(text: str) -> str:
-    """A message or a value: card numbers (Luhn-valid runs of 13 to 19 digits) masked."""
-    return _PAN.sub(_mask_if_card, text)
+    """A message or a value: card numbers masked (rule 2) and labelled secrets blanked (rule 3)."""
+    return scrub_labelled(_PAN.sub(_mask_if_card, text))
 
 
 def scrub_raw_text(text: str) -> str:
-    """A raw body that is not JSON (an HTML error page, a cut-off answer): card numbers masked, and the
-    value of every secret field named in it (``"cvv":"123"``, ``pin=8F3A``) blanked."""
+    """A raw body that is not JSON (an HTML error page, a cut-off answer): ``scrub_text``, and the value
+    of every secret field named in it (``"cvv":"123"``, ``pin=8F3A``) blanked."""
     return _field_in_text().sub(lambda m: m.group(1) + '"' + REDACTED + '"', scrub_text(text))
 
 
+# ------------------------------------------------------------------ walking parsed bodies (rules 1, 4, 6)
+DESCEND: Any = object()  # what a ``walk`` field callback returns to keep walking into the value
+
+
+def walk(
+    value: Any,
+    *,
+    field: Callable[[str, Any], Any],
+    text: Callable[[str], str],
+    max_depth: int | None = MAX_DEPTH,
+) -> Any:
+    """A copy of the JSON-like ``value`` (dicts, lists, tuples, scalars), made without recursion: for each
+    dict entry ``field(key, value)`` gives the replacement, or ``DESCEND`` to keep walking; every string
+    (and string key) goes through ``text``. Below ``max_depth`` levels a container becomes ``TOO_DEEP``."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, int]] = [(root, 0, value, 0)]
+    while stack:
+        parent, slot, item, depth = stack.pop()
+        if isinstance(item, dict):
+            if max_depth is not None and depth >= max_depth:
+                parent[slot] = TOO_DEEP
+                continue
+            out: dict[Any, Any] = {}
+            parent[slot] = out
+            for key, child in item.items():
+                name = text(key) if isinstance(key, str) else key
+                replaced = field(key, child) if isinstance(key, str) else DESCEND
+                if replaced is DESCEND:
+                    out[name] = None
+                    stack.append((out, name, child, depth + 1))
+                else:
+                    out[name] = replaced
+        elif isinstance(item, (list, tuple)):
+            if max_depth is not None and depth >= max_depth:
+                parent[slot] = TOO_DEEP
+                continue
+            items: list[Any] = [None] * len(item)
+            parent[slot] = items
+            stack.extend((items, i, child, depth + 1) for i, child in enumerate(item))
+        elif isinstance(item, str):
+            parent[slot] = text(item)
+        else:
+            parent[slot] = item
+    return root[0]
+
+
 def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
-    """A copy of an answer's body with every secret field replaced and card numbers masked. A body that
-    is a string (not JSON) is redacted as raw text: secret fields named in it are blanked too."""
+    """A copy of an answer's body with every secret field replaced, card numbers masked and labelled
+    secrets blanked, at most ``MAX_DEPTH`` levels deep. A body that is a string (not JSON) is redacted as
+    raw text: secret fields named in it are blanked too."""
     if isinstance(value, str):
         return scrub_raw_text(value)
-    return _redact_parsed(value, secret_fields)
+
+    def field(key: str, child: Any) -> Any:
+        if key.lower() in secret_fields or is_labelled_secret(key, child):
+            return REDACTED
+        return DESCEND
+
+    return walk(value, field=field, text=scrub_text)
 
 
-def _redact_parsed(value: Any, secret_fields: frozenset[str]) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: (REDACTED if isinstance(k, str) and k.lower() in secret_fields else _redact_parsed(v, secret_fields))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_redact_parsed(v, secret_fields) for v in value]
-    if isinstance(value, str):
-        return scrub_text(value)
-    return value
+# ------------------------------------------------------------------ log lines
+class RedactingFilter(logging.Filter):
+    """Scrubs every record of the ``freedompay_cards`` logger (``scrub_text`` on the formatted message)
+    before any handler sees it. Filters run only for records that pass the level check: free when off."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def _install_log_filter() -> None:
+    logger = logging.getLogger("freedompay_cards")
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+
+
+_install_log_filter()
 
 
 class Secret:

@@ -1,41 +1,173 @@
 """Checks of the caller's input, before anything is sent. Each raises ``InvalidRequestError`` (a
-``ValueError``) or ``InvalidRequestTypeError`` (also a ``TypeError``) naming the argument."""
+``ValueError``) or ``InvalidRequestTypeError`` (also a ``TypeError``) naming the argument.
+
+Limits that the spec states are read from it, not restated here: every ``maxLength``, ``maximum`` and
+``pattern`` of a request property comes from ``_spec.json`` (generated from
+``openapi/card-api.yaml``), looked up by the property's name (``spec_limit``). Where the bound is ours and
+not the docs', the spec says so with ``x-doc-deviation``.
+
+Characters: no text field takes a lone surrogate (UTF-8 cannot encode it, so it could never be sent),
+NUL or another control character other than tab, newline and carriage return, or a bidirectional-text
+control (it makes a log line or a back-office screen show something else than what was sent). Ids
+(``identifier``) take no control character at all, and no invisible formatting character either. The
+message names the field and the code point, never the raw character.
+"""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
+import os
 import re
+import stat
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ._errors import InvalidRequestError, InvalidRequestTypeError
 
 E = TypeVar("E", bound=IntEnum)
 
-MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # "at most 2 MB" (Dictionaries page); taken as 2 MiB of PDF
-_ALPHA3 = re.compile(r"[A-Za-z]{3}")
-_ALPHA2 = re.compile(r"[A-Za-z]{2}")
+MAX_RETRIES = 100  # more would keep a call retrying for hours; per client and per call
+MIN_SECONDS = 0.001  # a poll interval below a millisecond is a busy loop against the API
+MAX_SECONDS = 86400.0  # a day; past that a sleep or a socket timeout overflows
+MAX_WINDOWS = 10_000  # statement windows per call (a day's windows over 27 years)
+_INT64 = 2**63  # ids and codes the API stores as integers
+
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# What text and ids refuse, as regular-expression classes (compiled on first use: they cost ~1 ms).
+NOT_IN_TEXT = rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]"
+NOT_IN_ID = (
+    rf"[\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
+    rf"{_BIDI}\ud800-\udfff]"
+)
 _PHONE = re.compile(r"\+?[1-9][0-9]{6,14}")  # E.164: a country code never starts with 0
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: no sign, space, underscore or exponent
+_AMOUNT_FORMS = "a Decimal, an int, or a string of ASCII digits with an optional decimal point such as '10.50'"
+_INEXACT = "cannot be sent exactly: amounts travel as plain JSON numbers (about 15 significant digits, no exponent)"
+_PIN = re.compile(r"[0-9]{4,12}")
+
+
+def describe_char(char: str) -> str:
+    """``U+202E (a bidirectional-text control)``: a character named without showing it."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "a lone surrogate, which UTF-8 cannot encode"
+    elif _compiled(f"[{_BIDI}]").fullmatch(char):
+        kind = "a bidirectional-text control"
+    elif code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "a control character"
+    else:
+        kind = "an invisible formatting character"
+    return f"U+{code:04X} ({kind})"
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if not isinstance(value, int) or -(10**40) < value < 10**40 else "a number that large"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _type_error(field: str, expected: str, value: object) -> InvalidRequestTypeError:
     return InvalidRequestTypeError(field, f"expected {expected}, got {type(value).__name__}")
 
 
-def text(field: str, value: object) -> str:
-    """A non-empty, non-blank string."""
+# ------------------------------------------------------------------------------------------- the spec
+
+
+@functools.cache
+def _request_properties() -> dict[str, list[dict[str, Any]]]:
+    """Every property of every request schema of the spec (nested objects included), by name."""
+    from ._schema import spec as _spec
+
+    spec = _spec()
+    found: dict[str, list[dict[str, Any]]] = {}
+    stack: list[dict[str, Any]] = [path["request"] for path in spec["paths"].values()]
+    while stack:
+        schema = stack.pop()
+        for name, prop in schema.get("properties", {}).items():
+            found.setdefault(name, []).append(prop)
+            stack.append(prop)
+        if isinstance(schema.get("items"), dict):
+            stack.append(schema["items"])
+    return found
+
+
+def spec_limit(name: str, keyword: str, kind: str | None = None) -> Any:
+    """The spec's ``keyword`` (``maxLength``, ``maximum``, ``pattern``) for the request property ``name``
+    (of JSON type ``kind``, when given), or None when the spec states none. Where several request
+    schemas have the property, the strictest bound wins; a pattern must be the same everywhere."""
+    values = {
+        prop[keyword]
+        for prop in _request_properties().get(name, [])
+        if keyword in prop and (kind is None or prop.get("type") == kind)
+    }
+    if not values:
+        return None
+    if keyword == "pattern":
+        if len(values) > 1:
+            raise LookupError(f"the spec gives {name} several patterns: {sorted(values)}")
+        return values.pop()
+    return min(values)
+
+
+@functools.cache
+def spec_pattern(name: str) -> re.Pattern[str]:
+    """The spec's pattern for ``name``, with JSON Schema's meaning: ASCII classes, ``$`` at the very end."""
+    pattern = spec_limit(name, "pattern")
+    if pattern is None:
+        raise LookupError(f"the spec gives {name} no pattern")
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"  # Python's $ also matches before a final newline
+    return re.compile(pattern, re.ASCII)
+
+
+def _max_length(field: str, value: str, spec_name: str) -> None:
+    limit = spec_limit(spec_name, "maxLength", "string")
+    if limit is not None and len(value) > limit:
+        raise InvalidRequestError(field, f"is {len(value)} characters long; at most {limit} are accepted")
+
+
+# ------------------------------------------------------------------------------------------- text
+
+
+def _spec_name(field: str, spec_name: str | None) -> str:
+    return spec_name or field.rsplit(".", 1)[-1]
+
+
+def _checked_text(field: str, value: object, spec_name: str | None, forbidden: re.Pattern[str], why: str) -> str:
     if not isinstance(value, str):
         raise _type_error(field, "str", value)
+    _max_length(field, value, _spec_name(field, spec_name))
     if not value.strip():
         raise InvalidRequestError(field, "must not be empty or blank")
+    bad = forbidden.search(value)
+    if bad:
+        raise InvalidRequestError(field, f"contains {describe_char(bad.group())} at position {bad.start()}{why}")
     return value
+
+
+def text(field: str, value: object, *, spec_name: str | None = None) -> str:
+    """Free text (a reason, a name, an address line): a non-blank string within the spec's
+    ``maxLength`` for ``spec_name`` (default: the field's last dotted part), without NUL, other controls
+    than tab/newline/carriage return, bidi controls or lone surrogates."""
+    return _checked_text(field, value, spec_name, _compiled(NOT_IN_TEXT), "")
+
+
+def identifier(field: str, value: object, *, spec_name: str | None = None) -> str:
+    """An id (card_id, client_id, transaction_id, order_id...): like ``text``, and without any control or
+    invisible formatting character (newlines and zero-width spaces included)."""
+    return _checked_text(field, value, spec_name, _compiled(NOT_IN_ID), "; ids take none")
 
 
 def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
@@ -47,25 +179,48 @@ def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
     if not isinstance(value, str):
         raise _type_error("request_id", "a UUID string", value)
     try:
+        if len(value) > 45:  # the longest form: urn:uuid:{...}
+            raise ValueError
         return str(uuid.UUID(value))
     except ValueError:
         raise InvalidRequestError("request_id", "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
 
 
-def seconds(field: str, value: object) -> float:
-    """A positive, finite number of seconds."""
+# ------------------------------------------------------------------------------------------- numbers
+
+
+def flag(field: str, value: object) -> bool:
+    """A real ``bool``: ``wait="no"`` must not read as true."""
+    if not isinstance(value, bool):
+        raise _type_error(field, "bool (True or False)", value)
+    return value
+
+
+def seconds(field: str, value: object, *, minimum: float = MIN_SECONDS, maximum: float = MAX_SECONDS) -> float:
+    """A number of seconds from ``minimum`` to ``maximum`` (by default a millisecond to a day)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _type_error(field, "a number of seconds", value)
-    if not 0 < value < float("inf"):
-        raise InvalidRequestError(field, "must be a positive, finite number of seconds")
+    if not value > 0:  # NaN too
+        raise InvalidRequestError(field, f"must be a positive number of seconds, got {_shown(value)}")
+    if not minimum <= value <= maximum:
+        raise InvalidRequestError(field, f"must be from {minimum:g} to {maximum:g} seconds, got {_shown(value)}")
     return float(value)
+
+
+def max_retries(field: str, value: object) -> int:
+    """A retry count from 0 to ``MAX_RETRIES``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _type_error(field, "int", value)
+    if not 0 <= value <= MAX_RETRIES:
+        raise InvalidRequestError(field, f"must be an int from 0 to {MAX_RETRIES}, got {_shown(value)}")
+    return value
 
 
 def gift_card_id(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _type_error(field, "int", value)
-    if value <= 0:
-        raise InvalidRequestError(field, "must be a positive integer")
+    if not 0 < value < _INT64:
+        raise InvalidRequestError(field, "must be a positive integer below 2**63")
     return value
 
 
@@ -73,38 +228,68 @@ def positive_int(field: str, value: object) -> int:
     return gift_card_id(field, value)
 
 
+def count(field: str, value: object, *, spec_name: str | None = None) -> int:
+    """A positive integer within the spec's ``maximum`` for the property."""
+    number = positive_int(field, value)
+    limit = spec_limit(_spec_name(field, spec_name), "maximum", "integer")
+    if limit is not None and number > limit:
+        raise InvalidRequestError(field, f"is {_shown(number)}; at most {limit} are accepted per request")
+    return number
+
+
 def amount(field: str, value: object) -> float:
-    """A positive amount given as ``Decimal``, ``int`` or a decimal string, returned as the JSON number
-    that represents it exactly. Floats are refused: they cannot say 0.1."""
+    """A positive amount given as ``Decimal``, ``int`` or a plain decimal string, returned as the JSON
+    number that represents it exactly and in plain notation (never ``1e+20``). Floats are refused: they
+    cannot say 0.1; so are strings with signs, spaces, underscores, exponents or non-ASCII digits."""
     if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int, str)):
         raise _type_error(field, "Decimal, int or a decimal string", value)
+    if isinstance(value, str) and (len(value) > 100 or not _AMOUNT.fullmatch(value)):
+        raise InvalidRequestError(field, f"must be {_AMOUNT_FORMS}, got {_shown(value)}")
+    inexact = f"{_shown(value)} {_INEXACT}"
+    if isinstance(value, int) and value.bit_length() > 64:
+        raise InvalidRequestError(field, inexact)
     try:
         number = Decimal(value)
-    except InvalidOperation:
-        raise InvalidRequestError(field, f"not a decimal number: {value!r}") from None
+    except InvalidOperation:  # unreachable for the forms let through above; kept as a guard
+        raise InvalidRequestError(field, f"must be {_AMOUNT_FORMS}, got {_shown(value)}") from None
     if not number.is_finite() or number <= 0:
         raise InvalidRequestError(field, "must be a positive, finite amount")
     as_float = float(number)
-    if Decimal(repr(as_float)) != number:  # numeric comparison: 10.10 == 10.1
-        raise InvalidRequestError(field, f"{value} cannot be sent exactly as a JSON number")
+    shown = repr(as_float)  # what json.dumps writes
+    if "e" in shown or "n" in shown or Decimal(shown) != number:  # numeric comparison: 10.10 == 10.1
+        raise InvalidRequestError(field, inexact)
     return as_float
 
 
 def phone(field: str, value: object) -> int:
-    """A phone number in international format, digits only (a leading + is dropped), as an integer."""
+    """A phone number in international format, ASCII digits only (a leading + is dropped), as an integer."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise _type_error(field, "digits as str or int", value)
-    digits = str(value)
-    if not _PHONE.fullmatch(digits):
-        raise InvalidRequestError(
-            field, "must be 7 to 15 digits in international format (no leading 0), e.g. 77001234567"
-        )
-    return int(digits.lstrip("+"))
+    problem = "must be 7 to 15 ASCII digits in international format (no leading 0), e.g. 77001234567"
+    if isinstance(value, int):
+        if not 10**6 <= value < 10**15:
+            raise InvalidRequestError(field, problem)
+        return value
+    if not _PHONE.fullmatch(value):
+        raise InvalidRequestError(field, problem)
+    return int(value.lstrip("+"))
+
+
+def pin(field: str, value: object) -> str:
+    """A plain PIN: 4 to 12 ASCII digits."""
+    if not isinstance(value, str):
+        raise _type_error(field, "str", value)
+    if not _PIN.fullmatch(value):
+        raise InvalidRequestError(field, "must be 4 to 12 ASCII digits")
+    return value
+
+
+# ------------------------------------------------------------------------------------------- structures
 
 
 def extra_fields(field: str, value: object, documented: frozenset[str]) -> dict[str, object]:
     """Extra JSON fields for an object the docs say is open: string keys that do not shadow a documented
-    field (those have their own, checked, arguments) and values that are JSON."""
+    field (those have their own, checked, arguments) and values that are JSON, encodable as UTF-8."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -112,46 +297,50 @@ def extra_fields(field: str, value: object, documented: frozenset[str]) -> dict[
     for key, item in value.items():
         if not isinstance(key, str) or not key.strip():
             raise InvalidRequestError(field, "keys must be non-empty strings")
+        bad = _compiled(NOT_IN_ID).search(key)
+        if bad:
+            raise InvalidRequestError(field, f"a key contains {describe_char(bad.group())}")
         if key in documented:
             raise InvalidRequestError(field, f"{key!r} is a documented field: pass it as its own argument")
         try:
-            json.dumps(item, allow_nan=False)
-        except (TypeError, ValueError):
+            json.dumps(item, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidRequestError(field, f"{key!r}: the value holds a lone surrogate") from None
+        except (TypeError, ValueError, RecursionError):
             raise InvalidRequestError(field, f"{key!r}: the value is not JSON ({type(item).__name__})") from None
     return value
 
 
-def country(field: str, value: object) -> str:
-    """An ISO 3166-1 alpha-3 code, upper-cased."""
+def _code(field: str, value: object, spec_name: str, example: str, *, lower: bool = False) -> str:
     if not isinstance(value, str):
         raise _type_error(field, "str", value)
-    if not _ALPHA3.fullmatch(value):
-        raise InvalidRequestError(field, "must be an ISO 3166-1 alpha-3 country code, e.g. KAZ")
-    return value.upper()
+    normal = value.lower() if lower else value.upper()
+    if len(value) > 8 or not value.isascii() or not spec_pattern(spec_name).search(normal):
+        raise InvalidRequestError(field, f"must be {example}")
+    return normal
+
+
+def country(field: str, value: object) -> str:
+    """An ISO 3166-1 alpha-3 code, upper-cased (the spec's pattern)."""
+    return _code(field, value, "country", "an ISO 3166-1 alpha-3 country code, e.g. KAZ")
 
 
 def currency(field: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise _type_error(field, "str", value)
-    if not _ALPHA3.fullmatch(value):
-        raise InvalidRequestError(field, "must be an ISO 4217 currency code, e.g. KZT")
-    return value.upper()
+    return _code(field, value, "currency", "an ISO 4217 currency code, e.g. KZT")
 
 
 def language(field: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise _type_error(field, "str", value)
-    if not _ALPHA2.fullmatch(value):
-        raise InvalidRequestError(field, "must be an ISO 639-1 alpha-2 language code, e.g. ru")
-    return value.lower()
+    return _code(field, value, "language", "an ISO 639-1 alpha-2 language code, e.g. ru", lower=True)
 
 
 def email(field: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise _type_error(field, "str", value)
-    if not _EMAIL.fullmatch(value):
+    address = identifier(field, value)
+    if not _EMAIL.fullmatch(address):
         raise InvalidRequestError(field, "is not an e-mail address")
-    return value
+    return address
+
+
+# ------------------------------------------------------------------------------------------- dates
 
 
 def birthdate(field: str, value: object) -> dt.date:
@@ -183,6 +372,37 @@ def date_range(start: object, end: object) -> tuple[dt.datetime, dt.datetime]:
     return first, last
 
 
+def statement_windows(
+    first: dt.datetime | None, last: dt.datetime | None, window: object
+) -> Iterator[tuple[dt.datetime | None, dt.datetime | None]]:
+    """The ranges a statement is fetched in: the whole range, or consecutive windows of at most ``window``
+    that meet without a gap or an overlap. Checked now (at most ``MAX_WINDOWS`` windows); the windows
+    themselves are made one at a time, as they are fetched."""
+    if window is None:
+        return iter([(first, last)])
+    if not isinstance(window, dt.timedelta):
+        raise _type_error("window", "datetime.timedelta", window)
+    if window <= dt.timedelta(0):
+        raise InvalidRequestError("window", "must be a positive timedelta")
+    if first is None or last is None:
+        raise InvalidRequestError("window", "needs both start and end")
+    windows = (last - first) // window + 1
+    if windows > MAX_WINDOWS:
+        raise InvalidRequestError(
+            "window", f"would split the range into {windows} windows; at most {MAX_WINDOWS} are fetched per call"
+        )
+    return _windows(first, last, window)
+
+
+def _windows(first: dt.datetime, last: dt.datetime, window: dt.timedelta) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    tick = dt.timedelta(microseconds=1)
+    cursor = first
+    while last - cursor >= window:  # no addition past ``last``: it could overflow datetime.max
+        yield cursor, cursor + window - tick
+        cursor += window
+    yield cursor, last
+
+
 def enum_member(field: str, value: object, enum: type[E]) -> E:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _type_error(field, f"{enum.__name__} or int", value)
@@ -193,18 +413,41 @@ def enum_member(field: str, value: object, enum: type[E]) -> E:
         raise InvalidRequestError(field, f"must be one of {allowed}") from None
 
 
-def document(field: str, value: object) -> str:
-    """A PDF (bytes or a path) of at most 2 MiB, as Base64."""
-    if isinstance(value, Path):
-        path = value
+# ------------------------------------------------------------------------------------------- documents
+
+
+def max_document_bytes() -> int:
+    """The largest PDF whose Base64 fits the spec's ``maxLength`` of ``document`` (2 MiB and a byte)."""
+    return int(spec_limit("document", "maxLength", "string")) // 4 * 3
+
+
+def _read_document(field: str, path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a regular file: never a device, a FIFO or a whole huge file."""
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InvalidRequestError(field, f"cannot read {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidRequestError(field, f"{path} is not a regular file")
+        if info.st_size > limit:
+            raise InvalidRequestError(field, f"is {info.st_size} bytes; the API takes at most {limit} (2 MB)")
         try:
-            value = path.read_bytes()
+            return file.read(limit + 1)
         except OSError as exc:
             raise InvalidRequestError(field, f"cannot read {path}: {exc.strerror}") from None
+
+
+def document(field: str, value: object) -> str:
+    """A PDF (bytes or a path) of at most 2 MiB, as Base64; its size is checked before it is encoded."""
+    limit = max_document_bytes()
+    if isinstance(value, Path):
+        value = _read_document(field, value, limit)
     if not isinstance(value, (bytes, bytearray)):
         raise _type_error(field, "PDF bytes or a pathlib.Path", value)
-    if len(value) > MAX_DOCUMENT_BYTES:
-        raise InvalidRequestError(field, f"is {len(value)} bytes; the API takes at most {MAX_DOCUMENT_BYTES} (2 MB)")
+    if len(value) > limit:
+        raise InvalidRequestError(field, f"is over {limit} bytes; the API takes at most {limit} (2 MB)")
     if not bytes(value[:5]) == b"%PDF-":
         raise InvalidRequestError(field, "must be a PDF document")
     return base64.b64encode(bytes(value)).decode("ascii")

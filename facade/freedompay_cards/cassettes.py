@@ -24,7 +24,17 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ._redact import REDACTED, SECRET_FIELDS, SECRET_HEADERS, luhn_valid, scrub_raw_text
+from ._redact import (
+    DESCEND,
+    REDACTED,
+    SECRET_FIELDS,
+    SECRET_HEADERS,
+    is_labelled_secret,
+    luhn_valid,
+    scrub_labelled,
+    scrub_raw_text,
+    walk,
+)
 
 # Fixed fakes written instead of secrets: every field _redact counts as secret, with a fake of its shape
 # where one helps a replayed test. FAKE_PAN fails the Luhn check on purpose.
@@ -39,16 +49,24 @@ VOLATILE_REQUEST_HEADERS = ("user-agent",)
 _PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
 
 
+def scrub_text(text: str) -> str:
+    """Free text with Luhn-valid card numbers replaced by ``FAKE_PAN`` and labelled secrets (``cvv 653``,
+    ``код 5678``: the rules of ``_redact``) blanked."""
+    return scrub_labelled(_PAN_IN_TEXT.sub(lambda m: FAKE_PAN if luhn_valid(m.group(1)) else m.group(1), text))
+
+
+def _fake(key: str, value: Any) -> Any:
+    name = key.lower()
+    if name in FAKES:
+        return FAKES[name]
+    return REDACTED if is_labelled_secret(key, value) else DESCEND
+
+
 def scrub_value(value: Any) -> Any:
-    """A JSON value with every secret field replaced by its fake, and Luhn-valid card numbers in free text
-    replaced by ``FAKE_PAN``."""
-    if isinstance(value, dict):
-        return {k: (FAKES[k.lower()] if k.lower() in FAKES else scrub_value(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub_value(v) for v in value]
-    if isinstance(value, str):
-        return _PAN_IN_TEXT.sub(lambda m: FAKE_PAN if luhn_valid(m.group(1)) else m.group(1), value)
-    return value
+    """A JSON value with every secret field replaced by its fake, a field named by a secret's label
+    (``"sms_code": "5678"``) blanked, and every string scrubbed by ``scrub_text``. Walked without
+    recursion, at any depth."""
+    return walk(value, field=_fake, text=scrub_text, max_depth=None)
 
 
 def scrub_body(body: bytes | str | None) -> bytes | str | None:

@@ -31,6 +31,8 @@ from .._errors import (
     APIError,
     APITimeoutError,
     ClientClosedError,
+    ConfigurationError,
+    ConfigurationTypeError,
     FreedomPayError,
     UnexpectedResponseError,
     card_api_error,
@@ -154,9 +156,11 @@ class AsyncCardClient:
             allow_insecure_http=allow_insecure_http,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError("http_client must be an httpx.AsyncClient")
+            raise ConfigurationTypeError(
+                "http_client", f"expected an httpx.AsyncClient, got {type(http_client).__name__}"
+            )
         if http_client is not None and http_client.params:
-            raise ValueError("http_client has default query params: the signed requests must carry none")
+            raise ConfigurationError("http_client", "has default query params: the signed requests must carry none")
         setup_from_env()
         self._defaults = ClientDefaults.build(
             timeout=timeout,

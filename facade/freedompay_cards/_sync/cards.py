@@ -29,7 +29,6 @@ else:
     m = LazyModule("freedompay_card_api.models")
     convert = LazyModule("freedompay_cards._convert")
 
-_PIN_DIGITS = frozenset("0123456789")
 _CARDHOLDER = frozenset(
     {"first_name", "last_name", "middle_name", "birthdate", "phone", "email", "country", "person_id"}
 )
@@ -65,9 +64,11 @@ class Cards:
         body = m.BulkIssueRequest(
             request_id=uuid.UUID(rid),
             product_id=m.ProductId(v.enum_member("product", product, Product)),
-            quantity=v.positive_int("quantity", quantity),
+            quantity=v.count("quantity", quantity),
         )
-        return self._client._operation("cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+        return self._client._operation(
+            "cards.bulk_issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+        )
 
     def issue(
         self,
@@ -99,7 +100,7 @@ class Cards:
             last_name=v.text("last_name", last_name),
             phone=v.phone("phone", phone),
             country=v.country("country", country),
-            person_id=v.text("person_id", person_id),
+            person_id=v.identifier("person_id", person_id),
         )
         if middle_name is not None:
             cardholder.middle_name = v.text("middle_name", middle_name)
@@ -114,7 +115,9 @@ class Cards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             cardholder=cardholder,
         )
-        return self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+        return self._client._operation(
+            "cards.issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+        )
 
     def issue_plastic(
         self,
@@ -130,10 +133,12 @@ class Cards:
         rid = self._client._request_id(request_id)
         body = m.IssuePlasticCardRequest(
             request_id=uuid.UUID(rid),
-            client_id=v.text("client_id", client_id),
+            client_id=v.identifier("client_id", client_id),
             product_id=m.ProductId(v.enum_member("product", product, Product)),
         )
-        return self._client._operation("cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+        return self._client._operation(
+            "cards.issue_plastic", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+        )
 
     def activate(
         self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
@@ -175,17 +180,16 @@ class Cards:
         ``pin_encryptor`` (``client.cards.pin_encryptor = your_function``). This method has no request_id
         in the docs: it is re-sent only when the request surely never reached the API.
         """
-        body = m.SetPinRequest(card_id=v.text("card_id", card_id))
+        body = m.SetPinRequest(card_id=v.identifier("card_id", card_id))
         if pin is not None and encrypted_pin is not None:
             raise InvalidRequestError("pin", "give pin or encrypted_pin, not both")
         if pin is not None:
-            if not isinstance(pin, str) or not 4 <= len(pin) <= 12 or not set(pin) <= _PIN_DIGITS:
-                raise InvalidRequestError("pin", "must be 4 to 12 digits")
+            v.pin("pin", pin)
             if self.pin_encryptor is None:
                 raise InvalidRequestError("pin", "a plain PIN needs client.cards.pin_encryptor; or pass encrypted_pin")
-            body.pin = v.text("pin_encryptor result", self.pin_encryptor(pin))
+            body.pin = v.text("pin_encryptor result", self.pin_encryptor(pin), spec_name="pin")
         elif encrypted_pin is not None:
-            body.pin = v.text("encrypted_pin", encrypted_pin)
+            body.pin = v.text("encrypted_pin", encrypted_pin, spec_name="pin")
         return self._client._operation("cards.set_pin", body, None, options)
 
     def reset_pin_counter(
@@ -200,20 +204,22 @@ class Cards:
         """Link an existing client to a card ("Update client" in the docs). Documented."""
         rid = self._client._request_id(request_id)
         body = m.LinkClientRequest(
-            request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id), card_id=v.text("card_id", card_id)
+            request_id=uuid.UUID(rid),
+            client_id=v.identifier("client_id", client_id),
+            card_id=v.identifier("card_id", card_id),
         )
         return self._client._operation("cards.link_client", body, rid, options)
 
     def info(self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]) -> CardInfo:
         """A card's details. Partial: the path is documented, the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
         return self._client._fetch("cards.info", body, rid, options, convert.card_info)
 
     def balance(self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]) -> Balance:
         """The balances of the card's accounts. Inferred: path and answer are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
         return self._client._fetch("cards.balance", body, rid, options, convert.balance)
 
     def secret_data(
@@ -246,37 +252,21 @@ class Cards:
         Arguments and options are checked now, before anything is sent; a ``deadline`` counts from now and
         covers every window.
         """
-        card = v.text("card_id", card_id)
+        card = v.identifier("card_id", card_id)
         first = None if start is None else v.moment("start", start)
         last = None if end is None else v.moment("end", end, end_of_day=True)
         if first is not None and last is not None and first > last:
             raise InvalidRequestError("end", "is before start")
-        if window is not None:
-            if not isinstance(window, dt.timedelta) or window <= dt.timedelta(0):
-                raise InvalidRequestError("window", "must be a positive timedelta")
-            if first is None or last is None:
-                raise InvalidRequestError("window", "needs both start and end")
         settings = self._client._settings(options)
-        return Listing(self._statement_windows(card, first, last, window, settings))
+        return Listing(self._statement_windows(card, v.statement_windows(first, last, window), settings))
 
     def _statement_windows(
         self,
         card_id: str,
-        first: dt.datetime | None,
-        last: dt.datetime | None,
-        window: dt.timedelta | None,
+        ranges: Iterator[tuple[dt.datetime | None, dt.datetime | None]],
         settings: CallSettings,
     ) -> Iterator[StatementOperation]:
-        ranges: list[tuple[dt.datetime | None, dt.datetime | None]] = [(first, last)]
-        if window is not None and first is not None and last is not None:
-            ranges = []
-            cursor = first
-            tick = dt.timedelta(microseconds=1)  # windows meet without a gap or an overlap
-            while cursor <= last:
-                upper = min(cursor + window - tick, last)
-                ranges.append((cursor, upper))
-                cursor = upper + tick
-        for since, until in ranges:
+        for since, until in ranges:  # windows are made one at a time, as they are fetched
             body = m.StatementRequest(card_id=card_id)
             if since is not None:
                 body.start_date = since
@@ -295,7 +285,7 @@ class Cards:
         """Balances, authorizations and operations of the card between ``start`` and ``end``.
         Partial: the docs' answer table is cut off (``operations`` is assumed shaped like authorizations)."""
         first, last = v.date_range(start, end)
-        body = m.StatementExtendedRequest(card_id=v.text("card_id", card_id), start_date=first, end_date=last)
+        body = m.StatementExtendedRequest(card_id=v.identifier("card_id", card_id), start_date=first, end_date=last)
         return self._client._fetch("cards.statement_extended", body, None, options, convert.extended_statement)
 
     # ------------------------------------------------------------------------------ shared shapes
@@ -304,7 +294,7 @@ class Cards:
         self, name: str, card_id: str, request_id: str | None, options: RequestOptions
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
         return self._client._operation(name, body, rid, options)
 
     def _card_action(
@@ -312,11 +302,13 @@ class Cards:
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
         body = m.CardActionRequest(
-            request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id), description=v.text("reason", reason)
+            request_id=uuid.UUID(rid),
+            card_id=v.identifier("card_id", card_id),
+            description=v.text("reason", reason, spec_name="description"),
         )
         return self._client._operation(name, body, rid, options)
 
     def _secret_data(self, name: str, card_id: str, request_id: str | None, options: RequestOptions) -> SecretCardData:
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
+        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
         return self._client._fetch(name, body, rid, options, convert.secret_data)

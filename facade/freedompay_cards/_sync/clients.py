@@ -100,10 +100,10 @@ class Clients:
             "birthdate": (birthdate, v.birthdate),
             "email": (email, v.email),
             "country": (country, v.country),
-            "person_id": (person_id, v.text),
+            "person_id": (person_id, v.identifier),
             "language": (language, v.language),
             "document": (document, v.document),
-            "external_user_id": (external_user_id, v.text),
+            "external_user_id": (external_user_id, v.identifier),
             "address1": (address1, _address),
             "address2": (address2, _address),
         }
@@ -122,8 +122,10 @@ class Clients:
             client=new,
         )
         if branch_id is not None:
-            body.branch_id = v.text("branch_id", branch_id)
-        return self._client._operation("clients.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+            body.branch_id = v.identifier("branch_id", branch_id)
+        return self._client._operation(
+            "clients.create", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+        )
 
     def update_phone(
         self,
@@ -138,7 +140,7 @@ class Clients:
         rid = self._client._request_id(request_id)
         body = m.UpdateClientRequest(
             request_id=uuid.UUID(rid),
-            client_id=v.text("client_id", client_id),
+            client_id=v.identifier("client_id", client_id),
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             client=m.ClientPhone(phone=v.phone("phone", phone)),
         )
@@ -149,5 +151,5 @@ class Clients:
     ) -> ClientCards:
         """The client's cards. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.text("client_id", client_id))
+        body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.identifier("client_id", client_id))
         return self._client._fetch("clients.list_cards", body, rid, options, convert.client_cards)

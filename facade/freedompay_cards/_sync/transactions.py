@@ -54,14 +54,16 @@ class Transactions:
         rid = self._client._request_id(request_id)
         body = m.CreateTransactionRequest(
             request_id=uuid.UUID(rid),
-            order_id=v.text("order_id", order_id),
-            card_id=v.text("card_id", card_id),
+            order_id=v.identifier("order_id", order_id),
+            card_id=v.identifier("card_id", card_id),
             amount=v.amount("amount", amount),
             currency=v.currency("currency", currency),
         )
         if description is not None:
             body.description = v.text("description", description)
-        return self._client._operation("transactions.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+        return self._client._operation(
+            "transactions.create", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+        )
 
     def clear(
         self,
@@ -77,8 +79,8 @@ class Transactions:
         rid = self._client._request_id(request_id)
         body = m.ClearTransactionRequest(
             request_id=uuid.UUID(rid),
-            order_id=v.text("order_id", order_id),
-            transaction_id=v.text("transaction_id", transaction_id),
+            order_id=v.identifier("order_id", order_id),
+            transaction_id=v.identifier("transaction_id", transaction_id),
         )
         if amount is not None:
             body.amount = v.amount("amount", amount)
@@ -98,8 +100,8 @@ class Transactions:
         rid = self._client._request_id(request_id)
         body = m.RefundTransactionRequest(
             request_id=uuid.UUID(rid),
-            order_id=v.text("order_id", order_id),
-            transaction_id=v.text("transaction_id", transaction_id),
+            order_id=v.identifier("order_id", order_id),
+            transaction_id=v.identifier("transaction_id", transaction_id),
         )
         if amount is not None:
             body.amount = v.amount("amount", amount)
@@ -122,9 +124,9 @@ class Transactions:
         rid = self._client._request_id(request_id)
         body = m.TransactionInfoRequest(request_id=uuid.UUID(rid))
         if transaction_id is not None:
-            body.transaction_id = v.text("transaction_id", transaction_id)
+            body.transaction_id = v.identifier("transaction_id", transaction_id)
         if order_id is not None:
-            body.order_id = v.text("order_id", order_id)
+            body.order_id = v.identifier("order_id", order_id)
         return self._client._fetch("transactions.info", body, rid, options, convert.transaction_info)
 
     def request_status(self, request_id: str, **options: Unpack[RequestOptions]) -> OperationResult:

@@ -17,12 +17,14 @@ class Address:
     country: str | Unset = UNSET
     """ ISO 3166-1 alpha-3 country code, e.g. `KAZ`. """
     postal_code: str | Unset = UNSET
+    """ A short free-text value (an external id, a branch, a postal code). The length bound is ours, not the docs'.
+    """
     address_line1: str | Unset = UNSET
-    """ City. """
+    """ City. The length bound is ours, not the docs'. """
     address_line2: str | Unset = UNSET
-    """ Street. """
+    """ Street. The length bound is ours, not the docs'. """
     address_line3: str | Unset = UNSET
-    """ Building or premises. """
+    """ Building or premises. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         country = self.country

@@ -20,7 +20,7 @@ class BulkIssueRequest:
     product_id: ProductId
     """ Card product: 1000 Freedom Wallet Card, 2000 Instant Card, 3000 Electron Card. """
     quantity: int
-    """ How many cards to issue (the field name is a guess). """
+    """ How many cards to issue (the field name is a guess). The maximum is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

@@ -16,9 +16,9 @@ class CardActionRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
     description: str
-    """ Free-text reason recorded with the operation. """
+    """ Free-text reason recorded with the operation. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

@@ -16,7 +16,7 @@ class CardRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

@@ -22,17 +22,21 @@ class Cardholder:
     """
 
     first_name: str
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     last_name: str
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     phone: int
     """ Phone number in international format, digits only, sent as a JSON integer (e.g. 77001234567). """
     country: str
     """ ISO 3166-1 alpha-3 country code, e.g. `KAZ`. """
     person_id: str
-    """ National id (e.g. the tax id in Kazakhstan). """
+    """ National id (e.g. the tax id in Kazakhstan). The length bound is ours, not the docs'. """
     middle_name: str | Unset = UNSET
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     birthdate: datetime.date | Unset = UNSET
     """ `YYYY-MM-DD` """
     email: str | Unset = UNSET
+    """ E-mail address. The length bound is ours, not the docs'. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,7 +18,9 @@ class ClearTransactionRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     order_id: str
+    """ The partner's order id. The length bound is ours, not the docs'. """
     transaction_id: str
+    """ Transaction id in Freedom Processing. The length bound is ours, not the docs'. """
     amount: float | Unset = UNSET
     """ Amount of money. Whether it is in major or minor currency units is not stated in the docs. """
 

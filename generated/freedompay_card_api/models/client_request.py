@@ -16,7 +16,7 @@ class ClientRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     client_id: str
-    """ Client id in Freedom Processing. """
+    """ Client id in Freedom Processing. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

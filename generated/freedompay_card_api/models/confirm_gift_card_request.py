@@ -15,7 +15,7 @@ T = TypeVar("T", bound="ConfirmGiftCardRequest")
 @_attrs_define(repr=False)  # holds an x-secret field
 class ConfirmGiftCardRequest:
     otp: str
-    """ The one-time code sent by SMS. """
+    """ The one-time code sent by SMS. The length bound is ours, not the docs'. """
     card_id: int | Unset = UNSET
     """ Gift card id (an integer, unlike payment card ids). """
 

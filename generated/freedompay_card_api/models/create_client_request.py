@@ -26,6 +26,8 @@ class CreateClientRequest:
     """ Card product: 1000 Freedom Wallet Card, 2000 Instant Card, 3000 Electron Card. """
     client: NewClient
     branch_id: str | Unset = UNSET
+    """ A short free-text value (an external id, a branch, a postal code). The length bound is ours, not the docs'.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

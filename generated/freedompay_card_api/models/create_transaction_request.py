@@ -18,14 +18,15 @@ class CreateTransactionRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     order_id: str
-    """ The partner's order id. """
+    """ The partner's order id. The length bound is ours, not the docs'. """
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
     amount: float
     """ Amount of money. Whether it is in major or minor currency units is not stated in the docs. """
     currency: str
     """ ISO 4217 alphabetic code. """
     description: str | Unset = UNSET
+    """ Free-text reason recorded with the operation. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

@@ -16,6 +16,8 @@ class IdentificationInfo:
     idn_date: datetime.datetime
     """ When the client was identified """
     identified_by: str
+    """ A short free-text value (an external id, a branch, a postal code). The length bound is ours, not the docs'.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         idn_date = self.idn_date.isoformat()

@@ -15,6 +15,7 @@ T = TypeVar("T", bound="IssueGiftCardRequest")
 @_attrs_define
 class IssueGiftCardRequest:
     cardholder_name: str
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     phone: int
     """ Phone number in international format, digits only, sent as a JSON integer (e.g. 77001234567). """
     product_code: int

@@ -16,9 +16,9 @@ class LinkClientRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     client_id: str
-    """ Client id in Freedom Processing. """
+    """ Client id in Freedom Processing. The length bound is ours, not the docs'. """
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

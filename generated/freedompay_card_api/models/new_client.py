@@ -29,20 +29,26 @@ class NewClient:
     resident: Residency
     """ 1 resident, 2 non-resident. """
     first_name: str
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     last_name: str
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     middle_name: str | Unset = UNSET
+    """ A first, last or middle name. The length bound is ours, not the docs'. """
     birthdate: datetime.date | Unset = UNSET
     """ `YYYY-MM-DD` """
     email: str | Unset = UNSET
+    """ E-mail address. The length bound is ours, not the docs'. """
     country: str | Unset = UNSET
     """ ISO 3166-1 alpha-3 country code, e.g. `KAZ`. """
     person_id: str | Unset = UNSET
-    """ National id (e.g. the tax id in Kazakhstan). """
+    """ National id (e.g. the tax id in Kazakhstan). The length bound is ours, not the docs'. """
     language: str | Unset = UNSET
     """ ISO 639-1 alpha-2 language code. """
     document: str | Unset = UNSET
     """ An identity document as a Base64 PDF of at most 2 MB (2 MiB of PDF is 2,796,204 Base64 characters). """
     external_user_id: str | Unset = UNSET
+    """ A short free-text value (an external id, a branch, a postal code). The length bound is ours, not the docs'.
+    """
     address1: Address | Unset = UNSET
     address2: Address | Unset = UNSET
     identification_info: IdentificationInfo | Unset = UNSET

@@ -15,10 +15,10 @@ T = TypeVar("T", bound="SetPinRequest")
 @_attrs_define(repr=False)  # holds an x-secret field
 class SetPinRequest:
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
     pin: str | Unset = UNSET
     """ The PIN encrypted by the partner with the key Freedom Processing issues. Absent = the processor generates a
-    PIN. """
+    PIN. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         card_id = self.card_id

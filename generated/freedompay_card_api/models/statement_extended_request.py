@@ -14,7 +14,7 @@ T = TypeVar("T", bound="StatementExtendedRequest")
 @_attrs_define
 class StatementExtendedRequest:
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
     start_date: datetime.datetime
     """ Start of the range """
     end_date: datetime.datetime

@@ -16,7 +16,7 @@ T = TypeVar("T", bound="StatementRequest")
 @_attrs_define
 class StatementRequest:
     card_id: str
-    """ Card id in Freedom Processing. """
+    """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
     start_date: datetime.datetime | Unset = UNSET
     """ Start of the range """
     end_date: datetime.datetime | Unset = UNSET

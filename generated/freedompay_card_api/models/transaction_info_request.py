@@ -20,7 +20,9 @@ class TransactionInfoRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     transaction_id: str | Unset = UNSET
+    """ Transaction id in Freedom Processing. The length bound is ours, not the docs'. """
     order_id: str | Unset = UNSET
+    """ The partner's order id. The length bound is ours, not the docs'. """
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)

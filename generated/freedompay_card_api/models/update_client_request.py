@@ -22,7 +22,7 @@ class UpdateClientRequest:
     request_id: UUID
     """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
     client_id: str
-    """ Client id in Freedom Processing. """
+    """ Client id in Freedom Processing. The length bound is ours, not the docs'. """
     product_id: ProductId
     """ Card product: 1000 Freedom Wallet Card, 2000 Instant Card, 3000 Electron Card. """
     client: ClientPhone
