@@ -36,7 +36,14 @@ STATEMENT_OP = {
     "rrn": "123456789012",
     "merchant": {"name": "Shop"},
 }
-AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "commission": 0.1, "currency": "KZT"}
+AUTH = {
+    "datetime": "2025-02-01 10:00:00",
+    "type": "purchase",
+    "amount": 10,
+    "commission": 0.1,
+    "currency": "KZT",
+    "additional_parameters": [{"name": "terminal", "value": "T1"}],
+}
 
 
 # name, call, path, expected body, answer, check on the result
@@ -222,6 +229,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         lambda r: (
             (r.card_mask, len(r.accounts), len(r.authorizations), len(r.operations), r.authorizations[0].commission)
             == ("4000********0002", 1, 1, 2, Decimal("0.1"))
+            and r.operations[1].additional_parameters == ({"name": "terminal", "value": "T1"},)
         ),
     ),
     (
@@ -330,8 +338,20 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         lambda c: c.transactions.info(transaction_id="t1"),
         "/v5/card-api/transaction/info",
         {"request_id": RID1, "transaction_id": "t1"},
-        ok(transaction={"transaction_id": "t1", "amount": 5, "error_code": "", "error_description": ""}),
-        lambda r: r.details["amount"] == 5 and r.error_code == "",
+        ok(
+            transaction={
+                "transaction_id": "t1",
+                "amount": 5,
+                "status": "new",
+                "error_code": "",
+                "error_description": "",
+            },
+            additional=[{"key": "device_os_type", "value": "ios"}, {"key": "attempts", "value": 2}],
+        ),
+        lambda r: (
+            (r.details["amount"], r.error_code, r.status, r.additional, r.extra)
+            == (5, "", "new", {"device_os_type": "ios", "attempts": 2}, {})
+        ),
     ),
     (
         "transactions.request_status",
@@ -552,3 +572,20 @@ def test_unknown_fields_survive_in_extra(client: fp.CardClient, api: MockAPI) ->
     api.on("/v5/card-api/card/activate", ok(new_field=[1, 2]))
     result = client.cards.activate(CARD)
     assert result.request_status is fp.RequestStatus.SUCCESS and result.extra == {"new_field": [1, 2]}
+
+
+def test_gift_confirm_answer_missing_a_field_the_page_requires_is_unexpected(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    answer = {
+        "datetime": "2025-01-01 00:01:01",
+        "status": 0,
+        "card_status": 2,
+        "card_currency": "USD",
+        "card_balance": 5,
+    }
+    api.on("/v5/cards/activate_card", answer)
+    with pytest.raises(fp.UnexpectedResponseError, match="card_mask"):
+        client.gift_cards.confirm("123456", card_id=4242)
+    api.on("/v5/cards/status", answer)  # Status (inferred) requires nothing beyond the envelope
+    assert client.gift_cards.status(4242).card_mask is None

@@ -223,6 +223,12 @@ def response_validator(path: str) -> jsonschema.protocols.Validator:
     return cls(root, format_checker=cls.FORMAT_CHECKER)
 
 
+def envelope_validator(name: str) -> jsonschema.protocols.Validator:
+    root = {"$ref": f"#/components/schemas/{name}", "components": spec()["components"]}
+    cls = jsonschema.Draft202012Validator
+    return cls(root, format_checker=cls.FORMAT_CHECKER)
+
+
 def bodies_to_add(path: str) -> str:
     operation = ROUTES[path].operation
     return (
@@ -254,8 +260,12 @@ def test_every_answer_on_every_path_validates_against_the_response_schema(path: 
     answers.append(w.post(path, bodies[0], secret="wrong"))  # signature error
 
     validator = response_validator(path)
+    gift_refusal = envelope_validator("GiftEnvelope")
     for answer in answers:
-        errors = [e.message for e in validator.iter_errors(answer)]
+        # A gift refusal is read by its status alone (the pages show only the successful answer, whose
+        # fields Confirm's page requires): it carries the gift envelope, not the card's fields.
+        check = gift_refusal if path.startswith("/v5/cards/") and answer["status"] != 0 else validator
+        errors = [e.message for e in check.iter_errors(answer)]
         assert errors == [], (answer, errors)
         if path.startswith("/v5/cards/"):
             assert GIFT_DATETIME.match(answer["datetime"]) and isinstance(answer["status"], int)

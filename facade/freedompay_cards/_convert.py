@@ -220,7 +220,7 @@ def authorization(parsed: m.Authorization, raw: dict[str, Any]) -> Authorization
         currency=unset(parsed.currency),
         iban=unset(parsed.iban),
         merchant={} if merchant is None else dict(merchant.additional_properties),
-        additional_parameters=tuple(unset(parsed.additional_parameters) or ()),
+        additional_parameters=tuple(item.to_dict() for item in unset(parsed.additional_parameters) or ()),
         extra=leftover(raw, Authorization),
     )
 
@@ -289,12 +289,19 @@ def client_cards(parsed: m.ClientCardsResponse, raw: dict[str, Any], request_id:
 def transaction_info(parsed: m.TransactionInfoResponse, raw: dict[str, Any], request_id: str | None) -> TransactionInfo:
     transaction = unset(parsed.transaction)
     details = redact(transaction.to_dict()) if transaction is not None else {}
+    additional: dict[str, Any] = {}
+    for item in unset(parsed.additional) or ():
+        key, value = unset(item.key), unset(item.value)
+        if key is not None:
+            additional[key] = Secret(str(value)) if key.lower() in SECRET_FIELDS else _guard(value)
     return TransactionInfo(
         request_id=request_id,
         request_status=_request_status(parsed),
+        status=details.get("status"),
         error_code=details.get("error_code"),
         error_description=details.get("error_description"),
         details=details,
+        additional=additional,
         dt=as_datetime(parsed.dt),
         extra=leftover(raw, TransactionInfo),
     )
@@ -328,7 +335,9 @@ def gift_card(parsed: m.GiftIssueResponse, raw: dict[str, Any], request_id: str 
     return GiftCard(card_id=card_id, datetime=timestamp(parsed.datetime_, "datetime"), extra=leftover(raw, GiftCard))
 
 
-def gift_state(parsed: m.GiftCardStateResponse, raw: dict[str, Any], request_id: str | None = None) -> GiftCardState:
+def gift_state(
+    parsed: m.GiftCardStateResponse | m.GiftConfirmResponse, raw: dict[str, Any], request_id: str | None = None
+) -> GiftCardState:
     status = unset(parsed.card_status)
     known = type(status) is int and status in GiftCardStatus._value2member_map_
     balance = unset(parsed.card_balance)

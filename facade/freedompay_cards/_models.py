@@ -257,7 +257,7 @@ class Authorization:
     currency: str | None
     iban: str | None
     merchant: dict[str, Any] = field(factory=dict, converter=_extra, eq=False)
-    additional_parameters: tuple[Any, ...] = ()
+    additional_parameters: tuple[dict[str, Any], ...] = ()  # objects of two fields the docs do not name
     extra: dict[str, Any] = _extra_field()
 
 
@@ -312,8 +312,9 @@ class ClientCards(Sequence[ClientCard]):
 
 @frozen
 class TransactionInfo:
-    """A transaction. Only ``error_code`` and ``error_description`` of it are documented; ``details``
-    holds every field the API sent."""
+    """A transaction. Partial: only an example shows the answer (the transaction's ``status``, e.g.
+    ``new``, its ``error_code`` and ``error_description``, and ``additional`` key/value pairs); ``details``
+    holds every field of the transaction the API sent, ``additional`` the pairs as a mapping."""
 
     request_id: str | None = field(metadata=NOT_IN_ANSWER)
     request_status: RequestStatus
@@ -321,6 +322,8 @@ class TransactionInfo:
     error_description: str | None = field(metadata=_from("transaction.error_description"))
     details: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, metadata=_from("transaction"))
     dt: _dt.datetime | None = None
+    status: str | None = field(default=None, metadata=_from("transaction.status"))
+    additional: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, metadata=_from("additional"))
     extra: dict[str, Any] = _extra_field()
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from .._auth import JWSAuth
+from .._auth import signers
 from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, settings_from_env
 from .._core import (
     OPERATIONS,
@@ -169,7 +169,7 @@ class AsyncCardClient:
         # several CardClients (several partners) without mixing them up.
         self._http = http_client if http_client is not None else new_async_http()
         self._closed = False
-        self._auth = JWSAuth(self._config.auth_id, self._config.secret_key)
+        self._signers = signers(self._config.auth_id, self._config.secret_key)  # by operation signing label
         policy = retry_policy or RetryPolicy()
         # max_retries= wins over the policy's own count when both are given
         self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
@@ -467,7 +467,8 @@ class AsyncCardClient:
         status = 0
         try:
             async with async_attempt_guard(None if seconds is None else seconds + _GRACE):
-                response = await self._http.send(request, auth=self._auth, stream=True, follow_redirects=False)
+                auth = self._signers[op.signing]
+                response = await self._http.send(request, auth=auth, stream=True, follow_redirects=False)
                 status = response.status_code
                 limit = settings.limit_for(status)
                 truncated = False

@@ -90,8 +90,9 @@ class Cards:
         """Issue a card of ``product`` to a new cardholder.
 
         The card id arrives through Request status: ``wait=True`` waits for it (``result.card_ids``).
-        Partial: from a draft docs page whose cardholder object may take more fields than shown
-        (pass them in ``extra_cardholder_fields``); the answer is not shown and assumed to be the envelope.
+        Inferred: the page's body is no longer available; the fields come from an earlier draft of it
+        whose cardholder object may take more fields than shown (pass them in
+        ``extra_cardholder_fields``); the answer is assumed to be the envelope.
         """
         rid = self._client._request_id(request_id)
         cardholder = m.Cardholder(
@@ -205,7 +206,8 @@ class Cards:
         return self._client._operation("cards.link_client", body, rid, options)
 
     def info(self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]) -> CardInfo:
-        """A card's details. Partial: the path is documented, the answer's fields are guesses."""
+        """A card's details. Inferred: the page's body is not available (the path and request appear in a
+        signing example of the docs); the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.text("card_id", card_id))
         return self._client._fetch("cards.info", body, rid, options, convert.card_info)
@@ -239,7 +241,8 @@ class Cards:
         **options: Unpack[RequestOptions],
     ) -> Listing[StatementOperation]:
         """The card's operations between ``start`` and ``end`` (a ``date`` means that whole day, UTC),
-        fetched lazily as you iterate (``for``), or all at once (``await``). Documented.
+        fetched lazily as you iterate (``for``), or all at once (``await``). Documented (the docs'
+        navigation now calls this page "Operations' list").
 
         The docs show no limit on the range and no pagination. If the API turns out to limit ranges, pass
         ``window``: the range is then fetched as consecutive windows of at most that length, in order.

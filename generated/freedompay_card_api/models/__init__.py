@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .account import Account
+    from .additional_field import AdditionalField
     from .address import Address
     from .authorization import Authorization
+    from .authorization_additional_parameters_item import AuthorizationAdditionalParametersItem
     from .balance_response import BalanceResponse
     from .bulk_issue_request import BulkIssueRequest
     from .card_action_request import CardActionRequest
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from .created_card import CreatedCard
     from .gift_card_request import GiftCardRequest
     from .gift_card_state_response import GiftCardStateResponse
+    from .gift_confirm_response import GiftConfirmResponse
     from .gift_envelope import GiftEnvelope
     from .gift_issue_response import GiftIssueResponse
     from .gift_product import GiftProduct
@@ -64,8 +67,10 @@ if TYPE_CHECKING:
 
 _MODULE_OF = {
     "Account": ".account",
+    "AdditionalField": ".additional_field",
     "Address": ".address",
     "Authorization": ".authorization",
+    "AuthorizationAdditionalParametersItem": ".authorization_additional_parameters_item",
     "BalanceResponse": ".balance_response",
     "BulkIssueRequest": ".bulk_issue_request",
     "CardActionRequest": ".card_action_request",
@@ -85,6 +90,7 @@ _MODULE_OF = {
     "CreatedCard": ".created_card",
     "GiftCardRequest": ".gift_card_request",
     "GiftCardStateResponse": ".gift_card_state_response",
+    "GiftConfirmResponse": ".gift_confirm_response",
     "GiftEnvelope": ".gift_envelope",
     "GiftIssueResponse": ".gift_issue_response",
     "GiftProduct": ".gift_product",
@@ -119,8 +125,10 @@ _MODULE_OF = {
 
 __all__ = (
     "Account",
+    "AdditionalField",
     "Address",
     "Authorization",
+    "AuthorizationAdditionalParametersItem",
     "BalanceResponse",
     "BulkIssueRequest",
     "CardActionRequest",
@@ -140,6 +148,7 @@ __all__ = (
     "CreateTransactionRequest",
     "GiftCardRequest",
     "GiftCardStateResponse",
+    "GiftConfirmResponse",
     "GiftEnvelope",
     "GiftIssueResponse",
     "GiftProduct",
