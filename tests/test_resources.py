@@ -233,6 +233,26 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         ),
     ),
     (
+        "cards.validate_cardholder",
+        lambda c: c.cards.validate_cardholder(
+            "00000000-0000-4000-8000-00000000000A", first_name="Aida", last_name="Sadykova", phone="7001234567"
+        ),
+        "/v5/card-api/external/cardholder_validate",
+        {
+            "request_id": RID1,
+            "card_token": "00000000-0000-4000-8000-00000000000a",
+            "user_phone": "7001234567",
+            "first_name": "Aida",
+            "last_name": "Sadykova",
+        },
+        {"status": "ok", "score": "44.37%", "fishy": 1, "dt": DT, "reason": "name"},
+        lambda r: (
+            (r.request_id, r.score, r.percentage, r.fishy, r.extra)
+            == (RID1, "44.37%", Decimal("44.37"), 1, {"reason": "name"})
+            and r.dt == dt.datetime(2025, 1, 1, 0, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=30)))
+        ),
+    ),
+    (
         "clients.create",
         lambda c: c.clients.create(
             fp.Product.FREEDOM_WALLET_CARD,
@@ -589,3 +609,38 @@ def test_gift_confirm_answer_missing_a_field_the_page_requires_is_unexpected(
         client.gift_cards.confirm("123456", card_id=4242)
     api.on("/v5/cards/status", answer)  # Status (inferred) requires nothing beyond the envelope
     assert client.gift_cards.status(4242).card_mask is None
+
+
+@pytest.mark.parametrize(
+    ("score", "percentage"),
+    [("44.37%", Decimal("44.37")), (" 100 % ", Decimal(100)), ("0.00%", Decimal("0.00")), ("high", None), ("", None)],
+)
+def test_a_cardholder_score_is_kept_as_sent_and_read_as_a_percentage(
+    client: fp.CardClient, api: MockAPI, score: str, percentage: Decimal | None
+) -> None:
+    api.on("/v5/card-api/external/cardholder_validate", {"status": "ok", "score": score, "dt": DT})
+    result = client.cards.validate_cardholder(
+        "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone=7001234567
+    )
+    assert (result.score, result.percentage, result.fishy) == (score, percentage, None)
+    assert api.bodies[0]["user_phone"] == "7001234567"  # a string on the wire, as the page shows
+
+
+def test_a_refused_cardholder_validation_raises_without_a_request_status(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/external/cardholder_validate",
+        {"status": "error", "error_code": "CARD_NOT_FOUND", "error_description": "no such token"},
+    )
+    with pytest.raises(fp.NotFoundError) as info:
+        client.cards.validate_cardholder(
+            "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="7001234567"
+        )
+    assert info.value.request_id == RID1 and info.value.code == "CARD_NOT_FOUND"
+
+
+def test_a_cardholder_answer_without_its_score_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/external/cardholder_validate", {"status": "ok", "dt": DT})
+    with pytest.raises(fp.UnexpectedResponseError, match="score"):
+        client.cards.validate_cardholder(
+            "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="7001234567"
+        )

@@ -139,6 +139,46 @@ def test_unknown_card_and_unknown_client_are_not_found(sandbox: Sandbox, cards_c
     assert unknown_client.value.code == "CLIENT_NOT_FOUND"
 
 
+# ------------------------------------------------------------------------------------------ cardholder validation
+
+
+def test_cardholder_validation_scores_the_name_and_phone_against_the_card_s_client(
+    sandbox: Sandbox, cards_client: fp.CardClient
+) -> None:
+    holder = sandbox.create_client(first_name="Aida", last_name="Sadykova", phone=77001234567)
+    card = sandbox.create_card(client_id=holder.client_id)
+
+    def score(first: str, last: str, phone: str) -> tuple[str, Decimal | None, int | None]:
+        result = cards_client.cards.validate_cardholder(card.token, first_name=first, last_name=last, phone=phone)
+        return result.score, result.percentage, result.fishy
+
+    assert score("aida", " SADYKOVA", "7001234567") == ("100.00%", Decimal("100.00"), 0)  # 10 digits match 11
+    assert score("Dana", "Sadykova", "77001234567") == ("70.00%", Decimal("70.00"), 0)
+    assert score("Aida", "Sadykova", "7009999999") == ("70.00%", Decimal("70.00"), 0)
+    assert score("Dana", "Nurlanova", "7001234567") == ("30.00%", Decimal("30.00"), 1)
+    assert sandbox.cards[card.card_id].client_id == holder.client_id  # a read: nothing changed
+
+
+def test_cardholder_validation_answers_without_request_status(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
+    card = sandbox.create_card()  # no client: nothing to match
+    raw = cards_client.with_raw_response.cards.validate_cardholder(
+        card.token, first_name="A", last_name="B", phone="7001234567"
+    )
+    answer = raw.http_response.json()
+    assert sorted(answer) == ["dt", "fishy", "score", "status"]
+    assert (answer["status"], answer["score"], answer["fishy"]) == ("ok", "0.00%", 1)
+
+
+def test_cardholder_validation_of_an_unknown_token_fails_by_its_status(
+    sandbox: Sandbox, cards_client: fp.CardClient
+) -> None:
+    token = str(uuid.uuid4())
+    with pytest.raises(fp.NotFoundError) as unknown:
+        cards_client.cards.validate_cardholder(token, first_name="A", last_name="B", phone="7001234567")
+    assert unknown.value.code == "CARD_NOT_FOUND"
+    assert unknown.value.body["status"] == "error" and "request_status" not in unknown.value.body
+
+
 def test_set_pin_marks_the_pin_set(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
     card = sandbox.create_card()
     assert not card.pin_set

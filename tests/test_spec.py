@@ -15,7 +15,8 @@ from tests.spec_tools import operations, request_schema, resolve, response_schem
 ROOT = Path(__file__).resolve().parent.parent
 
 # The catalogue of shared/reference/card-api.md, guesses included: 24 Payment Cards paths
-# (Request status and Transaction request status share one) and 6 Gift Cards paths. The doc statuses are
+# (Request status and Transaction request status share one) and 6 Gift Cards paths, and what the current
+# navigation added (Cardholder validation, Set limits, Limits list). The doc statuses are
 # those of the audit against the vendor's pages (issue 10): documented = the page shows request and answer,
 # partial = less, inferred = no page body seen.
 CATALOGUE = {
@@ -35,6 +36,7 @@ CATALOGUE = {
     "/v5/card-api/card/secret_data_v2": "inferred",
     "/v5/card-api/card/statement": "documented",
     "/v5/card-api/card/statement_extended": "partial",
+    "/v5/card-api/external/cardholder_validate": "documented",
     "/v5/card-api/client/add": "partial",
     "/v5/card-api/client/update": "documented",
     "/v5/card-api/client/cards": "inferred",
@@ -59,7 +61,7 @@ def test_spec_is_valid_openapi_3_1() -> None:
 
 def test_every_catalogue_path_is_present_and_nothing_else() -> None:
     assert set(spec()["paths"]) == set(CATALOGUE)
-    assert len(CATALOGUE) == 30
+    assert len(CATALOGUE) == 31
 
 
 @pytest.mark.parametrize(("path", "operation_id", "op"), operations(), ids=[o[1] for o in operations()])
@@ -152,11 +154,13 @@ def test_envelopes_carry_the_documented_fields() -> None:
     assert gift["status"]["type"] == "integer" and gift["status"]["x-known-values"][-1] == -11
 
 
-def test_spec_report_lists_all_30_operations_with_doc_status() -> None:
+def test_spec_report_lists_every_operation_with_doc_status() -> None:
     out = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "spec_report.py")], capture_output=True, text=True, check=True
     ).stdout
     lines = [line for line in out.splitlines() if line.startswith("POST ")]
-    assert len(lines) == 30
+    assert len(lines) == len(CATALOGUE)
     assert all(re.search(r"\[(documented|partial|inferred)\]", line) for line in lines)
-    assert out.strip().endswith("30 operations on 30 paths: 10 documented, 3 partial, 17 inferred")
+    counts = [sum(1 for status in CATALOGUE.values() if status == s) for s in ("documented", "partial", "inferred")]
+    total = f"{len(CATALOGUE)} operations on {len(CATALOGUE)} paths"
+    assert out.strip().endswith(f"{total}: {counts[0]} documented, {counts[1]} partial, {counts[2]} inferred")

@@ -13,6 +13,7 @@ import freedompay_cards as fp
 from tests.conftest import MockAPI
 
 CARD = "card-1"
+TOKEN = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 UTC = dt.UTC
 
 
@@ -23,6 +24,24 @@ def _client_kw(**override: Any) -> dict[str, Any]:
 
 BAD_CALLS: list[tuple[str, Any, type, str]] = [
     ("empty card_id", lambda c: c.cards.block("", reason="x"), ValueError, "card_id"),
+    (
+        "card_token not uuid",
+        lambda c: c.cards.validate_cardholder("card-1", first_name="A", last_name="B", phone="7001234567"),
+        ValueError,
+        "card_token",
+    ),
+    (
+        "cardholder phone letters",
+        lambda c: c.cards.validate_cardholder(TOKEN, first_name="A", last_name="B", phone="700-123"),
+        ValueError,
+        "phone",
+    ),
+    (
+        "cardholder blank name",
+        lambda c: c.cards.validate_cardholder(TOKEN, first_name=" ", last_name="B", phone="7001234567"),
+        ValueError,
+        "first_name",
+    ),
     ("blank card_id", lambda c: c.cards.activate("   "), ValueError, "card_id"),
     ("card_id not str", lambda c: c.cards.info(123), TypeError, "card_id"),
     ("empty reason", lambda c: c.cards.close(CARD, reason=""), ValueError, "reason"),

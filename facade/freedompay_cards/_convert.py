@@ -20,6 +20,7 @@ from ._models import (
     Account,
     Authorization,
     Balance,
+    CardholderValidation,
     CardInfo,
     ClientCard,
     ClientCards,
@@ -143,6 +144,18 @@ def card_info(parsed: m.CardInfoResponse, raw: dict[str, Any], request_id: str |
         expiry=None if expiry is None else Secret(str(expiry)),
         dt=as_datetime(parsed.dt),
         extra=leftover(raw, CardInfo),
+    )
+
+
+def cardholder_validation(
+    parsed: m.CardholderValidationResponse, raw: dict[str, Any], request_id: str | None
+) -> CardholderValidation:
+    return CardholderValidation(
+        request_id=request_id,
+        score=parsed.score,
+        fishy=unset(parsed.fishy),
+        dt=timestamp(parsed.dt, "dt"),
+        extra=leftover(raw, CardholderValidation),
     )
 
 

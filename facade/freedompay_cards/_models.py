@@ -173,6 +173,31 @@ class CardInfo:
 
 
 @frozen
+class CardholderValidation:
+    """How well a name and a phone match the holder of a tokenised card (Cardholder validation).
+
+    ``score`` is the answer's text as sent (a percentage, e.g. ``"44.37%"``); ``percentage`` reads it as a
+    ``Decimal`` (``None`` when it is not written that way). ``fishy`` is an integer the docs do not
+    explain. The answer has no ``request_status``: the check is done when it answers."""
+
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    score: str
+    fishy: int | None = None
+    dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+    @property
+    def percentage(self) -> Decimal | None:
+        """The score as a number of percent (``Decimal("44.37")``), or None if it is not ``<number>%``."""
+        text = self.score.strip().removesuffix("%").strip()
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            return None
+        return value if value.is_finite() else None
+
+
+@frozen
 class Account:
     """One account of a card."""
 

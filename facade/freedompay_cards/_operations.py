@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:0246a6ceabd21440"
+SPEC_HASH = "sha256:148d52e6fe2c07d8"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (
@@ -295,6 +295,24 @@ OPERATIONS: tuple[dict[str, Any], ...] = (
         "doc_page": "https://docs.freedompay.kz/api-14425115",
         "deprecated": False,
         "summary": "The card's balances, authorizations and operations over a date range",
+    },
+    {
+        "name": "cards.validate_cardholder",
+        "path": "/v5/card-api/external/cardholder_validate",
+        "operation_id": "validate_cardholder",
+        "module": "cards.validate_cardholder",
+        "request_model": "CardholderValidationRequest",
+        "response_model": "CardholderValidationResponse",
+        "envelope": "card",
+        "mutating": False,
+        "deferred": False,
+        "request_id": "key",
+        "lazy_arrays": (),
+        "signing": "jws",
+        "doc_status": "documented",
+        "doc_page": "https://docs.freedompay.kz/api-17842385",
+        "deprecated": False,
+        "summary": "Check that a name and a phone match the holder of a tokenised card (a match score)",
     },
     {
         "name": "clients.create",

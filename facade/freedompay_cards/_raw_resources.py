@@ -43,6 +43,7 @@ class AsyncCardsWithRawResponse:
         self.secret_data_v2 = async_raw(cards.secret_data_v2)
         self.statement = async_raw_listing(cards.statement)
         self.statement_extended = async_raw(cards.statement_extended)
+        self.validate_cardholder = async_raw(cards.validate_cardholder)
 
 
 class AsyncClientsWithRawResponse:
@@ -116,6 +117,7 @@ class CardsWithRawResponse:
         self.secret_data_v2 = sync_raw(cards.secret_data_v2)
         self.statement = sync_raw_listing(cards.statement)
         self.statement_extended = sync_raw(cards.statement_extended)
+        self.validate_cardholder = sync_raw(cards.validate_cardholder)
 
 
 class ClientsWithRawResponse:

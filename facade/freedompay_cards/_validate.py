@@ -52,6 +52,18 @@ def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
         raise InvalidRequestError("request_id", "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
 
 
+def token(field: str, value: object) -> uuid.UUID:
+    """A card token: a UUID, given as ``uuid.UUID`` or its text."""
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str):
+        raise _type_error(field, "a UUID string", value)
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise InvalidRequestError(field, "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
+
+
 def seconds(field: str, value: object) -> float:
     """A positive, finite number of seconds."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -100,6 +112,17 @@ def phone(field: str, value: object) -> int:
             field, "must be 7 to 15 digits in international format (no leading 0), e.g. 77001234567"
         )
     return int(digits.lstrip("+"))
+
+
+def phone_text(field: str, value: object) -> str:
+    """A phone number sent as a string of digits, as written (a leading + is dropped; leading zeros and a
+    missing country code are kept: Cardholder validation's example has 10 digits)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise _type_error(field, "digits as str or int", value)
+    digits = str(value).removeprefix("+")
+    if not (digits.isascii() and digits.isdigit() and 6 <= len(digits) <= 15):
+        raise InvalidRequestError(field, "must be 6 to 15 digits, e.g. 7001234567")
+    return digits
 
 
 def extra_fields(field: str, value: object, documented: frozenset[str]) -> dict[str, object]:

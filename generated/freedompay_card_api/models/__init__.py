@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .card_info_response import CardInfoResponse
     from .card_request import CardRequest
     from .cardholder import Cardholder
+    from .cardholder_validation_request import CardholderValidationRequest
+    from .cardholder_validation_response import CardholderValidationResponse
     from .clear_transaction_request import ClearTransactionRequest
     from .client_card import ClientCard
     from .client_cards_response import ClientCardsResponse
@@ -78,6 +80,8 @@ _MODULE_OF = {
     "CardInfoResponse": ".card_info_response",
     "CardRequest": ".card_request",
     "Cardholder": ".cardholder",
+    "CardholderValidationRequest": ".cardholder_validation_request",
+    "CardholderValidationResponse": ".cardholder_validation_response",
     "ClearTransactionRequest": ".clear_transaction_request",
     "ClientCard": ".client_card",
     "ClientCardsResponse": ".client_cards_response",
@@ -134,6 +138,8 @@ __all__ = (
     "CardActionRequest",
     "CardApiEnvelope",
     "Cardholder",
+    "CardholderValidationRequest",
+    "CardholderValidationResponse",
     "CardInfoResponse",
     "CardRequest",
     "ClearTransactionRequest",
