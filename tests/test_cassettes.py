@@ -263,6 +263,24 @@ async def test_cardholder_validation(client: Any, target: Target) -> None:
         assert (same.score, same.fishy, other.score) == ("100.00%", 0, "70.00%")
 
 
+async def test_spending_limits(client: Any) -> None:
+    """card/issue (polled), limits/set on the card, limits/list for it, and a limit of an unknown client."""
+    issued = await client.cards.issue(
+        fp.Product.INSTANT_CARD, first_name="Aida", last_name="Sadykova", phone="77001234567",
+        country="KAZ", person_id="900101300123", wait=True,
+    )  # fmt: skip
+    card_id = issued.card_ids[0]
+    atm = fp.Limit("withdrawal_atm", [fp.LimitAmount(Decimal("5000"), "USD")], period="month")
+    online = fp.Limit("pay_online_non3ds", [fp.LimitAmount(0, "KZT")], period="day")
+    assert (await client.limits.set(fp.LimitScope.CARD, card_id, [atm, online])).succeeded
+    listed = await client.limits.list(fp.LimitScope.CARD, card_id)
+    assert listed.request_id and listed.request_status == "success"
+    if FROM_SANDBOX:
+        assert list(listed) == [atm, online]
+        with pytest.raises(fp.NotFoundError):
+            await client.limits.set(fp.LimitScope.CLIENT, "404404", [atm])
+
+
 async def test_gift_card_flow(client: Any, target: Target) -> None:
     """product_list, issue_card, activate_card (wrong code: -8; right code; again: -10), resend,
     resend_code, status."""

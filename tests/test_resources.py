@@ -382,6 +382,65 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         lambda r: (r.transaction_id, r.fin_document_id) == ("t1", "f1"),
     ),
     (
+        "limits.set",
+        lambda c: c.limits.set(
+            fp.LimitScope.CARD,
+            CARD,
+            [
+                fp.Limit("withdrawal_atm", [fp.LimitAmount(Decimal("5000.00"), "usd")], period="month"),
+                fp.Limit("pay_online_non3ds", (fp.LimitAmount(0, "KZT", kind="max"),), region="abroad"),
+                fp.Limit("pay"),
+            ],
+        ),
+        "/v5/card-api/limits/set",
+        {
+            "request_id": RID1,
+            "object": {"type": "card", "value": CARD},
+            "limits": [
+                {
+                    "transaction_type": "withdrawal_atm",
+                    "period": "month",
+                    "amount": [{"type": "max", "value": "5000.00", "currency": "USD"}],
+                },
+                {
+                    "transaction_type": "pay_online_non3ds",
+                    "region": "abroad",
+                    "amount": [{"type": "max", "value": "0", "currency": "KZT"}],
+                },
+                {"transaction_type": "pay"},
+            ],
+        },
+        ok(),
+        lambda r: r.succeeded and r.request_id == RID1,
+    ),
+    (
+        "limits.list",
+        lambda c: c.limits.list("account", "KZ00FREE0000000001"),
+        "/v5/card-api/limits/list",
+        {"request_id": RID1, "object": {"type": "account", "value": "KZ00FREE0000000001"}},
+        ok(
+            limits=[
+                {
+                    "transaction_type": "withdrawal",
+                    "period": "day",
+                    "amount": [{"type": "max", "value": "100.50", "currency": "KZT", "used": "20", "available": 80.5}],
+                    "counter": 2,
+                },
+                {"transaction_type": "pay", "amount": [{"value": 7, "currency": "USD"}]},
+            ],
+            object={"type": "account", "value": "KZ00FREE0000000001"},
+        ),
+        lambda r: (
+            [(x.transaction_type, x.period, x.region) for x in r] == [("withdrawal", "day", None), ("pay", None, None)]
+            and r[0].amounts == (fp.LimitAmount(Decimal("100.50"), "KZT"),)
+            and r[0].amounts[0].extra == {"used": "20", "available": Decimal("80.5")}
+            and r[0].extra == {"counter": 2}
+            and r[1].amounts[0].value == Decimal(7)
+            and r.extra == {"object": {"type": "account", "value": "KZ00FREE0000000001"}}
+            and r.request_id == RID1
+        ),
+    ),
+    (
         "gift_cards.products",
         lambda c: c.gift_cards.products(),
         "/v5/cards/product_list",
@@ -644,3 +703,17 @@ def test_a_cardholder_answer_without_its_score_is_unexpected(client: fp.CardClie
         client.cards.validate_cardholder(
             "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="7001234567"
         )
+
+
+def test_a_listed_limit_of_another_shape_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/limits/list", ok(limits=[{"max": 5}]))
+    with pytest.raises(fp.UnexpectedResponseError, match="transaction_type"):
+        client.limits.list(fp.LimitScope.CLIENT, "cl-1")
+
+
+def test_listed_limits_can_be_set_again_as_they_are(client: fp.CardClient, api: MockAPI) -> None:
+    listed = {"transaction_type": "pay", "period": "day", "amount": [{"type": "max", "value": "10", "currency": "KZT"}]}
+    api.on("/v5/card-api/limits/list", ok(limits=[listed]))
+    limits = client.limits.list("card", CARD)
+    client.limits.set("card", CARD, limits)
+    assert api.bodies[1]["limits"] == [listed]

@@ -195,6 +195,31 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
         {"request_id": rid()},
         {"request_id": rid(), "order_id": "404"},
     ],
+    "/v5/card-api/limits/set": lambda w: [
+        {
+            "request_id": rid(),
+            "object": {"type": "card", "value": w.active.card_id},
+            "limits": [
+                {
+                    "transaction_type": "withdrawal_atm",
+                    "period": "month",
+                    "amount": [{"type": "max", "value": "5000", "currency": "USD"}],
+                },
+                {"transaction_type": "pay", "region": "abroad"},
+            ],
+        },
+        {
+            "request_id": rid(),
+            "object": {"type": "card", "value": w.closed.card_id},
+            "limits": [{"transaction_type": "pay"}],
+        },
+        {"request_id": rid(), "object": {"type": "account", "value": "KZ0"}, "limits": [{"transaction_type": "pay"}]},
+        {"request_id": rid(), "object": {"type": "client", "value": w.client.client_id}, "limits": []},
+    ],
+    "/v5/card-api/limits/list": lambda w: [
+        {"request_id": rid(), "object": {"type": "client", "value": w.client.client_id}},
+        {"request_id": rid(), "object": {"type": "client", "value": "404"}},
+    ],
     "/v5/cards/product_list": lambda w: [{}],
     "/v5/cards/issue_card": lambda w: [
         {"cardholder_name": "A", "phone": 77001234567, "product_code": 3},

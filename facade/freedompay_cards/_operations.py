@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:148d52e6fe2c07d8"
+SPEC_HASH = "sha256:339b338b44405c65"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (
@@ -457,6 +457,42 @@ OPERATIONS: tuple[dict[str, Any], ...] = (
         "doc_page": "https://docs.freedompay.kz/api-32434952",
         "deprecated": False,
         "summary": "Read a transaction",
+    },
+    {
+        "name": "limits.set",
+        "path": "/v5/card-api/limits/set",
+        "operation_id": "set_limits",
+        "module": "limits.set_limits",
+        "request_model": "SetLimitsRequest",
+        "response_model": "CardApiEnvelope",
+        "envelope": "card",
+        "mutating": True,
+        "deferred": False,
+        "request_id": "key",
+        "lazy_arrays": (),
+        "signing": "jws",
+        "doc_status": "partial",
+        "doc_page": "https://docs.freedompay.kz/api-18613819",
+        "deprecated": False,
+        "summary": "Set spending limits on a card, an account or a client",
+    },
+    {
+        "name": "limits.list",
+        "path": "/v5/card-api/limits/list",
+        "operation_id": "list_limits",
+        "module": "limits.list_limits",
+        "request_model": "ListLimitsRequest",
+        "response_model": "LimitListResponse",
+        "envelope": "card",
+        "mutating": False,
+        "deferred": False,
+        "request_id": "key",
+        "lazy_arrays": (),
+        "signing": "jws",
+        "doc_status": "partial",
+        "doc_page": "https://docs.freedompay.kz/api-18614458",
+        "deprecated": False,
+        "summary": "List the limits in force on a card, an account or a client",
     },
     {
         "name": "gift_cards.products",

@@ -88,18 +88,34 @@ def positive_int(field: str, value: object) -> int:
 def amount(field: str, value: object) -> float:
     """A positive amount given as ``Decimal``, ``int`` or a decimal string, returned as the JSON number
     that represents it exactly. Floats are refused: they cannot say 0.1."""
+    number = decimal_number(field, value, problem="must be a positive, finite amount")
+    if number <= 0:
+        raise InvalidRequestError(field, "must be a positive, finite amount")
+    as_float = float(number)
+    if Decimal(repr(as_float)) != number:  # numeric comparison: 10.10 == 10.1
+        raise InvalidRequestError(field, f"{value} cannot be sent exactly as a JSON number")
+    return as_float
+
+
+def decimal_number(field: str, value: object, *, problem: str = "must be a finite number") -> Decimal:
+    """A finite decimal number given as ``Decimal``, ``int`` or a decimal string (floats are refused: they
+    cannot say 0.1); ``problem`` is the message for one that is not finite."""
     if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int, str)):
         raise _type_error(field, "Decimal, int or a decimal string", value)
     try:
         number = Decimal(value)
     except InvalidOperation:
         raise InvalidRequestError(field, f"not a decimal number: {value!r}") from None
-    if not number.is_finite() or number <= 0:
-        raise InvalidRequestError(field, "must be a positive, finite amount")
-    as_float = float(number)
-    if Decimal(repr(as_float)) != number:  # numeric comparison: 10.10 == 10.1
-        raise InvalidRequestError(field, f"{value} cannot be sent exactly as a JSON number")
-    return as_float
+    if not number.is_finite():
+        raise InvalidRequestError(field, problem)
+    return number
+
+
+def limit_amount_text(field: str, value: Decimal) -> str:
+    """A limit's amount as the decimal string the API takes (no exponent, no sign): zero or more."""
+    if value < 0:
+        raise InvalidRequestError(field, "must be zero or more")
+    return format(abs(value), "f")
 
 
 def phone(field: str, value: object) -> int:

@@ -57,6 +57,7 @@ from .._validate import seconds as _valid_seconds
 from .cards import AsyncCards
 from .clients import AsyncClients
 from .gift_cards import AsyncGiftCards
+from .limits import AsyncLimits
 from .requests import AsyncRequests
 from .transactions import AsyncTransactions
 
@@ -183,6 +184,7 @@ class AsyncCardClient:
         self.transactions = AsyncTransactions(self)
         self.requests = AsyncRequests(self)
         self.gift_cards = AsyncGiftCards(self)
+        self.limits = AsyncLimits(self)
 
     @classmethod
     def from_env(

@@ -59,6 +59,7 @@ from .._validate import seconds as _valid_seconds
 from .cards import Cards
 from .clients import Clients
 from .gift_cards import GiftCards
+from .limits import Limits
 from .requests import Requests
 from .transactions import Transactions
 
@@ -185,6 +186,7 @@ class CardClient:
         self.transactions = Transactions(self)
         self.requests = Requests(self)
         self.gift_cards = GiftCards(self)
+        self.limits = Limits(self)
 
     @classmethod
     def from_env(

@@ -215,7 +215,7 @@ class Sandbox:
     opens with ``initial_balance`` in ``currency``.
 
     Reach it in-process with ``transport()``, ``client()`` and ``async_client()``, or over loopback HTTP
-    with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``,
+    with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``, ``limits``,
     ``requests``, ``log``, ``times_processed()`` and ``last_otp()``; break it with ``inject()``.
     Thread-safe: one lock guards the state.
     """
@@ -283,6 +283,12 @@ class Sandbox:
     def gift_cards(self) -> Mapping[int, GiftCard]:
         with self._lock:
             return MappingProxyType(dict(self._world.gift_cards))
+
+    @property
+    def limits(self) -> Mapping[tuple[str, str], tuple[dict[str, Any], ...]]:
+        """The limits set, as sent, by (object type, object id): ``sandbox.limits["card", card_id]``."""
+        with self._lock:
+            return MappingProxyType({key: tuple(rules.values()) for key, rules in self._world.limits.items()})
 
     @property
     def requests(self) -> Mapping[str, RequestRecord]:

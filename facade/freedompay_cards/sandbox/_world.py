@@ -17,7 +17,8 @@ What is documented and what is the sandbox's invention:
   captures everything and may be partial; refunds without ``amount`` are full; gift cards are issued
   inactive and confirmed with an SMS code, gift statuses and ``card_status`` values.
 - invented (nothing in the docs says so): card tokens (a UUID per card, ``Card.token``) and the
-  cardholder-validation score (see ``validate_cardholder``); the card states' names (``issued``,
+  cardholder-validation score (see ``validate_cardholder``); how limits are kept and listed back (see
+  ``set_limits``), and that an account is named by its IBAN; the card states' names (``issued``,
   ``active``, ``blocked``, ``closed``) and which transitions are refused; every ``error_code``; one
   account per card holding an opening balance; holds and captures arithmetic; several partial clearings
   of one authorisation; refunds only of what was captured; ``order_id`` having to match the
@@ -207,6 +208,8 @@ class World:
         self.clients: dict[str, Client] = {}
         self.transactions: dict[str, Transaction] = {}
         self.gift_cards: dict[int, GiftCard] = {}
+        # limits as set, per (object type, object id), then per (transaction_type, region, period)
+        self.limits: dict[tuple[str, str], dict[tuple[str, str | None, str | None], dict[str, Any]]] = {}
         self.postings: list[Posting] = []
         self._card_ids = itertools.count(10_000_001)
         self._client_ids = itertools.count(20_000_001)
@@ -651,6 +654,35 @@ class World:
             transaction.error_code = tx.error_code
             transaction.error_description = tx.error_description or ""
         return Done(_fields(m.TransactionInfoResponse(status=OK, **_PLACEHOLDERS, transaction=transaction)))
+
+    # ------------------------------------------------------------------------------ limits
+    # The sandbox's own model (the docs show the requests only): limits are kept per object as sent, one
+    # per (transaction_type, region, period); setting one again replaces it, others stay. An account is
+    # named by its IBAN. How much of a limit is used is not modelled (the docs do not name those fields).
+
+    def _limit_target(self, target: m.LimitObject, *, reading: bool) -> tuple[str, str]:
+        kind, value = str(target.type_), target.value
+        if kind == "card":
+            self.card(value, closed_ok=reading)
+        elif kind == "client":
+            self.client(value)
+        elif not any(c.account.iban == value for c in self.cards.values()):
+            raise Refused("ACCOUNT_NOT_FOUND", f"no account has the IBAN {value}")
+        return kind, value
+
+    def set_limits(self, body: m.SetLimitsRequest) -> Done:
+        key = self._limit_target(body.object_, reading=False)
+        if not body.limits:
+            raise Refused("VALIDATION_ERROR", "limits: give at least one limit")
+        kept = self.limits.setdefault(key, {})
+        for rule in body.limits:
+            kept[(rule.transaction_type, _or_none(rule.region), _or_none(rule.period))] = rule.to_dict()
+        return Done()
+
+    def list_limits(self, body: m.ListLimitsRequest) -> Done:
+        key = self._limit_target(body.object_, reading=True)
+        limits = [m.ListedLimit.from_dict(rule) for rule in self.limits.get(key, {}).values()]
+        return Done(_fields(m.LimitListResponse(status=OK, **_PLACEHOLDERS, limits=limits)))
 
     # ------------------------------------------------------------------------------ gift cards
     # Gift handlers return the answer's fields (a dict): the gift envelope has no separate outcome.

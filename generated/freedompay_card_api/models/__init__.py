@@ -45,7 +45,15 @@ if TYPE_CHECKING:
     from .issue_card_request import IssueCardRequest
     from .issue_gift_card_request import IssueGiftCardRequest
     from .issue_plastic_card_request import IssuePlasticCardRequest
+    from .limit_amount import LimitAmount
+    from .limit_list_response import LimitListResponse
+    from .limit_object import LimitObject
+    from .limit_object_type import LimitObjectType
+    from .limit_rule import LimitRule
     from .link_client_request import LinkClientRequest
+    from .list_limits_request import ListLimitsRequest
+    from .listed_limit import ListedLimit
+    from .listed_limit_amount import ListedLimitAmount
     from .merchant import Merchant
     from .new_client import NewClient
     from .product_id import ProductId
@@ -54,6 +62,7 @@ if TYPE_CHECKING:
     from .request_status_response import RequestStatusResponse
     from .residency import Residency
     from .secret_data_response import SecretDataResponse
+    from .set_limits_request import SetLimitsRequest
     from .set_pin_request import SetPinRequest
     from .statement_balances import StatementBalances
     from .statement_card import StatementCard
@@ -104,7 +113,15 @@ _MODULE_OF = {
     "IssueCardRequest": ".issue_card_request",
     "IssueGiftCardRequest": ".issue_gift_card_request",
     "IssuePlasticCardRequest": ".issue_plastic_card_request",
+    "LimitAmount": ".limit_amount",
+    "LimitListResponse": ".limit_list_response",
+    "LimitObject": ".limit_object",
+    "LimitObjectType": ".limit_object_type",
+    "LimitRule": ".limit_rule",
     "LinkClientRequest": ".link_client_request",
+    "ListLimitsRequest": ".list_limits_request",
+    "ListedLimit": ".listed_limit",
+    "ListedLimitAmount": ".listed_limit_amount",
     "Merchant": ".merchant",
     "NewClient": ".new_client",
     "ProductId": ".product_id",
@@ -113,6 +130,7 @@ _MODULE_OF = {
     "RequestStatusResponse": ".request_status_response",
     "Residency": ".residency",
     "SecretDataResponse": ".secret_data_response",
+    "SetLimitsRequest": ".set_limits_request",
     "SetPinRequest": ".set_pin_request",
     "StatementBalances": ".statement_balances",
     "StatementCard": ".statement_card",
@@ -164,7 +182,15 @@ __all__ = (
     "IssueCardRequest",
     "IssueGiftCardRequest",
     "IssuePlasticCardRequest",
+    "LimitAmount",
+    "LimitListResponse",
+    "LimitObject",
+    "LimitObjectType",
+    "LimitRule",
     "LinkClientRequest",
+    "ListedLimit",
+    "ListedLimitAmount",
+    "ListLimitsRequest",
     "Merchant",
     "NewClient",
     "ProductId",
@@ -173,6 +199,7 @@ __all__ = (
     "RequestStatusResponse",
     "Residency",
     "SecretDataResponse",
+    "SetLimitsRequest",
     "SetPinRequest",
     "StatementBalances",
     "StatementCard",
