@@ -78,8 +78,10 @@ Declaring a deliberate difference (in the spec)
 * On an operation, ``x-doc-deviations``: a list of ``{field: request.card_id | response.cards[].card_id,
   differs: added|removed|required|type|format|limits|status|doc-status, why: "..."}`` (``field`` is left out for
   ``status`` and ``doc-status``).
-* On a property schema, ``x-doc-deviation: "why"``: any difference on that field is declared (put it at the
-  place of use: on a shared component it applies wherever the component is used).
+* On a property schema, ``x-doc-deviation: {differs: limits, why: "..."}`` (``differs`` one kind or a list):
+  those differences on that field are declared, any other is still drift (so a bound the spec adds can be
+  declared without hiding a later change of required-ness). The plain form ``x-doc-deviation: "why"``
+  declares any difference on the field. On a shared component it applies wherever the component is used.
 
 A declared difference is not drift: it is listed under "declared deviations" with its why. A declaration
 that matches no difference on a checked side is drift of its own ("stale declaration"). ``x-doc-page`` is
@@ -182,7 +184,8 @@ class Facts:
     format: str | None
     required: bool
     format_known: bool = True  # False on rendered pages: their format and limits are never compared
-    deviation: str | None = None  # the spec's x-doc-deviation on this property
+    deviation: str | None = None  # the spec's x-doc-deviation on this property: its why
+    deviation_kinds: tuple[str, ...] | None = None  # the differences it declares (None: any)
     limits: tuple[str, ...] = ()  # "maxLength=128", "enum=[1000, 2000]"...: what values the schema allows
 
 
@@ -398,15 +401,29 @@ def flatten(schema: Any, document: dict[str, Any], *, format_known: bool = True)
             path = prefix + name
             label = type_label(sub, document)
             fmt = sub.get("format") if isinstance(sub.get("format"), str) else None
-            why = sub.get("x-doc-deviation")
-            limits = schema_limits(sub)
-            out[path] = Facts(label, fmt, name in required, format_known, why if isinstance(why, str) else None, limits)
+            why, kinds = property_deviation(sub.get("x-doc-deviation"))
+            out[path] = Facts(label, fmt, name in required, format_known, why, kinds, schema_limits(sub))
             child = children_prefix(path, label)
             if child is not None and depth < 10:
                 walk(_innermost_items(sub, document), child, depth + 1)
 
     walk(schema, "", 0)
     return out
+
+
+def property_deviation(value: Any) -> tuple[str | None, tuple[str, ...] | None]:
+    """A property's ``x-doc-deviation``: (why, the kinds it declares, None meaning any kind). A plain
+    string declares any difference; ``{differs: KIND or [KINDS], why: "..."}`` only those kinds."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, dict) and isinstance(value.get("why"), str):
+        differs = value.get("differs")
+        kinds = [differs] if isinstance(differs, str) else differs
+        if isinstance(kinds, list) and kinds and all(k in DIFFERS for k in kinds):
+            return value["why"], tuple(kinds)
+    raise SpecLoadError(f"malformed x-doc-deviation {value!r}: a string, or {{differs: kind or [kinds], why: ...}}")
 
 
 LIMIT_KEYWORDS = (
@@ -1155,7 +1172,7 @@ def _apply_declarations(
 ) -> None:
     used: set[int] = set()
     by_property = {
-        f"{side}.{path}": facts.deviation
+        f"{side}.{path}": (facts.deviation, facts.deviation_kinds)
         for side in SIDES
         for path, facts in getattr(op, side).items()
         if facts.deviation
@@ -1174,9 +1191,13 @@ def _apply_declarations(
             used.add(match)
             diff.why, diff.declared_in = op.deviations[match].why, "operation"
             report.declared.append(diff)
-        elif diff.field in by_property and diff.kind != "added":
+        elif (
+            diff.field in by_property
+            and diff.kind != "added"
+            and (by_property[diff.field][1] is None or diff.kind in by_property[diff.field][1])
+        ):
             declared_properties.add(diff.field)
-            diff.why, diff.declared_in = by_property[diff.field], "property"
+            diff.why, diff.declared_in = by_property[diff.field][0], "property"
             report.declared.append(diff)
         else:
             report.drift.append(diff)
@@ -1202,7 +1223,7 @@ def _apply_declarations(
                 declared_in="operation",
             )
         )
-    for name, why in by_property.items():
+    for name, (why, _) in by_property.items():
         side, path = name.split(".", 1)
         if name in declared_properties or path not in shown.get(side, set()):
             continue

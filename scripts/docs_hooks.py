@@ -32,7 +32,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
-RESOURCES = ("cards", "clients", "transactions", "requests", "gift_cards")
+# The resources, in the order the spec's operations first name them (x-facade: resource.method).
+RESOURCES = tuple(
+    dict.fromkeys(
+        entry["name"].split(".")[0] for entry in importlib.import_module("freedompay_cards._operations").OPERATIONS
+    )
+)
 STATUSES = ("documented", "partial", "inferred")
 
 # Public methods that are no operation of their own: the operation they call, whether they are a library

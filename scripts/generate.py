@@ -15,8 +15,9 @@ Three outputs, all made in a temporary folder first:
    with, without needing PyYAML at run time.
 4. ``facade/freedompay_cards/_operations.py`` — the operation table: per operation its facade name,
    path, generated module and models, envelope, and the ``x-`` keys that say what the spec cannot
-   (mutating, deferred, request_id semantics, lazy arrays), plus the doc status and the spec's hash. The
-   facade's ``OPERATIONS`` and the sandbox's ``ROUTES`` are built from it: nothing hand-kept restates it.
+   (mutating, deferred, request_id semantics, lazy arrays, signing), plus the doc status and the spec's
+   hash. The facade's ``OPERATIONS`` and the sandbox's ``ROUTES`` are built from it: nothing hand-kept
+   restates it.
 5. ``facade/freedompay_cards/_raw_resources.py`` — the ``with_raw_response`` twin of every resource method,
    made from the async resource classes.
 6. The README's tables between ``<!-- generated:surface -->`` and ``<!-- generated:doc-status -->``
@@ -356,6 +357,10 @@ def _generated_models(module: Path) -> tuple[str, str]:
     return request.group(1), answer.group(1)
 
 
+# The values of x-signing (see the spec's description); which signer serves each is _auth.SIGNERS's choice.
+SIGNING_LABELS = ("jws", "assumed-jws")
+
+
 def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
     """One entry per operation, from the spec and the generated client made from it."""
     table: list[dict[str, Any]] = []
@@ -376,6 +381,9 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
             problems.append(f"{where}: x-request-id {request_id!r} does not fit the request body")
         answer_fields = _plain_schema(answer, spec).get("properties", {})
         lazy = op.get("x-lazy-arrays", [])
+        signing = op.get("x-signing", "jws")
+        if signing not in SIGNING_LABELS:
+            problems.append(f"{where}: x-signing must be one of {', '.join(SIGNING_LABELS)}, not {signing!r}")
         problems += [
             f"{where}: x-lazy-arrays names {name!r}, which is not an array of the answer"
             for name in lazy
@@ -396,6 +404,7 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
                 "deferred": bool(op.get("x-deferred", False)),
                 "request_id": request_id,
                 "lazy_arrays": tuple(lazy),
+                "signing": signing,
                 "doc_status": op.get("x-doc-status"),
                 "doc_page": op.get("x-doc-page"),
                 "deprecated": bool(op.get("deprecated", False)),

@@ -84,7 +84,12 @@ def example(schema: dict[str, Any], *, all_fields: bool = False) -> Any:
         if schema.get("format") in _FORMAT_EXAMPLES:
             return _FORMAT_EXAMPLES[schema["format"]]
         if "pattern" in schema:
-            return {"^[A-Z]{3}$": "KAZ", "^[a-z]{2}$": "ru"}[schema["pattern"]]
+            return {
+                "^[A-Z]{3}$": "KAZ",
+                "^[a-z]{2}$": "ru",
+                "^[0-9]{6,15}$": "7001234567",
+                "^[0-9]+(\\.[0-9]+)?$": "5000",
+            }[schema["pattern"]]
         return "x1"
     if kind == "integer":
         return max(1, schema.get("minimum", 1))

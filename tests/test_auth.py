@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Generator
 
 import httpx
 import pytest
@@ -111,3 +112,53 @@ def test_any_single_byte_change_breaks_verification(body: bytes, data: st.DataOb
     tampered = body[:index] + bytes([body[index] ^ flip]) + body[index + 1 :]
     with pytest.raises(fp.SignatureError):
         fp.verify(signature, tampered, path="/v5/card-api/card/info", secret_key="k")
+
+
+# ------------------------------------------------------------------------------ which signer signs what
+
+
+def test_gift_cards_are_signed_with_the_jws_by_assumption_and_card_calls_as_documented() -> None:
+    from freedompay_cards._auth import SIGNERS
+    from freedompay_cards._core import OPERATIONS
+
+    labels = {op.name: op.signing for op in OPERATIONS.values()}
+    assert {n for n, label in labels.items() if label == "assumed-jws"} == {
+        n for n in OPERATIONS if n.startswith("gift_cards.")
+    }
+    assert set(labels.values()) <= set(SIGNERS)
+    assert SIGNERS["assumed-jws"] is fp.JWSAuth  # the default until a live check says otherwise
+
+
+class _HeaderAuth(httpx.Auth):
+    """A stand-in for another signing scheme."""
+
+    def __init__(self, auth_id: str, secret_key: str) -> None:
+        self.auth_id = auth_id
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Sign"] = "other-scheme"
+        request.headers["Auth-Id"] = self.auth_id
+        yield request
+
+
+def test_the_gift_cards_signing_is_changed_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    from freedompay_cards import _auth
+
+    monkeypatch.setitem(_auth.SIGNERS, "assumed-jws", _HeaderAuth)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.startswith("/v5/cards/"):
+            return httpx.Response(200, json={"datetime": "2025-01-01 00:01:01", "status": 0})
+        return httpx.Response(200, json={"status": "ok", "request_status": "success", "dt": "2025-01-01T00:00:00Z"})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with fp.CardClient(auth_id="123456", secret_key="secret", http_client=http) as client:
+        client.gift_cards.resend(42)
+        client.cards.activate("card-1")
+    gift, card = seen
+    assert (gift.headers["Sign"], gift.headers["Auth-Id"]) == ("other-scheme", "123456")
+    assert "X-JWS-Signature" not in gift.headers
+    assert "Sign" not in card.headers
+    fp.verify(card.headers["X-JWS-Signature"], card.content, path=card.url.path, secret_key="secret")

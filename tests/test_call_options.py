@@ -24,7 +24,12 @@ INFO = "/v5/card-api/card/info"
 def public_methods(client: Any) -> list[tuple[str, Any]]:
     """(resource.method, bound method) of every public method of every resource of ``client``."""
     out = []
-    for resource in ("cards", "clients", "transactions", "requests", "gift_cards"):
+    resources = [
+        name
+        for name, value in vars(client).items()
+        if not name.startswith("_") and type(value).__module__.rsplit(".", 1)[-1] == name
+    ]
+    for resource in resources:
         obj = getattr(client, resource)
         out += [(f"{resource}.{name}", getattr(obj, name)) for name in dir(obj) if not name.startswith("_")]
     return [(name, m) for name, m in out if callable(m)]

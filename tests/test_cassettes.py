@@ -54,6 +54,15 @@ class Target:
     def __init__(self, base_url: str, auth_id: str, secret_key: str, sandbox: Any = None) -> None:
         self.base_url, self.auth_id, self.secret_key, self.sandbox = base_url, auth_id, secret_key, sandbox
 
+    def card_token(self, card_id: str) -> str:
+        """The token Cardholder validation names ``card_id`` by: the sandbox's (also on replay, where the
+        card ids are the recorded ones), or FREEDOMPAY_CARD_TOKEN against the real API."""
+        if RECORD == "live":
+            return os.environ["FREEDOMPAY_CARD_TOKEN"]
+        from freedompay_cards.sandbox import card_token
+
+        return card_token(card_id)
+
     def otp(self, card_id: int) -> str:
         if self.sandbox is not None:
             return str(self.sandbox.last_otp(card_id))
@@ -235,6 +244,41 @@ async def test_money_moves(client: Any) -> None:
     with pytest.raises(fp.APIError) as too_much:
         await client.transactions.refund(transaction_id, order_id="order-1", amount=Decimal("700.00"))
     assert too_much.value.request_id
+
+
+async def test_cardholder_validation(client: Any, target: Target) -> None:
+    """card/issue (polled), then external/cardholder_validate: the holder's own data, then another first name."""
+    if RECORD == "live" and not os.environ.get("FREEDOMPAY_CARD_TOKEN"):
+        pytest.skip("recording Cardholder validation live needs FREEDOMPAY_CARD_TOKEN (a card token of the partner)")
+    issued = await client.cards.issue(
+        fp.Product.INSTANT_CARD, first_name="Aida", last_name="Sadykova", phone="77001234567",
+        country="KAZ", person_id="900101300123", wait=True,
+    )  # fmt: skip
+    token = target.card_token(issued.card_ids[0])
+    same = await client.cards.validate_cardholder(token, first_name="Aida", last_name="Sadykova", phone="7001234567")
+    other = await client.cards.validate_cardholder(token, first_name="Dana", last_name="Sadykova", phone="7001234567")
+    assert same.request_id and other.request_id and same.request_id != other.request_id
+    assert same.percentage is not None and other.percentage is not None
+    if FROM_SANDBOX:
+        assert (same.score, same.fishy, other.score) == ("100.00%", 0, "70.00%")
+
+
+async def test_spending_limits(client: Any) -> None:
+    """card/issue (polled), limits/set on the card, limits/list for it, and a limit of an unknown client."""
+    issued = await client.cards.issue(
+        fp.Product.INSTANT_CARD, first_name="Aida", last_name="Sadykova", phone="77001234567",
+        country="KAZ", person_id="900101300123", wait=True,
+    )  # fmt: skip
+    card_id = issued.card_ids[0]
+    atm = fp.Limit("withdrawal_atm", [fp.LimitAmount(Decimal("5000"), "USD")], period="month")
+    online = fp.Limit("pay_online_non3ds", [fp.LimitAmount(0, "KZT")], period="day")
+    assert (await client.limits.set(fp.LimitScope.CARD, card_id, [atm, online])).succeeded
+    listed = await client.limits.list(fp.LimitScope.CARD, card_id)
+    assert listed.request_id and listed.request_status == "success"
+    if FROM_SANDBOX:
+        assert list(listed) == [atm, online]
+        with pytest.raises(fp.NotFoundError):
+            await client.limits.set(fp.LimitScope.CLIENT, "404404", [atm])
 
 
 async def test_gift_card_flow(client: Any, target: Target) -> None:

@@ -1,9 +1,12 @@
 """scripts/docs_check.py: the docs drift checker, on pages we wrote ourselves (tests/fixtures/docs/).
 
 The fixture spec (fixtures/docs/spec.yaml) is a small invented API; clean/ holds pages that agree with it
-(differences there are declared in the spec), drift/ one kind of drift per page, real/ two pages for the
-project's own Reset PIN counter operation. Nothing here touches the network: URL sources and `pull` get an
-httpx.MockTransport.
+(differences there are declared in the spec), drift/ one kind of drift per page. current/ holds, for the
+project's own spec, one page per operation whose page body was seen in the vendor's docs (documented and
+partial ones), written by us in Apidog's Markdown layout and stating what that page shows today: the
+checker must find no drift there, only the differences the spec declares. Transaction info has no page
+there: only an example of its probable page was seen, without its path. Nothing here touches the network:
+URL sources and `pull` get an httpx.MockTransport.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 SPEC = FIXTURES / "spec.yaml"
 CLEAN = FIXTURES / "clean"
 DRIFT = FIXTURES / "drift"
+CURRENT = FIXTURES / "current"
+REAL_SPEC = ROOT / "openapi" / "card-api.yaml"
 BASE = "https://docs.example.test"
 
 
@@ -411,6 +416,85 @@ def test_a_limit_the_page_states_differently_is_drift_and_a_declared_one_is_not(
     code, report, _ = check(capsys, tmp_path / "open.md", spec=tmp_path / "spec.yaml")
     assert (code, drift(report)) == (0, set())
     assert {(kind, field) for kind, field, _ in declared(report)} == {("limits", "request.locker_id")}
+
+
+def _real_spec() -> dict[str, Any]:
+    return yaml.safe_load(REAL_SPEC.read_text(encoding="utf-8"))
+
+
+def test_the_pages_as_the_docs_show_them_today_are_no_drift(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report, _ = check(capsys, CURRENT, spec=REAL_SPEC)
+    assert (code, drift(report)) == (0, set())
+    assert report["totals"]["declared"] > 0 and report["totals"]["pages"] == len(list(CURRENT.glob("*.md")))
+    assert all(d["why"] and d["declared_in"] in ("operation", "property") for d in report["declared"])
+    operations = [(path, op) for path, item in _real_spec()["paths"].items() for op in item.values()]
+    checked = {op["operation_id"]: op for op in report["operations"]}
+    # A documented operation's page was seen, so it is among the pages; every page maps to an operation.
+    documented = {op["operationId"] for _, op in operations if op["x-doc-status"] == "documented"}
+    assert documented <= set(checked) and None not in checked
+    assert all(op["doc_status"] in ("documented", "partial") for op in checked.values())
+    # Each page says which address it describes; the spec's x-doc-page is one of them.
+    for op in checked.values():
+        addresses = [
+            line.removeprefix("Page: ")
+            for page in op["pages"]
+            for line in Path(page["source"]).read_text(encoding="utf-8").splitlines()
+            if line.startswith("Page: ")
+        ]
+        assert any(a.startswith(op["doc_page"]) for a in addresses), (op["operation_id"], addresses)
+
+
+def _edit_page(path: Path, change: Any) -> None:
+    """Change the OpenAPI document inside an Apidog Markdown page."""
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("```yaml\n", 1)
+    block, tail = rest.split("```", 1)
+    document = yaml.safe_load(block)
+    change(document["paths"][next(iter(document["paths"]))]["post"])
+    path.write_text(head + "```yaml\n" + yaml.safe_dump(document, sort_keys=False) + "```" + tail, encoding="utf-8")
+
+
+def test_a_page_that_changes_is_drift_naming_the_field(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    shutil.copytree(CURRENT, pages)
+
+    def change(op: dict[str, Any]) -> None:
+        request = op["requestBody"]["content"]["application/json"]["schema"]
+        request["required"].remove("description")
+        answer = op["responses"]["200"]["content"]["application/json"]["schema"]
+        answer["properties"]["balance"] = {"type": "number"}
+        op["x-apidog-status"] = "deprecated"
+
+    _edit_page(pages / "unblock-card.md", change)
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, drift(report)) == (
+        1,
+        {("required", "request.description"), ("added", "response.balance"), ("status", None)},
+    )
+    (changed,) = [op for op in report["operations"] if op["drift"]]
+    assert changed["operation_id"] == "unblock_card"
+
+
+def test_every_declaration_of_the_spec_matches_a_difference_on_todays_pages(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Without its declarations, the spec drifts from today's pages by exactly what it declares: no
+    declaration is stale, and none hides anything beyond its own difference."""
+    code, report, _ = check(capsys, CURRENT, spec=REAL_SPEC)
+    assert code == 0
+    declared_now = {(d["method"], d["path"], d["kind"], d["field"]) for d in report["declared"]}
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("x-doc-deviation", "x-doc-deviations")}
+        return [strip(v) for v in node] if isinstance(node, list) else node
+
+    bare = tmp_path / "card-api.yaml"
+    bare.write_text(yaml.safe_dump(strip(_real_spec()), allow_unicode=True), encoding="utf-8")
+    code, report, _ = check(capsys, CURRENT, spec=bare)
+    drifted = {(op["method"], op["path"], d["kind"], d["field"]) for op in report["operations"] for d in op["drift"]}
+    assert (code, report["declared"]) == (1, [])
+    assert drifted == declared_now
 
 
 # ---------------------------------------------------------------------------------------------- llms.txt and pull

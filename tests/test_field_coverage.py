@@ -94,6 +94,15 @@ FULL_CALLS: dict[str, Callable[[fp.CardClient], Any]] = {
     "gift_cards.resend": lambda c: c.gift_cards.resend(7),
     "gift_cards.resend_code": lambda c: c.gift_cards.resend_code(7),
     "gift_cards.status": lambda c: c.gift_cards.status(7),
+    "cards.validate_cardholder": lambda c: c.cards.validate_cardholder(
+        "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="77001234567"
+    ),
+    "limits.set": lambda c: c.limits.set(
+        fp.LimitScope.CARD,
+        "c1",
+        [fp.Limit("pay", amounts=(fp.LimitAmount("5000", "KZT"),), period="day", region="domestic")],
+    ),
+    "limits.list": lambda c: c.limits.list(fp.LimitScope.CARD, "c1"),
 }
 GIFT = {entry["name"] for entry in TABLE if entry["envelope"] == "gift"}
 BY_NAME = {entry["name"]: entry for entry in TABLE}
@@ -149,6 +158,8 @@ class Answer:
     def _value(self, schema: Mapping[str, Any], path: str, name: str, gift: bool) -> Any:
         n = next(self._counter)
         kind = schema.get("type")
+        if isinstance(kind, list):  # one of several types: a number where a number may be
+            kind = "number" if "number" in kind else next(k for k in kind if k != "null")
         if path == "status":
             return 0 if gift else "ok"  # the envelope: a success, whatever the operation
         if path == "request_status":
@@ -172,7 +183,15 @@ class Answer:
         if kind == "boolean":
             return True  # not distinctive: not checked
         moment = dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=n)
-        if schema.get("format") == "date-time" or (name == "datetime" and not gift):
+        pattern = schema.get("pattern", "")
+        if pattern == "^[0-9]+(\\.[0-9]+)?$":  # a decimal written as text: read as a Decimal
+            self.expected[path] = Decimal(f"{n}.25")
+            return f"{n}.25"
+        if pattern == "^[A-Z]{3}$":  # an ISO code of three letters
+            code = "".join(chr(65 + (n // 26**i) % 26) for i in range(3))
+            self.expected[path] = code
+            return code
+        if schema.get("format") == "date-time" or (name in ("datetime", "dt") and not gift):
             self.expected[path] = moment
             return moment.isoformat()
         if name == "datetime":  # the gift envelope's time: no zone
@@ -197,7 +216,9 @@ def leaves(value: Any, *, into_extra: bool = False) -> Iterator[Any]:
             if field.name != "extra" or into_extra:
                 yield from leaves(getattr(value, field.name), into_extra=into_extra)
     elif isinstance(value, Mapping):
-        for item in value.values():
+        for key, item in value.items():
+            if isinstance(key, str):  # a mapping made of the answer's key/value pairs holds data in its keys
+                yield key
             yield from leaves(item, into_extra=into_extra)
     elif isinstance(value, Sequence):
         for item in value:

@@ -146,7 +146,7 @@ def test_missing_variables_are_a_configuration_error(monkeypatch: pytest.MonkeyP
 
 def test_pickling_the_config_or_the_signer_is_refused_and_copies_stay_usable() -> None:
     client = fp.CardClient("123456", KEY)
-    for holder in (client._config, client._auth):
+    for holder in (client._config, *client._signers.values()):
         with pytest.raises(TypeError, match="secret key"):
             pickle.dumps(holder)
         for made in (copy.copy(holder), copy.deepcopy(holder)):
@@ -156,7 +156,7 @@ def test_pickling_the_config_or_the_signer_is_refused_and_copies_stay_usable() -
     request = httpx.Request("POST", "https://x.kz/v5/card-api/card/info", content=b"{}")
     signed = [
         next(auth.auth_flow(httpx.Request("POST", request.url, content=b"{}")))
-        for auth in (client._auth, copy.deepcopy(client._auth))
+        for auth in (client._signers["jws"], copy.deepcopy(client._signers["jws"]))
     ]
     assert signed[0].headers["X-JWS-Signature"] == signed[1].headers["X-JWS-Signature"]
     client.close()

@@ -36,7 +36,14 @@ STATEMENT_OP = {
     "rrn": "123456789012",
     "merchant": {"name": "Shop"},
 }
-AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "commission": 0.1, "currency": "KZT"}
+AUTH = {
+    "datetime": "2025-02-01 10:00:00",
+    "type": "purchase",
+    "amount": 10,
+    "commission": 0.1,
+    "currency": "KZT",
+    "additional_parameters": [{"name": "terminal", "value": "T1"}],
+}
 
 
 # name, call, path, expected body, answer, check on the result
@@ -222,6 +229,27 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         lambda r: (
             (r.card_mask, len(r.accounts), len(r.authorizations), len(r.operations), r.authorizations[0].commission)
             == ("4000********0002", 1, 1, 2, Decimal("0.1"))
+            and r.operations[1].additional_parameters == ({"name": "terminal", "value": "T1"},)
+        ),
+    ),
+    (
+        "cards.validate_cardholder",
+        lambda c: c.cards.validate_cardholder(
+            "00000000-0000-4000-8000-00000000000A", first_name="Aida", last_name="Sadykova", phone="7001234567"
+        ),
+        "/v5/card-api/external/cardholder_validate",
+        {
+            "request_id": RID1,
+            "card_token": "00000000-0000-4000-8000-00000000000a",
+            "user_phone": "7001234567",
+            "first_name": "Aida",
+            "last_name": "Sadykova",
+        },
+        {"status": "ok", "score": "44.37%", "fishy": 1, "dt": DT, "reason": "name"},
+        lambda r: (
+            (r.request_id, r.score, r.percentage, r.fishy, r.extra)
+            == (RID1, "44.37%", Decimal("44.37"), 1, {"reason": "name"})
+            and r.dt == dt.datetime(2025, 1, 1, 0, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=30)))
         ),
     ),
     (
@@ -330,8 +358,20 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         lambda c: c.transactions.info(transaction_id="t1"),
         "/v5/card-api/transaction/info",
         {"request_id": RID1, "transaction_id": "t1"},
-        ok(transaction={"transaction_id": "t1", "amount": 5, "error_code": "", "error_description": ""}),
-        lambda r: r.details["amount"] == 5 and r.error_code == "",
+        ok(
+            transaction={
+                "transaction_id": "t1",
+                "amount": 5,
+                "status": "new",
+                "error_code": "",
+                "error_description": "",
+            },
+            additional=[{"key": "device_os_type", "value": "ios"}, {"key": "attempts", "value": 2}],
+        ),
+        lambda r: (
+            (r.details["amount"], r.error_code, r.status, r.additional, r.extra)
+            == (5, "", "new", {"device_os_type": "ios", "attempts": 2}, {})
+        ),
     ),
     (
         "transactions.request_status",
@@ -340,6 +380,65 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         {"request_id": RID1},
         ok(transaction_id="t1", fin_document_id="f1"),
         lambda r: (r.transaction_id, r.fin_document_id) == ("t1", "f1"),
+    ),
+    (
+        "limits.set",
+        lambda c: c.limits.set(
+            fp.LimitScope.CARD,
+            CARD,
+            [
+                fp.Limit("withdrawal_atm", [fp.LimitAmount(Decimal("5000.00"), "usd")], period="month"),
+                fp.Limit("pay_online_non3ds", (fp.LimitAmount(0, "KZT", kind="max"),), region="abroad"),
+                fp.Limit("pay"),
+            ],
+        ),
+        "/v5/card-api/limits/set",
+        {
+            "request_id": RID1,
+            "object": {"type": "card", "value": CARD},
+            "limits": [
+                {
+                    "transaction_type": "withdrawal_atm",
+                    "period": "month",
+                    "amount": [{"type": "max", "value": "5000.00", "currency": "USD"}],
+                },
+                {
+                    "transaction_type": "pay_online_non3ds",
+                    "region": "abroad",
+                    "amount": [{"type": "max", "value": "0", "currency": "KZT"}],
+                },
+                {"transaction_type": "pay"},
+            ],
+        },
+        ok(),
+        lambda r: r.succeeded and r.request_id == RID1,
+    ),
+    (
+        "limits.list",
+        lambda c: c.limits.list("account", "KZ00FREE0000000001"),
+        "/v5/card-api/limits/list",
+        {"request_id": RID1, "object": {"type": "account", "value": "KZ00FREE0000000001"}},
+        ok(
+            limits=[
+                {
+                    "transaction_type": "withdrawal",
+                    "period": "day",
+                    "amount": [{"type": "max", "value": "100.50", "currency": "KZT", "used": "20", "available": 80.5}],
+                    "counter": 2,
+                },
+                {"transaction_type": "pay", "amount": [{"value": 7, "currency": "USD"}]},
+            ],
+            object={"type": "account", "value": "KZ00FREE0000000001"},
+        ),
+        lambda r: (
+            [(x.transaction_type, x.period, x.region) for x in r] == [("withdrawal", "day", None), ("pay", None, None)]
+            and r[0].amounts == (fp.LimitAmount(Decimal("100.50"), "KZT"),)
+            and r[0].amounts[0].extra == {"used": "20", "available": Decimal("80.5")}
+            and r[0].extra == {"counter": 2}
+            and r[1].amounts[0].value == Decimal(7)
+            and r.extra == {"object": {"type": "account", "value": "KZ00FREE0000000001"}}
+            and r.request_id == RID1
+        ),
     ),
     (
         "gift_cards.products",
@@ -552,3 +651,69 @@ def test_unknown_fields_survive_in_extra(client: fp.CardClient, api: MockAPI) ->
     api.on("/v5/card-api/card/activate", ok(new_field=[1, 2]))
     result = client.cards.activate(CARD)
     assert result.request_status is fp.RequestStatus.SUCCESS and result.extra == {"new_field": [1, 2]}
+
+
+def test_gift_confirm_answer_missing_a_field_the_page_requires_is_unexpected(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    answer = {
+        "datetime": "2025-01-01 00:01:01",
+        "status": 0,
+        "card_status": 2,
+        "card_currency": "USD",
+        "card_balance": 5,
+    }
+    api.on("/v5/cards/activate_card", answer)
+    with pytest.raises(fp.UnexpectedResponseError, match="card_mask"):
+        client.gift_cards.confirm("123456", card_id=4242)
+    api.on("/v5/cards/status", answer)  # Status (inferred) requires nothing beyond the envelope
+    assert client.gift_cards.status(4242).card_mask is None
+
+
+@pytest.mark.parametrize(
+    ("score", "percentage"),
+    [("44.37%", Decimal("44.37")), (" 100 % ", Decimal(100)), ("0.00%", Decimal("0.00")), ("high", None), ("", None)],
+)
+def test_a_cardholder_score_is_kept_as_sent_and_read_as_a_percentage(
+    client: fp.CardClient, api: MockAPI, score: str, percentage: Decimal | None
+) -> None:
+    api.on("/v5/card-api/external/cardholder_validate", {"status": "ok", "score": score, "dt": DT})
+    result = client.cards.validate_cardholder(
+        "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone=7001234567
+    )
+    assert (result.score, result.percentage, result.fishy) == (score, percentage, None)
+    assert api.bodies[0]["user_phone"] == "7001234567"  # a string on the wire, as the page shows
+
+
+def test_a_refused_cardholder_validation_raises_without_a_request_status(client: fp.CardClient, api: MockAPI) -> None:
+    api.on(
+        "/v5/card-api/external/cardholder_validate",
+        {"status": "error", "error_code": "CARD_NOT_FOUND", "error_description": "no such token"},
+    )
+    with pytest.raises(fp.NotFoundError) as info:
+        client.cards.validate_cardholder(
+            "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="7001234567"
+        )
+    assert info.value.request_id == RID1 and info.value.code == "CARD_NOT_FOUND"
+
+
+def test_a_cardholder_answer_without_its_score_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/external/cardholder_validate", {"status": "ok", "dt": DT})
+    with pytest.raises(fp.UnexpectedResponseError, match="score"):
+        client.cards.validate_cardholder(
+            "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="7001234567"
+        )
+
+
+def test_a_listed_limit_of_another_shape_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/limits/list", ok(limits=[{"max": 5}]))
+    with pytest.raises(fp.UnexpectedResponseError, match="transaction_type"):
+        client.limits.list(fp.LimitScope.CLIENT, "cl-1")
+
+
+def test_listed_limits_can_be_set_again_as_they_are(client: fp.CardClient, api: MockAPI) -> None:
+    listed = {"transaction_type": "pay", "period": "day", "amount": [{"type": "max", "value": "10", "currency": "KZT"}]}
+    api.on("/v5/card-api/limits/list", ok(limits=[listed]))
+    limits = client.limits.list("card", CARD)
+    client.limits.set("card", CARD, limits)
+    assert api.bodies[1]["limits"] == [listed]

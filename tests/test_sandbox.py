@@ -139,6 +139,102 @@ def test_unknown_card_and_unknown_client_are_not_found(sandbox: Sandbox, cards_c
     assert unknown_client.value.code == "CLIENT_NOT_FOUND"
 
 
+# ------------------------------------------------------------------------------------------ cardholder validation
+
+
+def test_cardholder_validation_scores_the_name_and_phone_against_the_card_s_client(
+    sandbox: Sandbox, cards_client: fp.CardClient
+) -> None:
+    holder = sandbox.create_client(first_name="Aida", last_name="Sadykova", phone=77001234567)
+    card = sandbox.create_card(client_id=holder.client_id)
+
+    def score(first: str, last: str, phone: str) -> tuple[str, Decimal | None, int | None]:
+        result = cards_client.cards.validate_cardholder(card.token, first_name=first, last_name=last, phone=phone)
+        return result.score, result.percentage, result.fishy
+
+    assert score("aida", " SADYKOVA", "7001234567") == ("100.00%", Decimal("100.00"), 0)  # 10 digits match 11
+    assert score("Dana", "Sadykova", "77001234567") == ("70.00%", Decimal("70.00"), 0)
+    assert score("Aida", "Sadykova", "7009999999") == ("70.00%", Decimal("70.00"), 0)
+    assert score("Dana", "Nurlanova", "7001234567") == ("30.00%", Decimal("30.00"), 1)
+    assert sandbox.cards[card.card_id].client_id == holder.client_id  # a read: nothing changed
+
+
+def test_cardholder_validation_answers_without_request_status(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
+    card = sandbox.create_card()  # no client: nothing to match
+    raw = cards_client.with_raw_response.cards.validate_cardholder(
+        card.token, first_name="A", last_name="B", phone="7001234567"
+    )
+    answer = raw.http_response.json()
+    assert sorted(answer) == ["dt", "fishy", "score", "status"]
+    assert (answer["status"], answer["score"], answer["fishy"]) == ("ok", "0.00%", 1)
+
+
+def test_cardholder_validation_of_an_unknown_token_fails_by_its_status(
+    sandbox: Sandbox, cards_client: fp.CardClient
+) -> None:
+    token = str(uuid.uuid4())
+    with pytest.raises(fp.NotFoundError) as unknown:
+        cards_client.cards.validate_cardholder(token, first_name="A", last_name="B", phone="7001234567")
+    assert unknown.value.code == "CARD_NOT_FOUND"
+    assert unknown.value.body["status"] == "error" and "request_status" not in unknown.value.body
+
+
+# ------------------------------------------------------------------------------------------ limits
+
+
+def test_limits_are_kept_per_object_and_listed_back(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
+    card, other = sandbox.create_card(), sandbox.create_card()
+    atm = fp.Limit("withdrawal_atm", [fp.LimitAmount(Decimal("5000"), "USD")], period="month")
+    online = fp.Limit("pay_online_non3ds", [fp.LimitAmount(0, "KZT")])
+    assert cards_client.limits.set(fp.LimitScope.CARD, card.card_id, [atm, online]).succeeded
+    cards_client.limits.set("card", other.card_id, [fp.Limit("pay", [fp.LimitAmount(1, "KZT")], period="day")])
+
+    listed = cards_client.limits.list(fp.LimitScope.CARD, card.card_id)
+    assert list(listed) == [atm, online] and listed.request_status is fp.RequestStatus.SUCCESS
+    assert [x.transaction_type for x in cards_client.limits.list("card", other.card_id)] == ["pay"]
+    assert sandbox.limits["card", card.card_id][0]["amount"] == [{"type": "max", "value": "5000", "currency": "USD"}]
+
+
+def test_setting_a_limit_again_replaces_only_that_limit(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
+    holder = sandbox.create_client()
+    monthly = fp.Limit("pay", [fp.LimitAmount(100, "KZT")], period="month")
+    daily = fp.Limit("pay", [fp.LimitAmount(10, "KZT")], period="day")
+    cards_client.limits.set(fp.LimitScope.CLIENT, holder.client_id, [monthly, daily])
+    raised = fp.Limit("pay", [fp.LimitAmount(200, "KZT")], period="month")
+    cards_client.limits.set(fp.LimitScope.CLIENT, holder.client_id, [raised])
+
+    assert list(cards_client.limits.list(fp.LimitScope.CLIENT, holder.client_id)) == [raised, daily]
+
+
+def test_limits_of_an_account_are_named_by_its_iban_and_unknown_objects_are_not_found(
+    sandbox: Sandbox, cards_client: fp.CardClient
+) -> None:
+    card = sandbox.create_card()
+    assert list(cards_client.limits.list(fp.LimitScope.ACCOUNT, card.account.iban)) == []
+    cards_client.limits.set(fp.LimitScope.ACCOUNT, card.account.iban, [fp.Limit("withdrawal")])
+    assert [x.transaction_type for x in cards_client.limits.list("account", card.account.iban)] == ["withdrawal"]
+
+    for scope, target, code in [
+        (fp.LimitScope.ACCOUNT, "KZ000000", "ACCOUNT_NOT_FOUND"),
+        (fp.LimitScope.CARD, "404404", "CARD_NOT_FOUND"),
+        (fp.LimitScope.CLIENT, "404404", "CLIENT_NOT_FOUND"),
+    ]:
+        with pytest.raises(fp.NotFoundError) as unknown:
+            cards_client.limits.set(scope, target, [fp.Limit("pay")])
+        assert unknown.value.code == code
+    assert set(sandbox.limits) == {("account", card.account.iban)}
+
+
+def test_limits_on_a_closed_card_are_refused_but_still_listed(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
+    card = sandbox.create_card()
+    cards_client.limits.set(fp.LimitScope.CARD, card.card_id, [fp.Limit("pay")])
+    cards_client.cards.close(card.card_id, reason="x")
+
+    with pytest.raises(fp.ConflictError):
+        cards_client.limits.set(fp.LimitScope.CARD, card.card_id, [fp.Limit("withdrawal")])
+    assert [x.transaction_type for x in cards_client.limits.list(fp.LimitScope.CARD, card.card_id)] == ["pay"]
+
+
 def test_set_pin_marks_the_pin_set(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
     card = sandbox.create_card()
     assert not card.pin_set

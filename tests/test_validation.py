@@ -13,6 +13,7 @@ import freedompay_cards as fp
 from tests.conftest import MockAPI
 
 CARD = "card-1"
+TOKEN = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 UTC = dt.UTC
 
 
@@ -23,6 +24,55 @@ def _client_kw(**override: Any) -> dict[str, Any]:
 
 BAD_CALLS: list[tuple[str, Any, type, str]] = [
     ("empty card_id", lambda c: c.cards.block("", reason="x"), ValueError, "card_id"),
+    ("limit scope", lambda c: c.limits.list("wallet", CARD), ValueError, "scope"),
+    ("limit scope type", lambda c: c.limits.list(1, CARD), TypeError, "scope"),
+    ("limit target", lambda c: c.limits.list("card", " "), ValueError, "target_id"),
+    ("no limits", lambda c: c.limits.set("card", CARD, []), ValueError, "limits"),
+    ("one limit not a list", lambda c: c.limits.set("card", CARD, fp.Limit("pay")), TypeError, "limits"),
+    ("limit as dict", lambda c: c.limits.set("card", CARD, [{"transaction_type": "pay"}]), TypeError, "limits[0]"),
+    ("blank transaction type", lambda c: c.limits.set("card", CARD, [fp.Limit(" ")]), ValueError, "transaction_type"),
+    (
+        "limit amount as dict",
+        lambda c: c.limits.set("card", CARD, [fp.Limit("pay", [{"value": 1}])]),
+        TypeError,
+        "limits[0].amounts[0]",
+    ),
+    (
+        "negative limit",
+        lambda c: c.limits.set("card", CARD, [fp.Limit("pay", [fp.LimitAmount(-1, "KZT")])]),
+        ValueError,
+        "limits[0].amounts[0].value",
+    ),
+    (
+        "float limit",
+        lambda c: c.limits.set("card", CARD, [fp.Limit("pay", [fp.LimitAmount(10.5, "KZT")])]),
+        TypeError,
+        "value",
+    ),
+    (
+        "limit bad currency",
+        lambda c: c.limits.set("card", CARD, [fp.Limit("pay", [fp.LimitAmount(1, "tenge")])]),
+        ValueError,
+        "limits[0].amounts[0].currency",
+    ),
+    (
+        "card_token not uuid",
+        lambda c: c.cards.validate_cardholder("card-1", first_name="A", last_name="B", phone="7001234567"),
+        ValueError,
+        "card_token",
+    ),
+    (
+        "cardholder phone letters",
+        lambda c: c.cards.validate_cardholder(TOKEN, first_name="A", last_name="B", phone="700-123"),
+        ValueError,
+        "phone",
+    ),
+    (
+        "cardholder blank name",
+        lambda c: c.cards.validate_cardholder(TOKEN, first_name=" ", last_name="B", phone="7001234567"),
+        ValueError,
+        "first_name",
+    ),
     ("blank card_id", lambda c: c.cards.activate("   "), ValueError, "card_id"),
     ("card_id not str", lambda c: c.cards.info(123), TypeError, "card_id"),
     ("empty reason", lambda c: c.cards.close(CARD, reason=""), ValueError, "reason"),

@@ -20,6 +20,7 @@ from ._models import (
     Account,
     Authorization,
     Balance,
+    CardholderValidation,
     CardInfo,
     ClientCard,
     ClientCards,
@@ -31,6 +32,9 @@ from ._models import (
     GiftProducts,
     GiftResult,
     LazyResults,
+    Limit,
+    LimitAmount,
+    LimitList,
     OperationResult,
     SecretCardData,
     StatementOperation,
@@ -146,6 +150,18 @@ def card_info(parsed: m.CardInfoResponse, raw: dict[str, Any], request_id: str |
     )
 
 
+def cardholder_validation(
+    parsed: m.CardholderValidationResponse, raw: dict[str, Any], request_id: str | None
+) -> CardholderValidation:
+    return CardholderValidation(
+        request_id=request_id,
+        score=parsed.score,
+        fishy=unset(parsed.fishy),
+        dt=timestamp(parsed.dt, "dt"),
+        extra=leftover(raw, CardholderValidation),
+    )
+
+
 def account(parsed: m.Account, raw: dict[str, Any]) -> Account:
     return Account(
         iban=unset(parsed.iban),
@@ -220,7 +236,7 @@ def authorization(parsed: m.Authorization, raw: dict[str, Any]) -> Authorization
         currency=unset(parsed.currency),
         iban=unset(parsed.iban),
         merchant={} if merchant is None else dict(merchant.additional_properties),
-        additional_parameters=tuple(unset(parsed.additional_parameters) or ()),
+        additional_parameters=tuple(item.to_dict() for item in unset(parsed.additional_parameters) or ()),
         extra=leftover(raw, Authorization),
     )
 
@@ -289,14 +305,62 @@ def client_cards(parsed: m.ClientCardsResponse, raw: dict[str, Any], request_id:
 def transaction_info(parsed: m.TransactionInfoResponse, raw: dict[str, Any], request_id: str | None) -> TransactionInfo:
     transaction = unset(parsed.transaction)
     details = redact(transaction.to_dict()) if transaction is not None else {}
+    additional: dict[str, Any] = {}
+    for item in unset(parsed.additional) or ():
+        key, value = unset(item.key), unset(item.value)
+        if key is not None:
+            additional[key] = Secret(str(value)) if key.lower() in SECRET_FIELDS else _guard(value)
     return TransactionInfo(
         request_id=request_id,
         request_status=_request_status(parsed),
+        status=details.get("status"),
         error_code=details.get("error_code"),
         error_description=details.get("error_description"),
         details=details,
+        additional=additional,
         dt=as_datetime(parsed.dt),
         extra=leftover(raw, TransactionInfo),
+    )
+
+
+def _listed_amount(parsed: m.ListedLimitAmount, raw: dict[str, Any]) -> LimitAmount:
+    currency = unset(parsed.currency)
+    if currency is None:
+        raise UnexpectedResponseError("a listed limit's amount has no currency")
+    return LimitAmount(
+        value=_required(decimal(parsed.value), "value in a listed limit's amount"),
+        currency=currency,
+        kind=unset(parsed.type_) or "max",
+        extra=leftover(raw, LimitAmount),
+    )
+
+
+def _listed_limit(parsed: m.ListedLimit, raw: dict[str, Any]) -> Limit:
+    transaction_type = unset(parsed.transaction_type)
+    if transaction_type is None:
+        raise UnexpectedResponseError("a listed limit has no transaction_type")
+    raws = raw.get("amount") if isinstance(raw.get("amount"), list) else []
+    return Limit(
+        transaction_type=transaction_type,
+        amounts=tuple(
+            _listed_amount(a, _object(r)) for a, r in zip(unset(parsed.amount) or [], raws or [], strict=False)
+        ),
+        period=unset(parsed.period),
+        region=unset(parsed.region),
+        extra=leftover(raw, Limit),
+    )
+
+
+def limit_list(parsed: m.LimitListResponse, raw: dict[str, Any], request_id: str | None) -> LimitList:
+    raws = raw.get("limits") if isinstance(raw.get("limits"), list) else []
+    return LimitList(
+        request_id=request_id,
+        request_status=_request_status(parsed),
+        limits=tuple(
+            _listed_limit(p, _object(r)) for p, r in zip(unset(parsed.limits) or [], raws or [], strict=False)
+        ),
+        dt=as_datetime(parsed.dt),
+        extra=leftover(raw, LimitList),
     )
 
 
@@ -328,7 +392,9 @@ def gift_card(parsed: m.GiftIssueResponse, raw: dict[str, Any], request_id: str 
     return GiftCard(card_id=card_id, datetime=timestamp(parsed.datetime_, "datetime"), extra=leftover(raw, GiftCard))
 
 
-def gift_state(parsed: m.GiftCardStateResponse, raw: dict[str, Any], request_id: str | None = None) -> GiftCardState:
+def gift_state(
+    parsed: m.GiftCardStateResponse | m.GiftConfirmResponse, raw: dict[str, Any], request_id: str | None = None
+) -> GiftCardState:
     status = unset(parsed.card_status)
     known = type(status) is int and status in GiftCardStatus._value2member_map_
     balance = unset(parsed.card_balance)

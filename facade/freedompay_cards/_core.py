@@ -45,7 +45,8 @@ class Operation:
     ``mutating``: applies something, so never sent twice without reconciliation (``x-mutating``);
     ``deferred``: the outcome arrives through Request status (``x-deferred``); ``request_id``: ``key``
     (the operation's own idempotency key), ``subject`` (names another request: Request status) or
-    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``).
+    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``); ``signing``: the
+    label ``_auth.SIGNERS`` maps to the signer of its requests (``x-signing``).
     """
 
     def __init__(self, entry: dict[str, Any]) -> None:
@@ -61,6 +62,7 @@ class Operation:
         self.request_id: str = entry["request_id"]
         self.lazy_arrays = frozenset(entry["lazy_arrays"])
         self.doc_status: str | None = entry["doc_status"]
+        self.signing: str = entry["signing"]
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"

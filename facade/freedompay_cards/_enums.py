@@ -46,3 +46,11 @@ class GiftCardStatus(IntEnum):
     CANCELED = 3
     BLOCKED = 4
     EXPIRED = 5
+
+
+class LimitScope(StrEnum):
+    """What a spending limit applies to (Set limits, Limits list: the pages name these three)."""
+
+    CARD = "card"
+    ACCOUNT = "account"
+    CLIENT = "client"

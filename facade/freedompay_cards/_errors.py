@@ -251,6 +251,7 @@ CARD_API_CODES: dict[str, type[APIError]] = {
     "VALIDATION_ERROR": ValidationError,
     "CARD_NOT_FOUND": NotFoundError,
     "CLIENT_NOT_FOUND": NotFoundError,
+    "ACCOUNT_NOT_FOUND": NotFoundError,
     "TRANSACTION_NOT_FOUND": NotFoundError,
     "REQUEST_NOT_FOUND": NotFoundError,
     "DUPLICATE_REQUEST_ID": ConflictError,

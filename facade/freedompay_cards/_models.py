@@ -20,13 +20,13 @@ from typing import Any, TypeVar, overload
 import attrs
 from attrs import field, frozen
 
-from ._enums import ClientType, GiftCardStatus, Product, RequestStatus, Residency
+from ._enums import ClientType, GiftCardStatus, LimitScope, Product, RequestStatus, Residency
 from ._errors import UnexpectedResponseError
 from ._redact import Secret, mask_pan
 
 T = TypeVar("T")
 
-__all__ = ["ClientType", "GiftCardStatus", "Product", "RequestStatus", "Residency"]  # re-exported
+__all__ = ["ClientType", "GiftCardStatus", "LimitScope", "Product", "RequestStatus", "Residency"]  # re-exported
 
 
 @frozen
@@ -126,6 +126,28 @@ def answer_paths(cls: type) -> frozenset[str]:
     return cached
 
 
+class _ItemSequence(Sequence[T]):
+    """A result that reads as the sequence of its items (``_items``): ``len``, indexing, iteration."""
+
+    __slots__ = ()
+
+    def _items(self) -> tuple[T, ...]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self._items()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items())
+
+
 @frozen
 class OperationResult:
     """The outcome of a Card API operation, or of Request status for an earlier one.
@@ -170,6 +192,31 @@ class CardInfo:
     expiry: Secret | None = field(default=None, repr=False)
     dt: _dt.datetime | None = None
     extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class CardholderValidation:
+    """How well a name and a phone match the holder of a tokenised card (Cardholder validation).
+
+    ``score`` is the answer's text as sent (a percentage, e.g. ``"44.37%"``); ``percentage`` reads it as a
+    ``Decimal`` (``None`` when it is not written that way). ``fishy`` is an integer the docs do not
+    explain. The answer has no ``request_status``: the check is done when it answers."""
+
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    score: str
+    fishy: int | None = None
+    dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+    @property
+    def percentage(self) -> Decimal | None:
+        """The score as a number of percent (``Decimal("44.37")``), or None if it is not ``<number>%``."""
+        text = self.score.strip().removesuffix("%").strip()
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            return None
+        return value if value.is_finite() else None
 
 
 @frozen
@@ -257,7 +304,7 @@ class Authorization:
     currency: str | None
     iban: str | None
     merchant: dict[str, Any] = field(factory=dict, converter=_extra, eq=False)
-    additional_parameters: tuple[Any, ...] = ()
+    additional_parameters: tuple[dict[str, Any], ...] = ()  # objects of two fields the docs do not name
     extra: dict[str, Any] = _extra_field()
 
 
@@ -287,7 +334,7 @@ class ClientCard:
 
 
 @frozen
-class ClientCards(Sequence[ClientCard]):
+class ClientCards(_ItemSequence[ClientCard]):
     """A client's cards (inferred fields): a sequence of ``ClientCard``, with the ``request_id`` sent."""
 
     request_id: str | None = field(metadata=NOT_IN_ANSWER)
@@ -296,24 +343,15 @@ class ClientCards(Sequence[ClientCard]):
     dt: _dt.datetime | None = None
     extra: dict[str, Any] = _extra_field()
 
-    def __len__(self) -> int:
-        return len(self.cards)
-
-    @overload
-    def __getitem__(self, index: int) -> ClientCard: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[ClientCard, ...]: ...
-    def __getitem__(self, index: int | slice) -> ClientCard | tuple[ClientCard, ...]:
-        return self.cards[index]
-
-    def __iter__(self) -> Iterator[ClientCard]:
-        return iter(self.cards)
+    def _items(self) -> tuple[ClientCard, ...]:
+        return self.cards
 
 
 @frozen
 class TransactionInfo:
-    """A transaction. Only ``error_code`` and ``error_description`` of it are documented; ``details``
-    holds every field the API sent."""
+    """A transaction. Partial: only an example shows the answer (the transaction's ``status``, e.g.
+    ``new``, its ``error_code`` and ``error_description``, and ``additional`` key/value pairs); ``details``
+    holds every field of the transaction the API sent, ``additional`` the pairs as a mapping."""
 
     request_id: str | None = field(metadata=NOT_IN_ANSWER)
     request_status: RequestStatus
@@ -321,7 +359,67 @@ class TransactionInfo:
     error_description: str | None = field(metadata=_from("transaction.error_description"))
     details: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, metadata=_from("transaction"))
     dt: _dt.datetime | None = None
+    status: str | None = field(default=None, metadata=_from("transaction.status"))
+    additional: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, metadata=_from("additional"))
     extra: dict[str, Any] = _extra_field()
+
+
+def _limit_value(value: Any) -> Decimal:
+    from ._validate import decimal_number
+
+    return decimal_number("value", value)
+
+
+@frozen
+class LimitAmount:
+    """One amount of a spending limit: ``value`` in ``currency``. ``kind`` says what the amount bounds:
+    ``"max"`` (the only value the docs show, and the default). ``value`` is given as a ``Decimal``, an
+    ``int`` or a decimal string (a float is refused at once) and sent as a decimal string, as the docs'
+    example does. In a listed limit, ``extra`` keeps what the answer adds (the docs promise how much is
+    used and how much remains, without naming those fields)."""
+
+    value: Decimal = field(converter=_limit_value)
+    currency: str
+    kind: str = field(default="max", metadata=_from("type"))
+    extra: dict[str, Any] = _extra_field()
+
+
+def _amounts(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else value  # anything else is refused when sent
+
+
+@frozen
+class Limit:
+    """A spending limit on one kind of transaction, optionally per ``period`` and ``region``:
+
+        fp.Limit("withdrawal_atm", [fp.LimitAmount(Decimal("5000"), "USD")], period="month")
+
+    The docs show ``transaction_type`` values such as ``withdrawal_atm``, ``pay``, ``withdrawal`` and
+    ``pay_online_non3ds``, and periods ``day`` and ``month``, as examples: no list is given, so any
+    non-empty text is sent as it is. Which values ``region`` takes is not shown. ``Limits list`` answers
+    with these too (their shape there is a guess), keeping what else each limit carries in ``extra``."""
+
+    transaction_type: str
+    amounts: tuple[LimitAmount, ...] = field(default=(), converter=_amounts, metadata=_from("amount"))
+    period: str | None = None
+    region: str | None = None
+    extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class LimitList(_ItemSequence[Limit]):
+    """The limits in force on a card, an account or a client: a sequence of ``Limit``, with the
+    ``request_id`` sent. Partial: the docs do not show this answer; ``limits`` shaped like Set limits'
+    limits is a guess, and everything else the answer holds is kept in ``extra``."""
+
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
+    limits: tuple[Limit, ...]
+    dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+    def _items(self) -> tuple[Limit, ...]:
+        return self.limits
 
 
 @frozen
@@ -338,25 +436,15 @@ class GiftProduct:
 
 
 @frozen
-class GiftProducts(Sequence[GiftProduct]):
+class GiftProducts(_ItemSequence[GiftProduct]):
     """The gift-card products the partner may issue: a sequence of ``GiftProduct``, with the answer's time."""
 
     products: tuple[GiftProduct, ...] = field(metadata=_from("product_list"))
     datetime: _dt.datetime | None = None
     extra: dict[str, Any] = _extra_field()
 
-    def __len__(self) -> int:
-        return len(self.products)
-
-    @overload
-    def __getitem__(self, index: int) -> GiftProduct: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[GiftProduct, ...]: ...
-    def __getitem__(self, index: int | slice) -> GiftProduct | tuple[GiftProduct, ...]:
-        return self.products[index]
-
-    def __iter__(self) -> Iterator[GiftProduct]:
-        return iter(self.products)
+    def _items(self) -> tuple[GiftProduct, ...]:
+        return self.products
 
 
 @frozen

@@ -26,6 +26,7 @@ NOT_EXPOSED: dict[str, str] = {
             "cards.statement_extended",
             "clients.list_cards",
             "transactions.info",
+            "limits.list",
         )
         for name in ("error_code", "error_description")
     },

@@ -13,12 +13,14 @@ if TYPE_CHECKING:
     from ._async.cards import AsyncCards
     from ._async.clients import AsyncClients
     from ._async.gift_cards import AsyncGiftCards
+    from ._async.limits import AsyncLimits
     from ._async.requests import AsyncRequests
     from ._async.transactions import AsyncTransactions
     from ._sync._client import CardClient
     from ._sync.cards import Cards
     from ._sync.clients import Clients
     from ._sync.gift_cards import GiftCards
+    from ._sync.limits import Limits
     from ._sync.requests import Requests
     from ._sync.transactions import Transactions
 
@@ -43,6 +45,7 @@ class AsyncCardsWithRawResponse:
         self.secret_data_v2 = async_raw(cards.secret_data_v2)
         self.statement = async_raw_listing(cards.statement)
         self.statement_extended = async_raw(cards.statement_extended)
+        self.validate_cardholder = async_raw(cards.validate_cardholder)
 
 
 class AsyncClientsWithRawResponse:
@@ -64,6 +67,14 @@ class AsyncGiftCardsWithRawResponse:
         self.resend = async_raw(gift_cards.resend)
         self.resend_code = async_raw(gift_cards.resend_code)
         self.status = async_raw(gift_cards.status)
+
+
+class AsyncLimitsWithRawResponse:
+    """``limits`` methods returning ``RawResponse``."""
+
+    def __init__(self, limits: AsyncLimits) -> None:
+        self.set = async_raw(limits.set)
+        self.list = async_raw(limits.list)
 
 
 class AsyncRequestsWithRawResponse:
@@ -92,6 +103,7 @@ class AsyncCardClientWithRawResponse:
         self.cards = AsyncCardsWithRawResponse(client.cards)
         self.clients = AsyncClientsWithRawResponse(client.clients)
         self.gift_cards = AsyncGiftCardsWithRawResponse(client.gift_cards)
+        self.limits = AsyncLimitsWithRawResponse(client.limits)
         self.requests = AsyncRequestsWithRawResponse(client.requests)
         self.transactions = AsyncTransactionsWithRawResponse(client.transactions)
 
@@ -116,6 +128,7 @@ class CardsWithRawResponse:
         self.secret_data_v2 = sync_raw(cards.secret_data_v2)
         self.statement = sync_raw_listing(cards.statement)
         self.statement_extended = sync_raw(cards.statement_extended)
+        self.validate_cardholder = sync_raw(cards.validate_cardholder)
 
 
 class ClientsWithRawResponse:
@@ -137,6 +150,14 @@ class GiftCardsWithRawResponse:
         self.resend = sync_raw(gift_cards.resend)
         self.resend_code = sync_raw(gift_cards.resend_code)
         self.status = sync_raw(gift_cards.status)
+
+
+class LimitsWithRawResponse:
+    """``limits`` methods returning ``RawResponse``."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.set = sync_raw(limits.set)
+        self.list = sync_raw(limits.list)
 
 
 class RequestsWithRawResponse:
@@ -165,5 +186,6 @@ class CardClientWithRawResponse:
         self.cards = CardsWithRawResponse(client.cards)
         self.clients = ClientsWithRawResponse(client.clients)
         self.gift_cards = GiftCardsWithRawResponse(client.gift_cards)
+        self.limits = LimitsWithRawResponse(client.limits)
         self.requests = RequestsWithRawResponse(client.requests)
         self.transactions = TransactionsWithRawResponse(client.transactions)

@@ -186,6 +186,18 @@ def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
         raise InvalidRequestError("request_id", "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
 
 
+def token(field: str, value: object) -> uuid.UUID:
+    """A card token: a UUID, given as ``uuid.UUID`` or its text."""
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str):
+        raise _type_error(field, "a UUID string", value)
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise InvalidRequestError(field, "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
+
+
 # ------------------------------------------------------------------------------------------- numbers
 
 
@@ -241,24 +253,39 @@ def amount(field: str, value: object) -> float:
     """A positive amount given as ``Decimal``, ``int`` or a plain decimal string, returned as the JSON
     number that represents it exactly and in plain notation (never ``1e+20``). Floats are refused: they
     cannot say 0.1; so are strings with signs, spaces, underscores, exponents or non-ASCII digits."""
-    if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int, str)):
-        raise _type_error(field, "Decimal, int or a decimal string", value)
-    if isinstance(value, str) and (len(value) > 100 or not _AMOUNT.fullmatch(value)):
-        raise InvalidRequestError(field, f"must be {_AMOUNT_FORMS}, got {_shown(value)}")
-    inexact = f"{_shown(value)} {_INEXACT}"
-    if isinstance(value, int) and value.bit_length() > 64:
-        raise InvalidRequestError(field, inexact)
-    try:
-        number = Decimal(value)
-    except InvalidOperation:  # unreachable for the forms let through above; kept as a guard
-        raise InvalidRequestError(field, f"must be {_AMOUNT_FORMS}, got {_shown(value)}") from None
-    if not number.is_finite() or number <= 0:
+    number = decimal_number(field, value, problem="must be a positive, finite amount")
+    if number <= 0:
         raise InvalidRequestError(field, "must be a positive, finite amount")
     as_float = float(number)
     shown = repr(as_float)  # what json.dumps writes
     if "e" in shown or "n" in shown or Decimal(shown) != number:  # numeric comparison: 10.10 == 10.1
-        raise InvalidRequestError(field, inexact)
+        raise InvalidRequestError(field, f"{_shown(value)} {_INEXACT}")
     return as_float
+
+
+def decimal_number(field: str, value: object, *, problem: str = "must be a finite number") -> Decimal:
+    """A finite decimal number given as ``Decimal``, ``int`` or a plain decimal string (floats are refused:
+    they cannot say 0.1); ``problem`` is the message for one that is not finite."""
+    if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int, str)):
+        raise _type_error(field, "Decimal, int or a decimal string", value)
+    if isinstance(value, str) and (len(value) > 100 or not _AMOUNT.fullmatch(value)):
+        raise InvalidRequestError(field, f"must be {_AMOUNT_FORMS}, got {_shown(value)}")
+    if isinstance(value, int) and value.bit_length() > 64:
+        raise InvalidRequestError(field, f"{_shown(value)} {_INEXACT}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:  # unreachable for the forms let through above; kept as a guard
+        raise InvalidRequestError(field, f"must be {_AMOUNT_FORMS}, got {_shown(value)}") from None
+    if not number.is_finite():
+        raise InvalidRequestError(field, problem)
+    return number
+
+
+def limit_amount_text(field: str, value: Decimal) -> str:
+    """A limit's amount as the decimal string the API takes (no exponent, no sign): zero or more."""
+    if value < 0:
+        raise InvalidRequestError(field, "must be zero or more")
+    return format(abs(value), "f")
 
 
 def phone(field: str, value: object) -> int:
@@ -285,6 +312,17 @@ def pin(field: str, value: object) -> str:
 
 
 # ------------------------------------------------------------------------------------------- structures
+
+
+def phone_text(field: str, value: object) -> str:
+    """A phone number sent as a string of digits, as written (a leading + is dropped; leading zeros and a
+    missing country code are kept: Cardholder validation's example has 10 digits)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise _type_error(field, "digits as str or int", value)
+    digits = str(value).removeprefix("+")
+    if not (digits.isascii() and digits.isdigit() and 6 <= len(digits) <= 15):
+        raise InvalidRequestError(field, "must be 6 to 15 digits, e.g. 7001234567")
+    return digits
 
 
 def extra_fields(field: str, value: object, documented: frozenset[str]) -> dict[str, object]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from .._auth import JWSAuth
+from .._auth import signers
 from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, settings_from_env
 from .._core import (
     OPERATIONS,
@@ -61,6 +61,7 @@ from .._validate import seconds as _valid_seconds
 from .cards import AsyncCards
 from .clients import AsyncClients
 from .gift_cards import AsyncGiftCards
+from .limits import AsyncLimits
 from .requests import AsyncRequests
 from .transactions import AsyncTransactions
 
@@ -175,7 +176,7 @@ class AsyncCardClient:
         # several CardClients (several partners) without mixing them up.
         self._http = http_client if http_client is not None else new_async_http()
         self._closed = False
-        self._auth = JWSAuth(self._config.auth_id, self._config.secret_key)
+        self._signers = signers(self._config.auth_id, self._config.secret_key)  # by operation signing label
         policy = retry_policy or RetryPolicy()
         # max_retries= wins over the policy's own count when both are given
         self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
@@ -190,6 +191,7 @@ class AsyncCardClient:
         self.transactions = AsyncTransactions(self)
         self.requests = AsyncRequests(self)
         self.gift_cards = AsyncGiftCards(self)
+        self.limits = AsyncLimits(self)
 
     @classmethod
     def from_env(
@@ -501,12 +503,14 @@ class AsyncCardClient:
         status = 0
         try:
             async with async_attempt_guard(None if seconds is None else seconds + _GRACE):
-                response = await self._http.send(request, auth=self._auth, stream=True, follow_redirects=False)
+                auth = self._signers[op.signing]
+                response = await self._http.send(request, auth=auth, stream=True, follow_redirects=False)
                 status = response.status_code
                 limit = settings.limit_for(status)
                 truncated = False
+                in_memory = response.is_stream_consumed  # an in-process transport answered from memory
                 try:
-                    if response.is_stream_consumed:  # an in-process transport answered from memory
+                    if in_memory:
                         body = response.content
                         if len(body) > limit:
                             raise BodyTooLarge(limit)
@@ -519,7 +523,7 @@ class AsyncCardClient:
                     if status == 200:
                         raise
                     truncated = True  # an error answer: its start says enough; the rest is not read
-                    body = response.content[:limit] if response.is_stream_consumed else reader.body()
+                    body = response.content[:limit] if in_memory else reader.body()
                 finally:
                     await response.aclose()
         except (TimeoutError, AttemptTimedOut):

@@ -1,4 +1,5 @@
-"""``client.cards``: issue, activate, block/unblock/close, PIN, details, balances, statements, secret data.
+"""``client.cards``: issue, activate, block/unblock/close, PIN, details, balances, statements, secret data,
+and cardholder validation.
 
 Hand-written async original; ``_sync/cards.py`` is generated from it.
 """
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
-    from .._models import Balance, CardInfo, ExtendedStatement, OperationResult, SecretCardData, StatementOperation
+    from .._models import (
+        Balance,
+        CardholderValidation,
+        CardInfo,
+        ExtendedStatement,
+        OperationResult,
+        SecretCardData,
+        StatementOperation,
+    )
     from ._client import AsyncCardClient
 else:
     m = LazyModule("freedompay_card_api.models")
@@ -89,8 +98,9 @@ class AsyncCards:
         """Issue a card of ``product`` to a new cardholder.
 
         The card id arrives through Request status: ``wait=True`` waits for it (``result.card_ids``).
-        Partial: from a draft docs page whose cardholder object may take more fields than shown
-        (pass them in ``extra_cardholder_fields``); the answer is not shown and assumed to be the envelope.
+        Inferred: the page's body is no longer available; the fields come from an earlier draft of it
+        whose cardholder object may take more fields than shown (pass them in
+        ``extra_cardholder_fields``); the answer is assumed to be the envelope.
         """
         rid = self._client._request_id(request_id)
         cardholder = m.Cardholder(
@@ -209,7 +219,8 @@ class AsyncCards:
         return await self._client._operation("cards.link_client", body, rid, options)
 
     async def info(self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]) -> CardInfo:
-        """A card's details. Partial: the path is documented, the answer's fields are guesses."""
+        """A card's details. Inferred: the page's body is not available (the path and request appear in a
+        signing example of the docs); the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
         return await self._client._fetch("cards.info", body, rid, options, convert.card_info)
@@ -245,7 +256,8 @@ class AsyncCards:
         **options: Unpack[RequestOptions],
     ) -> AsyncListing[StatementOperation]:
         """The card's operations between ``start`` and ``end`` (a ``date`` means that whole day, UTC),
-        fetched lazily as you iterate (``async for``), or all at once (``await``). Documented.
+        fetched lazily as you iterate (``async for``), or all at once (``await``). Documented (the docs'
+        navigation now calls this page "Operations' list").
 
         The docs show no limit on the range and no pagination. If the API turns out to limit ranges, pass
         ``window``: the range is then fetched as consecutive windows of at most that length, in order.
@@ -290,6 +302,35 @@ class AsyncCards:
         first, last = v.date_range(start, end)
         body = m.StatementExtendedRequest(card_id=v.identifier("card_id", card_id), start_date=first, end_date=last)
         return await self._client._fetch("cards.statement_extended", body, None, options, convert.extended_statement)
+
+    async def validate_cardholder(
+        self,
+        card_token: str | uuid.UUID,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        request_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CardholderValidation:
+        """Check that a first name, a last name and a phone match the holder of the card behind
+        ``card_token`` (the card's token, a UUID, not its id). Returns a ``CardholderValidation``: the
+        match ``score`` as the API writes it (a percentage such as ``"44.37%"``; ``.percentage`` as a
+        ``Decimal``), and ``fishy``, an integer the docs do not explain. ``phone`` is sent as a string of
+        digits, as given (the docs' example has 10 digits, without the country code).
+
+        Documented (a page of the current docs). The page's own example names another path
+        (``/v5/partner/external/cardholder_validate``) than its URL line, which is the one used.
+        """
+        rid = self._client._request_id(request_id)
+        body = m.CardholderValidationRequest(
+            request_id=uuid.UUID(rid),
+            card_token=v.token("card_token", card_token),
+            user_phone=v.phone_text("phone", phone),
+            first_name=v.text("first_name", first_name),
+            last_name=v.text("last_name", last_name),
+        )
+        return await self._client._fetch("cards.validate_cardholder", body, rid, options, convert.cardholder_validation)
 
     # ------------------------------------------------------------------------------ shared shapes
 

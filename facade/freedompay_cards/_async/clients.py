@@ -83,7 +83,7 @@ class AsyncClients:
 
         The new ``client_id`` arrives through Request status: ``wait=True`` waits for it. For product 1000
         the docs' Dictionaries page also requires country, person_id, document and both addresses.
-        Documented (the answer's table is cut off).
+        Partial: the request is documented, the answer's table is cut off after ``status``.
         """
         rid = self._client._request_id(request_id)
         new = m.NewClient(
@@ -147,7 +147,8 @@ class AsyncClients:
     async def list_cards(
         self, client_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
     ) -> ClientCards:
-        """The client's cards. Inferred: path and fields are guesses."""
+        """The client's cards. Inferred: the page ("Cards' list") is listed but its body was not seen; path
+        and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.identifier("client_id", client_id))
         return await self._client._fetch("clients.list_cards", body, rid, options, convert.client_cards)

@@ -48,7 +48,10 @@ class AsyncTransactions:
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Authorise ``amount`` on a card for the partner's ``order_id``. With ``wait=True``, waits for
-        the ``transaction_id``. Inferred, and marked deprecated by newer docs builds."""
+        the ``transaction_id``. Inferred, and deprecated: the page documenting this method is now titled
+        deprecated. What replaces it is a newer "Create" page in the docs' Transactions group, whose body
+        is not available yet: its path and fields are unknown, so it is not modelled, and this method
+        keeps working as it was until it is."""
         rid = self._client._request_id(request_id)
         body = m.CreateTransactionRequest(
             request_id=uuid.UUID(rid),
@@ -72,8 +75,8 @@ class AsyncTransactions:
         request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
-        """Capture an authorised transaction: all of it, or ``amount`` of it. Partial: only the
-        behaviour is documented; path and fields are guesses."""
+        """Capture an authorised transaction: all of it, or ``amount`` of it. Inferred: the page is listed
+        but its body was not seen; path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.ClearTransactionRequest(
             request_id=uuid.UUID(rid),
@@ -94,7 +97,8 @@ class AsyncTransactions:
         request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
-        """Refund a transaction: all of it, or ``amount`` of it. Documented."""
+        """Refund a transaction: all of it, or ``amount`` of it. Documented, on a page marked Developing
+        (that no ``amount`` means the whole transaction is our reading)."""
         rid = self._client._request_id(request_id)
         body = m.RefundTransactionRequest(
             request_id=uuid.UUID(rid),
@@ -115,8 +119,9 @@ class AsyncTransactions:
         request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransactionInfo:
-        """A transaction, by ``transaction_id`` and/or ``order_id``. Partial: only the nested error fields
-        are documented; ``details`` holds everything the API sent."""
+        """A transaction, by ``transaction_id`` and/or ``order_id``. Partial: only an example answer is
+        shown (the transaction's ``status`` and error fields, and ``additional`` key/value pairs), and
+        ``order_id`` as a way to name it is a guess; ``details`` holds everything the API sent."""
         if transaction_id is None and order_id is None:
             raise InvalidRequestError("transaction_id", "give transaction_id or order_id")
         rid = self._client._request_id(request_id)

@@ -3,7 +3,9 @@
 """``client.gift_cards``: products, issue, confirm with the SMS code, resend, status.
 
 Gift Cards answer with their own envelope (integer ``status``; negative values map to errors) and carry
-no request_id. Hand-written async original; ``_sync/gift_cards.py`` is generated from it.
+no request_id. No page says how these calls are signed on api.freedompay.kz: they are signed with the
+Card API's JWS, an assumption chosen in one place (``_auth.SIGNERS``, from the spec's ``x-signing``).
+Hand-written async original; ``_sync/gift_cards.py`` is generated from it.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ class GiftCards:
 
     def confirm(self, otp: str, *, card_id: int | None = None, **options: Unpack[RequestOptions]) -> GiftCardState:
         """Activate a gift card with the one-time code sent by SMS. A wrong code raises
-        ``InvalidOTPError``; an active card ``ConflictError``. Documented."""
+        ``InvalidOTPError``; an active card ``ConflictError``. Documented: the page requires every field
+        of the answer (an answer missing one raises ``UnexpectedResponseError``)."""
         body = m.ConfirmGiftCardRequest(otp=v.text("otp", otp))
         if card_id is not None:
             body.card_id = v.gift_card_id("card_id", card_id)

@@ -36,6 +36,7 @@ from ._state import (
     RequestRecord,
     Transaction,
     TransactionStatus,
+    card_token,
 )
 from ._transport import SandboxTransport
 
@@ -62,4 +63,5 @@ __all__ = [
     "SandboxTransport",
     "Transaction",
     "TransactionStatus",
+    "card_token",
 ]

@@ -7,8 +7,9 @@ naming the method to add if there is none yet; ``missing_handlers()`` lists them
 (``DUPLICATE_REQUEST_ID``), and only then the operation itself: the body, as the operation's generated
 request model (``from_dict``), goes to that method.
 
-Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``; gift
-cards ``status``, ``datetime``), JWS HS512 signatures, a repeated ``request_id`` rejected and not
+Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``;
+Cardholder validation without ``request_status``, so it fails with ``status: error``; gift cards
+``status``, ``datetime``), JWS HS512 signatures, a repeated ``request_id`` rejected and not
 processed, ``process`` answers whose outcome and created ids are read with Request status.
 The sandbox's own choices (the docs show none of this): the error codes (``CARD_API_CODES``); rejections
 before processing (signature, validation, duplicate) answer ``status: error``, while an operation that
@@ -214,7 +215,7 @@ class Sandbox:
     opens with ``initial_balance`` in ``currency``.
 
     Reach it in-process with ``transport()``, ``client()`` and ``async_client()``, or over loopback HTTP
-    with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``,
+    with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``, ``limits``,
     ``requests``, ``log``, ``times_processed()`` and ``last_otp()``; break it with ``inject()``.
     Thread-safe: one lock guards the state.
     """
@@ -282,6 +283,12 @@ class Sandbox:
     def gift_cards(self) -> Mapping[int, GiftCard]:
         with self._lock:
             return MappingProxyType(dict(self._world.gift_cards))
+
+    @property
+    def limits(self) -> Mapping[tuple[str, str], tuple[dict[str, Any], ...]]:
+        """The limits set, as sent, by (object type, object id): ``sandbox.limits["card", card_id]``."""
+        with self._lock:
+            return MappingProxyType({key: tuple(rules.values()) for key, rules in self._world.limits.items()})
 
     @property
     def requests(self) -> Mapping[str, RequestRecord]:
@@ -440,13 +447,21 @@ class Sandbox:
         return self._now().isoformat(timespec="seconds")
 
     def _card_reply(self, route: Route, entry: LogEntry, fields: dict[str, Any]) -> Reply:
-        answer = {"status": fields.pop("status"), "request_status": fields.pop("request_status"), "dt": self._dt()}
-        answer.update(fields)
         schema = response_schema(route.path)
+        properties = schema.get("properties", {})
+        state = fields.pop("request_status")
+        answer = {"status": fields.pop("status")}
+        if "request_status" in properties:
+            answer["request_status"] = state
+        elif state == "error":  # an answer without request_status (Cardholder validation) fails by its status
+            answer["status"] = "error"
+        answer["dt"] = self._dt()
+        answer.update(fields)
         for name in schema.get("required", []):  # e.g. Statement's operations, required even in an error
-            if name not in answer:
-                answer[name] = [] if schema.get("properties", {}).get(name, {}).get("type") == "array" else {}
-        entry.outcome = answer["request_status"]
+            kind = properties.get(name, {}).get("type")
+            if name not in answer and kind in ("array", "object"):
+                answer[name] = [] if kind == "array" else {}
+        entry.outcome = state
         entry.error_code = answer.get("error_code")
         return Reply(200, _dumps(answer))
 

@@ -8,6 +8,7 @@ the docs; the card states, accounts and transaction arithmetic below are the san
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +19,14 @@ from attrs import Factory, define, field
 from .._enums import GiftCardStatus as GiftStatus  # the documented gift card states
 
 __all__ = ["GiftStatus"]  # re-exported for the sandbox package
+
+CARD_TOKEN_NAMESPACE = uuid.UUID("5f0c1a52-7a4b-4b8e-9c3e-2d4a6b8f0e11")  # the sandbox's own, for card tokens
+
+
+def card_token(card_id: str) -> str:
+    """The token the sandbox gives the card ``card_id``. The sandbox's invention: a UUID derived from the
+    card id, so that it is stable, known without asking, and draws nothing from the seeded randomness."""
+    return str(uuid.uuid5(CARD_TOKEN_NAMESPACE, card_id))
 
 
 class CardStatus(StrEnum):
@@ -103,6 +112,11 @@ class Card:
     @property
     def card_mask(self) -> str:
         return f"{self.pan[:4]}{'*' * (len(self.pan) - 8)}{self.pan[-4:]}"
+
+    @property
+    def token(self) -> str:
+        """The card's token (a UUID), as Cardholder validation names a card (see ``card_token``)."""
+        return card_token(self.card_id)
 
     @property
     def balance(self) -> Decimal:

@@ -16,13 +16,16 @@ What is documented and what is the sandbox's invention:
   processor generate one; bulk-issued cards have no client until linked; clearing without ``amount``
   captures everything and may be partial; refunds without ``amount`` are full; gift cards are issued
   inactive and confirmed with an SMS code, gift statuses and ``card_status`` values.
-- invented (nothing in the docs says so): the card states' names (``issued``, ``active``, ``blocked``,
-  ``closed``) and which transitions are refused; every ``error_code``; one account per card holding an
-  opening balance; holds and captures arithmetic; several partial clearings of one authorisation; refunds
-  only of what was captured; ``order_id`` having to match the transaction's; statements listing captures
-  (``purchase``) and refunds, extended statements adding the authorisations; PANs from a test BIN,
-  IBANs, RRNs, MCC 5999, merchants; gift products; reads of a closed card (info, balance, statements,
-  list) still answering, every other operation on it refused with ``CARD_CLOSED``.
+- invented (nothing in the docs says so): card tokens (a UUID per card, ``Card.token``) and the
+  cardholder-validation score (see ``validate_cardholder``); how limits are kept and listed back (see
+  ``set_limits``), and that an account is named by its IBAN; the card states' names (``issued``,
+  ``active``, ``blocked``, ``closed``) and which transitions are refused; every ``error_code``; one
+  account per card holding an opening balance; holds and captures arithmetic; several partial clearings
+  of one authorisation; refunds only of what was captured; ``order_id`` having to match the
+  transaction's; statements listing captures (``purchase``) and refunds, extended statements adding the
+  authorisations; PANs from a test BIN, IBANs, RRNs, MCC 5999, merchants; gift products; reads of a
+  closed card (info, balance, statements, list, cardholder validation) still answering, every other
+  operation on it refused with ``CARD_CLOSED``.
 """
 
 from __future__ import annotations
@@ -205,6 +208,8 @@ class World:
         self.clients: dict[str, Client] = {}
         self.transactions: dict[str, Transaction] = {}
         self.gift_cards: dict[int, GiftCard] = {}
+        # limits as set, per (object type, object id), then per (transaction_type, region, period)
+        self.limits: dict[tuple[str, str], dict[tuple[str, str | None, str | None], dict[str, Any]]] = {}
         self.postings: list[Posting] = []
         self._card_ids = itertools.count(10_000_001)
         self._client_ids = itertools.count(20_000_001)
@@ -487,6 +492,34 @@ class World:
         )
         return Done(_fields(answer))
 
+    def validate_cardholder(self, body: m.CardholderValidationRequest) -> Done:
+        """Score how well the name and phone given match the holder of the card behind ``card_token``.
+
+        The sandbox's own scoring (the docs give none): the client linked to the card is the holder; an
+        exact last name (ignoring case and surrounding blanks) counts 40 points, an exact first name 30,
+        the phone 30 (its last 10 digits, so that a number with or without the country code matches). The
+        score is written like the docs' example (``"70.00%"``); ``fishy`` is 1 below 50 points, else 0
+        (its meaning is not documented). A card without a client scores 0. An unknown token is refused
+        with ``CARD_NOT_FOUND``; a closed card is still scored.
+        """
+        token = str(body.card_token)
+        card = next((c for c in self.cards.values() if c.token == token), None)
+        if card is None:
+            raise Refused("CARD_NOT_FOUND", f"no card has the token {token}")
+        holder = None if card.client_id is None else self.clients.get(card.client_id)
+        points = 0
+        if holder is not None:
+            same = [
+                (40, body.last_name, holder.last_name),
+                (30, body.first_name, holder.first_name),
+                (30, body.user_phone[-10:], str(holder.phone)[-10:]),
+            ]
+            points = sum(weight for weight, given, held in same if given.strip().casefold() == held.strip().casefold())
+        answer = m.CardholderValidationResponse(
+            status=OK, score=f"{points:.2f}%", dt=_NO_DT.isoformat(), fishy=int(points < 50)
+        )
+        return Done(_fields(answer))
+
     # ------------------------------------------------------------------------------ clients
 
     def create_client(self, body: m.CreateClientRequest) -> Done:
@@ -621,6 +654,35 @@ class World:
             transaction.error_code = tx.error_code
             transaction.error_description = tx.error_description or ""
         return Done(_fields(m.TransactionInfoResponse(status=OK, **_PLACEHOLDERS, transaction=transaction)))
+
+    # ------------------------------------------------------------------------------ limits
+    # The sandbox's own model (the docs show the requests only): limits are kept per object as sent, one
+    # per (transaction_type, region, period); setting one again replaces it, others stay. An account is
+    # named by its IBAN. How much of a limit is used is not modelled (the docs do not name those fields).
+
+    def _limit_target(self, target: m.LimitObject, *, reading: bool) -> tuple[str, str]:
+        kind, value = str(target.type_), target.value
+        if kind == "card":
+            self.card(value, closed_ok=reading)
+        elif kind == "client":
+            self.client(value)
+        elif not any(c.account.iban == value for c in self.cards.values()):
+            raise Refused("ACCOUNT_NOT_FOUND", f"no account has the IBAN {value}")
+        return kind, value
+
+    def set_limits(self, body: m.SetLimitsRequest) -> Done:
+        key = self._limit_target(body.object_, reading=False)
+        if not body.limits:
+            raise Refused("VALIDATION_ERROR", "limits: give at least one limit")
+        kept = self.limits.setdefault(key, {})
+        for rule in body.limits:
+            kept[(rule.transaction_type, _or_none(rule.region), _or_none(rule.period))] = rule.to_dict()
+        return Done()
+
+    def list_limits(self, body: m.ListLimitsRequest) -> Done:
+        key = self._limit_target(body.object_, reading=True)
+        limits = [m.ListedLimit.from_dict(rule) for rule in self.limits.get(key, {}).values()]
+        return Done(_fields(m.LimitListResponse(status=OK, **_PLACEHOLDERS, limits=limits)))
 
     # ------------------------------------------------------------------------------ gift cards
     # Gift handlers return the answer's fields (a dict): the gift envelope has no separate outcome.

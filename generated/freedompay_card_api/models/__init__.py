@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .account import Account
+    from .additional_field import AdditionalField
     from .address import Address
     from .authorization import Authorization
+    from .authorization_additional_parameters_item import AuthorizationAdditionalParametersItem
     from .balance_response import BalanceResponse
     from .bulk_issue_request import BulkIssueRequest
     from .card_action_request import CardActionRequest
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from .card_info_response import CardInfoResponse
     from .card_request import CardRequest
     from .cardholder import Cardholder
+    from .cardholder_validation_request import CardholderValidationRequest
+    from .cardholder_validation_response import CardholderValidationResponse
     from .clear_transaction_request import ClearTransactionRequest
     from .client_card import ClientCard
     from .client_cards_response import ClientCardsResponse
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from .created_card import CreatedCard
     from .gift_card_request import GiftCardRequest
     from .gift_card_state_response import GiftCardStateResponse
+    from .gift_confirm_response import GiftConfirmResponse
     from .gift_envelope import GiftEnvelope
     from .gift_issue_response import GiftIssueResponse
     from .gift_product import GiftProduct
@@ -40,7 +45,15 @@ if TYPE_CHECKING:
     from .issue_card_request import IssueCardRequest
     from .issue_gift_card_request import IssueGiftCardRequest
     from .issue_plastic_card_request import IssuePlasticCardRequest
+    from .limit_amount import LimitAmount
+    from .limit_list_response import LimitListResponse
+    from .limit_object import LimitObject
+    from .limit_object_type import LimitObjectType
+    from .limit_rule import LimitRule
     from .link_client_request import LinkClientRequest
+    from .list_limits_request import ListLimitsRequest
+    from .listed_limit import ListedLimit
+    from .listed_limit_amount import ListedLimitAmount
     from .merchant import Merchant
     from .new_client import NewClient
     from .product_id import ProductId
@@ -49,6 +62,7 @@ if TYPE_CHECKING:
     from .request_status_response import RequestStatusResponse
     from .residency import Residency
     from .secret_data_response import SecretDataResponse
+    from .set_limits_request import SetLimitsRequest
     from .set_pin_request import SetPinRequest
     from .statement_balances import StatementBalances
     from .statement_card import StatementCard
@@ -64,8 +78,10 @@ if TYPE_CHECKING:
 
 _MODULE_OF = {
     "Account": ".account",
+    "AdditionalField": ".additional_field",
     "Address": ".address",
     "Authorization": ".authorization",
+    "AuthorizationAdditionalParametersItem": ".authorization_additional_parameters_item",
     "BalanceResponse": ".balance_response",
     "BulkIssueRequest": ".bulk_issue_request",
     "CardActionRequest": ".card_action_request",
@@ -73,6 +89,8 @@ _MODULE_OF = {
     "CardInfoResponse": ".card_info_response",
     "CardRequest": ".card_request",
     "Cardholder": ".cardholder",
+    "CardholderValidationRequest": ".cardholder_validation_request",
+    "CardholderValidationResponse": ".cardholder_validation_response",
     "ClearTransactionRequest": ".clear_transaction_request",
     "ClientCard": ".client_card",
     "ClientCardsResponse": ".client_cards_response",
@@ -85,6 +103,7 @@ _MODULE_OF = {
     "CreatedCard": ".created_card",
     "GiftCardRequest": ".gift_card_request",
     "GiftCardStateResponse": ".gift_card_state_response",
+    "GiftConfirmResponse": ".gift_confirm_response",
     "GiftEnvelope": ".gift_envelope",
     "GiftIssueResponse": ".gift_issue_response",
     "GiftProduct": ".gift_product",
@@ -94,7 +113,15 @@ _MODULE_OF = {
     "IssueCardRequest": ".issue_card_request",
     "IssueGiftCardRequest": ".issue_gift_card_request",
     "IssuePlasticCardRequest": ".issue_plastic_card_request",
+    "LimitAmount": ".limit_amount",
+    "LimitListResponse": ".limit_list_response",
+    "LimitObject": ".limit_object",
+    "LimitObjectType": ".limit_object_type",
+    "LimitRule": ".limit_rule",
     "LinkClientRequest": ".link_client_request",
+    "ListLimitsRequest": ".list_limits_request",
+    "ListedLimit": ".listed_limit",
+    "ListedLimitAmount": ".listed_limit_amount",
     "Merchant": ".merchant",
     "NewClient": ".new_client",
     "ProductId": ".product_id",
@@ -103,6 +130,7 @@ _MODULE_OF = {
     "RequestStatusResponse": ".request_status_response",
     "Residency": ".residency",
     "SecretDataResponse": ".secret_data_response",
+    "SetLimitsRequest": ".set_limits_request",
     "SetPinRequest": ".set_pin_request",
     "StatementBalances": ".statement_balances",
     "StatementCard": ".statement_card",
@@ -119,13 +147,17 @@ _MODULE_OF = {
 
 __all__ = (
     "Account",
+    "AdditionalField",
     "Address",
     "Authorization",
+    "AuthorizationAdditionalParametersItem",
     "BalanceResponse",
     "BulkIssueRequest",
     "CardActionRequest",
     "CardApiEnvelope",
     "Cardholder",
+    "CardholderValidationRequest",
+    "CardholderValidationResponse",
     "CardInfoResponse",
     "CardRequest",
     "ClearTransactionRequest",
@@ -140,6 +172,7 @@ __all__ = (
     "CreateTransactionRequest",
     "GiftCardRequest",
     "GiftCardStateResponse",
+    "GiftConfirmResponse",
     "GiftEnvelope",
     "GiftIssueResponse",
     "GiftProduct",
@@ -149,7 +182,15 @@ __all__ = (
     "IssueCardRequest",
     "IssueGiftCardRequest",
     "IssuePlasticCardRequest",
+    "LimitAmount",
+    "LimitListResponse",
+    "LimitObject",
+    "LimitObjectType",
+    "LimitRule",
     "LinkClientRequest",
+    "ListedLimit",
+    "ListedLimitAmount",
+    "ListLimitsRequest",
     "Merchant",
     "NewClient",
     "ProductId",
@@ -158,6 +199,7 @@ __all__ = (
     "RequestStatusResponse",
     "Residency",
     "SecretDataResponse",
+    "SetLimitsRequest",
     "SetPinRequest",
     "StatementBalances",
     "StatementCard",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.authorization_additional_parameters_item import AuthorizationAdditionalParametersItem
     from ..models.merchant import Merchant
 
 
@@ -31,7 +32,8 @@ class Authorization:
     iban: str | Unset = UNSET
     merchant: Merchant | Unset = UNSET
     """ Where an operation took place. Its fields are not shown in the docs. """
-    additional_parameters: list[Any] | Unset = UNSET
+    additional_parameters: list[AuthorizationAdditionalParametersItem] | Unset = UNSET
+    """ Objects of two fields each, whose names the page does not show. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,9 +57,12 @@ class Authorization:
         if not isinstance(self.merchant, Unset):
             merchant = self.merchant.to_dict()
 
-        additional_parameters: list[Any] | Unset = UNSET
+        additional_parameters: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.additional_parameters, Unset):
-            additional_parameters = self.additional_parameters
+            additional_parameters = []
+            for additional_parameters_item_data in self.additional_parameters:
+                additional_parameters_item = additional_parameters_item_data.to_dict()
+                additional_parameters.append(additional_parameters_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -87,6 +92,7 @@ class Authorization:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.authorization_additional_parameters_item import AuthorizationAdditionalParametersItem  # noqa: PLC0415
         from ..models.merchant import Merchant  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -113,7 +119,16 @@ class Authorization:
         else:
             merchant = Merchant.from_dict(_merchant)
 
-        additional_parameters = cast(list[Any], d.pop("additional_parameters", UNSET))
+        _additional_parameters = d.pop("additional_parameters", UNSET)
+        additional_parameters: list[AuthorizationAdditionalParametersItem] | Unset = UNSET
+        if _additional_parameters is not UNSET:
+            additional_parameters = []
+            for additional_parameters_item_data in _additional_parameters:
+                additional_parameters_item = AuthorizationAdditionalParametersItem.from_dict(
+                    additional_parameters_item_data
+                )
+
+                additional_parameters.append(additional_parameters_item)
 
         authorization = cls(
             datetime_=datetime_,

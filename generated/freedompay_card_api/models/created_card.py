@@ -8,14 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="CreatedCard")
 
 
 @_attrs_define
 class CreatedCard:
-    card_id: str | Unset = UNSET
+    card_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,16 +21,18 @@ class CreatedCard:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if card_id is not UNSET:
-            field_dict["card_id"] = card_id
+        field_dict.update(
+            {
+                "card_id": card_id,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        card_id = d.pop("card_id", UNSET)
+        card_id = d.pop("card_id")
 
         created_card = cls(
             card_id=card_id,

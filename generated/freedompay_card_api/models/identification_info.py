@@ -14,7 +14,7 @@ T = TypeVar("T", bound="IdentificationInfo")
 @_attrs_define
 class IdentificationInfo:
     idn_date: datetime.datetime
-    """ When the client was identified """
+    """ When the client was identified, RFC 3339. """
     identified_by: str
     """ A short free-text value (an external id, a branch, a postal code). The length bound is ours, not the docs'.
     """

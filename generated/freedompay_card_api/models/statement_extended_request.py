@@ -16,9 +16,9 @@ class StatementExtendedRequest:
     card_id: str
     """ Card id in Freedom Processing. The length bound is ours, not the docs'. """
     start_date: datetime.datetime
-    """ Start of the range """
+    """ Start of the range, RFC 3339. """
     end_date: datetime.datetime
-    """ End of the range """
+    """ End of the range, RFC 3339. """
 
     def to_dict(self) -> dict[str, Any]:
         card_id = self.card_id

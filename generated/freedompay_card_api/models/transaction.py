@@ -15,13 +15,20 @@ T = TypeVar("T", bound="Transaction")
 
 @_attrs_define
 class Transaction:
-    """A transaction. Only `error_code` and `error_description` are shown in the docs; the rest is kept as sent."""
+    """A transaction. Only `status`, `error_code` and `error_description` appear (in an example); the rest
+    is kept as sent.
 
+    """
+
+    status: str | Unset = UNSET
+    """ The transaction's state; the example shows `new`, other values are not listed. """
     error_code: str | Unset = UNSET
     error_description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
         error_code = self.error_code
 
         error_description = self.error_description
@@ -29,6 +36,8 @@ class Transaction:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
         if error_code is not UNSET:
             field_dict["error_code"] = error_code
         if error_description is not UNSET:
@@ -39,11 +48,14 @@ class Transaction:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        status = d.pop("status", UNSET)
+
         error_code = d.pop("error_code", UNSET)
 
         error_description = d.pop("error_description", UNSET)
 
         transaction = cls(
+            status=status,
             error_code=error_code,
             error_description=error_description,
         )

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.additional_field import AdditionalField
     from ..models.transaction import Transaction
 
 
@@ -32,8 +33,11 @@ class TransactionInfoResponse:
     error_description: str | Unset = UNSET
     """ Error text, when the API gives one (not shown in the Card API docs). """
     transaction: Transaction | Unset = UNSET
-    """ A transaction. Only `error_code` and `error_description` are shown in the docs; the rest is kept as sent.
-    """
+    """ A transaction. Only `status`, `error_code` and `error_description` appear (in an example); the rest
+    is kept as sent.
+     """
+    additional: list[AdditionalField] | Unset = UNSET
+    """ More about the transaction, as key/value pairs (seen only in an example). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,6 +55,13 @@ class TransactionInfoResponse:
         if not isinstance(self.transaction, Unset):
             transaction = self.transaction.to_dict()
 
+        additional: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.additional, Unset):
+            additional = []
+            for additional_item_data in self.additional:
+                additional_item = additional_item_data.to_dict()
+                additional.append(additional_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,11 +77,14 @@ class TransactionInfoResponse:
             field_dict["error_description"] = error_description
         if transaction is not UNSET:
             field_dict["transaction"] = transaction
+        if additional is not UNSET:
+            field_dict["additional"] = additional
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.additional_field import AdditionalField  # noqa: PLC0415
         from ..models.transaction import Transaction  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -91,6 +105,15 @@ class TransactionInfoResponse:
         else:
             transaction = Transaction.from_dict(_transaction)
 
+        _additional = d.pop("additional", UNSET)
+        additional: list[AdditionalField] | Unset = UNSET
+        if _additional is not UNSET:
+            additional = []
+            for additional_item_data in _additional:
+                additional_item = AdditionalField.from_dict(additional_item_data)
+
+                additional.append(additional_item)
+
         transaction_info_response = cls(
             status=status,
             request_status=request_status,
@@ -98,6 +121,7 @@ class TransactionInfoResponse:
             error_code=error_code,
             error_description=error_description,
             transaction=transaction,
+            additional=additional,
         )
 
         transaction_info_response.additional_properties = d

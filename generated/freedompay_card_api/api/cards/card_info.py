@@ -59,8 +59,10 @@ def sync_detailed(
 ) -> Response[CardInfoResponse]:
     """Read a card's details
 
-     Partial — the path is documented (it appears in a signing example); the response fields are not
-    shown. The fields below are guesses; whatever else the API sends is kept.
+     Inferred — the page (id 12074999) is listed but its body was not seen. The path and the request
+    (`request_id`, `card_id`) appear in the signing example of an older version of the Card API
+    overview; the response fields are not shown anywhere. The fields below are guesses; whatever else
+    the API sends is kept.
 
     Args:
         body (CardRequest):
@@ -91,8 +93,10 @@ def sync(
 ) -> CardInfoResponse | None:
     """Read a card's details
 
-     Partial — the path is documented (it appears in a signing example); the response fields are not
-    shown. The fields below are guesses; whatever else the API sends is kept.
+     Inferred — the page (id 12074999) is listed but its body was not seen. The path and the request
+    (`request_id`, `card_id`) appear in the signing example of an older version of the Card API
+    overview; the response fields are not shown anywhere. The fields below are guesses; whatever else
+    the API sends is kept.
 
     Args:
         body (CardRequest):
@@ -118,8 +122,10 @@ async def asyncio_detailed(
 ) -> Response[CardInfoResponse]:
     """Read a card's details
 
-     Partial — the path is documented (it appears in a signing example); the response fields are not
-    shown. The fields below are guesses; whatever else the API sends is kept.
+     Inferred — the page (id 12074999) is listed but its body was not seen. The path and the request
+    (`request_id`, `card_id`) appear in the signing example of an older version of the Card API
+    overview; the response fields are not shown anywhere. The fields below are guesses; whatever else
+    the API sends is kept.
 
     Args:
         body (CardRequest):
@@ -148,8 +154,10 @@ async def asyncio(
 ) -> CardInfoResponse | None:
     """Read a card's details
 
-     Partial — the path is documented (it appears in a signing example); the response fields are not
-    shown. The fields below are guesses; whatever else the API sends is kept.
+     Inferred — the page (id 12074999) is listed but its body was not seen. The path and the request
+    (`request_id`, `card_id`) appear in the signing example of an older version of the Card API
+    overview; the response fields are not shown anywhere. The fields below are guesses; whatever else
+    the API sends is kept.
 
     Args:
         body (CardRequest):

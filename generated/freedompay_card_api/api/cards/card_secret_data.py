@@ -60,7 +60,9 @@ def sync_detailed(
     """Read the card's sensitive data (PAN, expiry, CVV)
 
      Inferred — the page body is not available: the path, the field names and the protection scheme
-    of the values are not shown. Every field of the answer is to be treated as secret.
+    of the values are not shown. Every field of the answer is to be treated as secret. The page id is
+    probably 16116305 (a newer page titled "Secret data"; whether it is this entry or version 2 is
+    inferred).
 
     Args:
         body (CardRequest):
@@ -92,7 +94,9 @@ def sync(
     """Read the card's sensitive data (PAN, expiry, CVV)
 
      Inferred — the page body is not available: the path, the field names and the protection scheme
-    of the values are not shown. Every field of the answer is to be treated as secret.
+    of the values are not shown. Every field of the answer is to be treated as secret. The page id is
+    probably 16116305 (a newer page titled "Secret data"; whether it is this entry or version 2 is
+    inferred).
 
     Args:
         body (CardRequest):
@@ -119,7 +123,9 @@ async def asyncio_detailed(
     """Read the card's sensitive data (PAN, expiry, CVV)
 
      Inferred — the page body is not available: the path, the field names and the protection scheme
-    of the values are not shown. Every field of the answer is to be treated as secret.
+    of the values are not shown. Every field of the answer is to be treated as secret. The page id is
+    probably 16116305 (a newer page titled "Secret data"; whether it is this entry or version 2 is
+    inferred).
 
     Args:
         body (CardRequest):
@@ -149,7 +155,9 @@ async def asyncio(
     """Read the card's sensitive data (PAN, expiry, CVV)
 
      Inferred — the page body is not available: the path, the field names and the protection scheme
-    of the values are not shown. Every field of the answer is to be treated as secret.
+    of the values are not shown. Every field of the answer is to be treated as secret. The page id is
+    probably 16116305 (a newer page titled "Secret data"; whether it is this entry or version 2 is
+    inferred).
 
     Args:
         body (CardRequest):

@@ -57,10 +57,13 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: StatementRequest,
 ) -> Response[StatementResponse]:
-    """List the card's operations over a date range
+    """List the card's operations over a date range ("Operations' list" in the current navigation)
 
      Documented, except the fields of the nested `merchant` object. No `request_id` and no
-    pagination are shown.
+    pagination are shown. The current navigation names this entry "Operations' list", in the place
+    "Statement" had: the page keeps the same id (12075219) and no other page or path for it was
+    found, so it is taken to be this operation renamed, not a new one (its page body was seen only
+    under the old title).
 
     Args:
         body (StatementRequest):
@@ -89,10 +92,13 @@ def sync(
     client: AuthenticatedClient | Client,
     body: StatementRequest,
 ) -> StatementResponse | None:
-    """List the card's operations over a date range
+    """List the card's operations over a date range ("Operations' list" in the current navigation)
 
      Documented, except the fields of the nested `merchant` object. No `request_id` and no
-    pagination are shown.
+    pagination are shown. The current navigation names this entry "Operations' list", in the place
+    "Statement" had: the page keeps the same id (12075219) and no other page or path for it was
+    found, so it is taken to be this operation renamed, not a new one (its page body was seen only
+    under the old title).
 
     Args:
         body (StatementRequest):
@@ -116,10 +122,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: StatementRequest,
 ) -> Response[StatementResponse]:
-    """List the card's operations over a date range
+    """List the card's operations over a date range ("Operations' list" in the current navigation)
 
      Documented, except the fields of the nested `merchant` object. No `request_id` and no
-    pagination are shown.
+    pagination are shown. The current navigation names this entry "Operations' list", in the place
+    "Statement" had: the page keeps the same id (12075219) and no other page or path for it was
+    found, so it is taken to be this operation renamed, not a new one (its page body was seen only
+    under the old title).
 
     Args:
         body (StatementRequest):
@@ -146,10 +155,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: StatementRequest,
 ) -> StatementResponse | None:
-    """List the card's operations over a date range
+    """List the card's operations over a date range ("Operations' list" in the current navigation)
 
      Documented, except the fields of the nested `merchant` object. No `request_id` and no
-    pagination are shown.
+    pagination are shown. The current navigation names this entry "Operations' list", in the place
+    "Statement" had: the page keeps the same id (12075219) and no other page or path for it was
+    found, so it is taken to be this operation renamed, not a new one (its page body was seen only
+    under the old title).
 
     Args:
         body (StatementRequest):

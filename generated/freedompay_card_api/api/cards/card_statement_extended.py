@@ -63,8 +63,10 @@ def sync_detailed(
 ) -> Response[StatementExtendedResponse]:
     """The card's balances, authorizations and operations over a date range
 
-     Partial — the docs' response table is cut off: `operations` is assumed to be shaped like
-    `authorizations`. Every response field is optional in the docs.
+     Partial — the docs' response table is cut off at `operations`: its shape is assumed to be that of
+    `authorizations`, and whether `dt` follows is not shown. Every response field the page shows is
+    optional. The page shows `additional_parameters` items as objects of two fields whose names are
+    not visible.
 
     Args:
         body (StatementExtendedRequest):
@@ -95,8 +97,10 @@ def sync(
 ) -> StatementExtendedResponse | None:
     """The card's balances, authorizations and operations over a date range
 
-     Partial — the docs' response table is cut off: `operations` is assumed to be shaped like
-    `authorizations`. Every response field is optional in the docs.
+     Partial — the docs' response table is cut off at `operations`: its shape is assumed to be that of
+    `authorizations`, and whether `dt` follows is not shown. Every response field the page shows is
+    optional. The page shows `additional_parameters` items as objects of two fields whose names are
+    not visible.
 
     Args:
         body (StatementExtendedRequest):
@@ -122,8 +126,10 @@ async def asyncio_detailed(
 ) -> Response[StatementExtendedResponse]:
     """The card's balances, authorizations and operations over a date range
 
-     Partial — the docs' response table is cut off: `operations` is assumed to be shaped like
-    `authorizations`. Every response field is optional in the docs.
+     Partial — the docs' response table is cut off at `operations`: its shape is assumed to be that of
+    `authorizations`, and whether `dt` follows is not shown. Every response field the page shows is
+    optional. The page shows `additional_parameters` items as objects of two fields whose names are
+    not visible.
 
     Args:
         body (StatementExtendedRequest):
@@ -152,8 +158,10 @@ async def asyncio(
 ) -> StatementExtendedResponse | None:
     """The card's balances, authorizations and operations over a date range
 
-     Partial — the docs' response table is cut off: `operations` is assumed to be shaped like
-    `authorizations`. Every response field is optional in the docs.
+     Partial — the docs' response table is cut off at `operations`: its shape is assumed to be that of
+    `authorizations`, and whether `dt` follows is not shown. Every response field the page shows is
+    optional. The page shows `additional_parameters` items as objects of two fields whose names are
+    not visible.
 
     Args:
         body (StatementExtendedRequest):

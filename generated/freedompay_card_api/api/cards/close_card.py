@@ -59,6 +59,8 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Close a card for good (irreversible)
 
+     The body of this page was seen on the apidog mirror (same page id).
+
     Args:
         body (CardActionRequest):
 
@@ -88,6 +90,8 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Close a card for good (irreversible)
 
+     The body of this page was seen on the apidog mirror (same page id).
+
     Args:
         body (CardActionRequest):
 
@@ -111,6 +115,8 @@ async def asyncio_detailed(
     body: CardActionRequest,
 ) -> Response[CardApiEnvelope]:
     """Close a card for good (irreversible)
+
+     The body of this page was seen on the apidog mirror (same page id).
 
     Args:
         body (CardActionRequest):
@@ -138,6 +144,8 @@ async def asyncio(
     body: CardActionRequest,
 ) -> CardApiEnvelope | None:
     """Close a card for good (irreversible)
+
+     The body of this page was seen on the apidog mirror (same page id).
 
     Args:
         body (CardActionRequest):

@@ -60,9 +60,9 @@ def sync_detailed(
     """Issue a card to a new cardholder
 
      Issues a card of `product_id` to the cardholder described in the body. The new card id arrives
-    through Request status. Partial: the request comes from a draft docs page that ends with "…"
-    (the cardholder object may accept more fields); the response is not shown and is assumed to be
-    the common envelope.
+    through Request status. Inferred: the page (id 12074875) is listed, but its body was not seen
+    again; the request comes from an earlier draft of it that ended with "…" (the cardholder object
+    may accept more fields), and the answer is assumed to be the common envelope.
 
     Args:
         body (IssueCardRequest):
@@ -94,9 +94,9 @@ def sync(
     """Issue a card to a new cardholder
 
      Issues a card of `product_id` to the cardholder described in the body. The new card id arrives
-    through Request status. Partial: the request comes from a draft docs page that ends with "…"
-    (the cardholder object may accept more fields); the response is not shown and is assumed to be
-    the common envelope.
+    through Request status. Inferred: the page (id 12074875) is listed, but its body was not seen
+    again; the request comes from an earlier draft of it that ended with "…" (the cardholder object
+    may accept more fields), and the answer is assumed to be the common envelope.
 
     Args:
         body (IssueCardRequest):
@@ -123,9 +123,9 @@ async def asyncio_detailed(
     """Issue a card to a new cardholder
 
      Issues a card of `product_id` to the cardholder described in the body. The new card id arrives
-    through Request status. Partial: the request comes from a draft docs page that ends with "…"
-    (the cardholder object may accept more fields); the response is not shown and is assumed to be
-    the common envelope.
+    through Request status. Inferred: the page (id 12074875) is listed, but its body was not seen
+    again; the request comes from an earlier draft of it that ended with "…" (the cardholder object
+    may accept more fields), and the answer is assumed to be the common envelope.
 
     Args:
         body (IssueCardRequest):
@@ -155,9 +155,9 @@ async def asyncio(
     """Issue a card to a new cardholder
 
      Issues a card of `product_id` to the cardholder described in the body. The new card id arrives
-    through Request status. Partial: the request comes from a draft docs page that ends with "…"
-    (the cardholder object may accept more fields); the response is not shown and is assumed to be
-    the common envelope.
+    through Request status. Inferred: the page (id 12074875) is listed, but its body was not seen
+    again; the request comes from an earlier draft of it that ended with "…" (the cardholder object
+    may accept more fields), and the answer is assumed to be the common envelope.
 
     Args:
         body (IssueCardRequest):

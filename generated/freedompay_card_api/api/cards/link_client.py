@@ -59,7 +59,8 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Link an existing client to a card ("Update client" in the docs' navigation)
 
-     Documented page; that the navigation entry "Update client" leads to this page is inferred.
+     Documented page (seen only on the apidog mirror); that the navigation entry "Update client" leads
+    to this page is inferred from its text (it links a client to a card from Bulk issue).
 
     Args:
         body (LinkClientRequest):
@@ -90,7 +91,8 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Link an existing client to a card ("Update client" in the docs' navigation)
 
-     Documented page; that the navigation entry "Update client" leads to this page is inferred.
+     Documented page (seen only on the apidog mirror); that the navigation entry "Update client" leads
+    to this page is inferred from its text (it links a client to a card from Bulk issue).
 
     Args:
         body (LinkClientRequest):
@@ -116,7 +118,8 @@ async def asyncio_detailed(
 ) -> Response[CardApiEnvelope]:
     """Link an existing client to a card ("Update client" in the docs' navigation)
 
-     Documented page; that the navigation entry "Update client" leads to this page is inferred.
+     Documented page (seen only on the apidog mirror); that the navigation entry "Update client" leads
+    to this page is inferred from its text (it links a client to a card from Bulk issue).
 
     Args:
         body (LinkClientRequest):
@@ -145,7 +148,8 @@ async def asyncio(
 ) -> CardApiEnvelope | None:
     """Link an existing client to a card ("Update client" in the docs' navigation)
 
-     Documented page; that the navigation entry "Update client" leads to this page is inferred.
+     Documented page (seen only on the apidog mirror); that the navigation entry "Update client" leads
+    to this page is inferred from its text (it links a client to a card from Bulk issue).
 
     Args:
         body (LinkClientRequest):

@@ -59,10 +59,10 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Create a client (cardholder) in Freedom Processing
 
-     The new `client_id` arrives through Request status (whether the response also carries it is not
-    shown: the docs' response table is cut off). Which `client` fields are required depends on the
-    product: for product 1000 the Dictionaries page also requires country, person_id, document and
-    both addresses.
+     The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
+    after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
+    to be the common envelope. Which `client` fields are required depends on the product: for product
+    1000 the Dictionaries page also requires country, person_id, document and both addresses.
 
     Args:
         body (CreateClientRequest):
@@ -93,10 +93,10 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Create a client (cardholder) in Freedom Processing
 
-     The new `client_id` arrives through Request status (whether the response also carries it is not
-    shown: the docs' response table is cut off). Which `client` fields are required depends on the
-    product: for product 1000 the Dictionaries page also requires country, person_id, document and
-    both addresses.
+     The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
+    after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
+    to be the common envelope. Which `client` fields are required depends on the product: for product
+    1000 the Dictionaries page also requires country, person_id, document and both addresses.
 
     Args:
         body (CreateClientRequest):
@@ -122,10 +122,10 @@ async def asyncio_detailed(
 ) -> Response[CardApiEnvelope]:
     """Create a client (cardholder) in Freedom Processing
 
-     The new `client_id` arrives through Request status (whether the response also carries it is not
-    shown: the docs' response table is cut off). Which `client` fields are required depends on the
-    product: for product 1000 the Dictionaries page also requires country, person_id, document and
-    both addresses.
+     The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
+    after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
+    to be the common envelope. Which `client` fields are required depends on the product: for product
+    1000 the Dictionaries page also requires country, person_id, document and both addresses.
 
     Args:
         body (CreateClientRequest):
@@ -154,10 +154,10 @@ async def asyncio(
 ) -> CardApiEnvelope | None:
     """Create a client (cardholder) in Freedom Processing
 
-     The new `client_id` arrives through Request status (whether the response also carries it is not
-    shown: the docs' response table is cut off). Which `client` fields are required depends on the
-    product: for product 1000 the Dictionaries page also requires country, person_id, document and
-    both addresses.
+     The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
+    after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
+    to be the common envelope. Which `client` fields are required depends on the product: for product
+    1000 the Dictionaries page also requires country, person_id, document and both addresses.
 
     Args:
         body (CreateClientRequest):

@@ -59,7 +59,8 @@ def sync_detailed(
 ) -> Response[ClientCardsResponse]:
     """List a client's cards
 
-     Inferred — path, request and response fields are guesses from sibling methods.
+     Inferred — the page (id 12075033, "Cards' list") is listed but its body was not seen: path,
+    request and response fields are guesses from sibling methods.
 
     Args:
         body (ClientRequest):
@@ -90,7 +91,8 @@ def sync(
 ) -> ClientCardsResponse | None:
     """List a client's cards
 
-     Inferred — path, request and response fields are guesses from sibling methods.
+     Inferred — the page (id 12075033, "Cards' list") is listed but its body was not seen: path,
+    request and response fields are guesses from sibling methods.
 
     Args:
         body (ClientRequest):
@@ -116,7 +118,8 @@ async def asyncio_detailed(
 ) -> Response[ClientCardsResponse]:
     """List a client's cards
 
-     Inferred — path, request and response fields are guesses from sibling methods.
+     Inferred — the page (id 12075033, "Cards' list") is listed but its body was not seen: path,
+    request and response fields are guesses from sibling methods.
 
     Args:
         body (ClientRequest):
@@ -145,7 +148,8 @@ async def asyncio(
 ) -> ClientCardsResponse | None:
     """List a client's cards
 
-     Inferred — path, request and response fields are guesses from sibling methods.
+     Inferred — the page (id 12075033, "Cards' list") is listed but its body was not seen: path,
+    request and response fields are guesses from sibling methods.
 
     Args:
         body (ClientRequest):

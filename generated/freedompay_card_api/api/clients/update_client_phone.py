@@ -59,6 +59,8 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Change the phone number that receives the client's 3-D Secure codes
 
+     The navigation calls this page "Edit client".
+
     Args:
         body (UpdateClientRequest):
 
@@ -88,6 +90,8 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Change the phone number that receives the client's 3-D Secure codes
 
+     The navigation calls this page "Edit client".
+
     Args:
         body (UpdateClientRequest):
 
@@ -111,6 +115,8 @@ async def asyncio_detailed(
     body: UpdateClientRequest,
 ) -> Response[CardApiEnvelope]:
     """Change the phone number that receives the client's 3-D Secure codes
+
+     The navigation calls this page "Edit client".
 
     Args:
         body (UpdateClientRequest):
@@ -138,6 +144,8 @@ async def asyncio(
     body: UpdateClientRequest,
 ) -> CardApiEnvelope | None:
     """Change the phone number that receives the client's 3-D Secure codes
+
+     The navigation calls this page "Edit client".
 
     Args:
         body (UpdateClientRequest):

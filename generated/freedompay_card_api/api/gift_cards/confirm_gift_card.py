@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.confirm_gift_card_request import ConfirmGiftCardRequest
-from ...models.gift_card_state_response import GiftCardStateResponse
+from ...models.gift_confirm_response import GiftConfirmResponse
 from ...types import Response
 
 
@@ -31,9 +31,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> GiftCardStateResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> GiftConfirmResponse | None:
     if response.status_code == 200:
-        response_200 = GiftCardStateResponse.from_dict(response.json())
+        response_200 = GiftConfirmResponse.from_dict(response.json())
 
         return response_200
 
@@ -43,9 +43,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GiftCardStateResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[GiftConfirmResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,8 +56,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmGiftCardRequest,
-) -> Response[GiftCardStateResponse]:
+) -> Response[GiftConfirmResponse]:
     """Activate a gift card with the one-time code sent by SMS ("Confirm")
+
+     The page marks every field of the answer required. It says nothing of signing.
 
     Args:
         body (ConfirmGiftCardRequest):
@@ -69,7 +69,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GiftCardStateResponse]
+        Response[GiftConfirmResponse]
     """
 
     kwargs = _get_kwargs(
@@ -87,8 +87,10 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmGiftCardRequest,
-) -> GiftCardStateResponse | None:
+) -> GiftConfirmResponse | None:
     """Activate a gift card with the one-time code sent by SMS ("Confirm")
+
+     The page marks every field of the answer required. It says nothing of signing.
 
     Args:
         body (ConfirmGiftCardRequest):
@@ -98,7 +100,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GiftCardStateResponse
+        GiftConfirmResponse
     """
 
     return sync_detailed(
@@ -111,8 +113,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmGiftCardRequest,
-) -> Response[GiftCardStateResponse]:
+) -> Response[GiftConfirmResponse]:
     """Activate a gift card with the one-time code sent by SMS ("Confirm")
+
+     The page marks every field of the answer required. It says nothing of signing.
 
     Args:
         body (ConfirmGiftCardRequest):
@@ -122,7 +126,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GiftCardStateResponse]
+        Response[GiftConfirmResponse]
     """
 
     kwargs = _get_kwargs(
@@ -138,8 +142,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmGiftCardRequest,
-) -> GiftCardStateResponse | None:
+) -> GiftConfirmResponse | None:
     """Activate a gift card with the one-time code sent by SMS ("Confirm")
+
+     The page marks every field of the answer required. It says nothing of signing.
 
     Args:
         body (ConfirmGiftCardRequest):
@@ -149,7 +155,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GiftCardStateResponse
+        GiftConfirmResponse
     """
 
     return (

@@ -61,9 +61,11 @@ def sync_detailed(
 ) -> Response[RequestStatusResponse]:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves the docs' "Request status" (cards and clients: `cards[].card_id`, `client_id`)
-    and "Transaction request status" (`transaction_id`, `fin_document_id`); all of those fields are
-    optional here. Documented on the .kg mirror of the docs.
+     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
+    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
+    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
+    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
+    its own ids, so merged they are optional here; a listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
@@ -94,9 +96,11 @@ def sync(
 ) -> RequestStatusResponse | None:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves the docs' "Request status" (cards and clients: `cards[].card_id`, `client_id`)
-    and "Transaction request status" (`transaction_id`, `fin_document_id`); all of those fields are
-    optional here. Documented on the .kg mirror of the docs.
+     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
+    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
+    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
+    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
+    its own ids, so merged they are optional here; a listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
@@ -122,9 +126,11 @@ async def asyncio_detailed(
 ) -> Response[RequestStatusResponse]:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves the docs' "Request status" (cards and clients: `cards[].card_id`, `client_id`)
-    and "Transaction request status" (`transaction_id`, `fin_document_id`); all of those fields are
-    optional here. Documented on the .kg mirror of the docs.
+     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
+    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
+    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
+    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
+    its own ids, so merged they are optional here; a listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
@@ -153,9 +159,11 @@ async def asyncio(
 ) -> RequestStatusResponse | None:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves the docs' "Request status" (cards and clients: `cards[].card_id`, `client_id`)
-    and "Transaction request status" (`transaction_id`, `fin_document_id`); all of those fields are
-    optional here. Documented on the .kg mirror of the docs.
+     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
+    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
+    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
+    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
+    its own ids, so merged they are optional here; a listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):

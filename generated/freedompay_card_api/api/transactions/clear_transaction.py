@@ -59,8 +59,9 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Capture (clear) an authorised transaction, fully or partly
 
-     Partial — only the description is documented: without `amount` the whole amount is captured, and
-    a partial capture is allowed. Path and fields are guesses modelled on Refund transaction.
+     Inferred — the page (id 14318358, "Clearing transaction") is listed but its body was not seen.
+    That without `amount` the whole amount is captured, and that a partial capture is allowed, comes
+    from an earlier reading of the docs; path and fields are guesses modelled on Refund transaction.
 
     Args:
         body (ClearTransactionRequest):
@@ -91,8 +92,9 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Capture (clear) an authorised transaction, fully or partly
 
-     Partial — only the description is documented: without `amount` the whole amount is captured, and
-    a partial capture is allowed. Path and fields are guesses modelled on Refund transaction.
+     Inferred — the page (id 14318358, "Clearing transaction") is listed but its body was not seen.
+    That without `amount` the whole amount is captured, and that a partial capture is allowed, comes
+    from an earlier reading of the docs; path and fields are guesses modelled on Refund transaction.
 
     Args:
         body (ClearTransactionRequest):
@@ -118,8 +120,9 @@ async def asyncio_detailed(
 ) -> Response[CardApiEnvelope]:
     """Capture (clear) an authorised transaction, fully or partly
 
-     Partial — only the description is documented: without `amount` the whole amount is captured, and
-    a partial capture is allowed. Path and fields are guesses modelled on Refund transaction.
+     Inferred — the page (id 14318358, "Clearing transaction") is listed but its body was not seen.
+    That without `amount` the whole amount is captured, and that a partial capture is allowed, comes
+    from an earlier reading of the docs; path and fields are guesses modelled on Refund transaction.
 
     Args:
         body (ClearTransactionRequest):
@@ -148,8 +151,9 @@ async def asyncio(
 ) -> CardApiEnvelope | None:
     """Capture (clear) an authorised transaction, fully or partly
 
-     Partial — only the description is documented: without `amount` the whole amount is captured, and
-    a partial capture is allowed. Path and fields are guesses modelled on Refund transaction.
+     Inferred — the page (id 14318358, "Clearing transaction") is listed but its body was not seen.
+    That without `amount` the whole amount is captured, and that a partial capture is allowed, comes
+    from an earlier reading of the docs; path and fields are guesses modelled on Refund transaction.
 
     Args:
         body (ClearTransactionRequest):

@@ -59,9 +59,13 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Create (authorise) a transaction on a card
 
-     Inferred — the path and fields are guesses; newer docs builds mark this method deprecated.
-    The `transaction_id` arrives through Request status. Amount units (major or minor) are not stated
-    in the docs.
+     Inferred — the path and fields are guesses, and the page that documents this method (seen only in
+    the navigation) is now titled deprecated. The `transaction_id` arrives through Request status.
+    Amount units (major or minor) are not stated in the docs.
+
+    What replaces it: a newer page titled "Create" in the Transactions group
+    (https://docs.freedompay.kz/api-14317918). Its body was not seen anywhere, so its path and fields
+    are not known and it is not modelled here; until it is, this operation is kept working as it was.
 
     Args:
         body (CreateTransactionRequest):
@@ -92,9 +96,13 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Create (authorise) a transaction on a card
 
-     Inferred — the path and fields are guesses; newer docs builds mark this method deprecated.
-    The `transaction_id` arrives through Request status. Amount units (major or minor) are not stated
-    in the docs.
+     Inferred — the path and fields are guesses, and the page that documents this method (seen only in
+    the navigation) is now titled deprecated. The `transaction_id` arrives through Request status.
+    Amount units (major or minor) are not stated in the docs.
+
+    What replaces it: a newer page titled "Create" in the Transactions group
+    (https://docs.freedompay.kz/api-14317918). Its body was not seen anywhere, so its path and fields
+    are not known and it is not modelled here; until it is, this operation is kept working as it was.
 
     Args:
         body (CreateTransactionRequest):
@@ -120,9 +128,13 @@ async def asyncio_detailed(
 ) -> Response[CardApiEnvelope]:
     """Create (authorise) a transaction on a card
 
-     Inferred — the path and fields are guesses; newer docs builds mark this method deprecated.
-    The `transaction_id` arrives through Request status. Amount units (major or minor) are not stated
-    in the docs.
+     Inferred — the path and fields are guesses, and the page that documents this method (seen only in
+    the navigation) is now titled deprecated. The `transaction_id` arrives through Request status.
+    Amount units (major or minor) are not stated in the docs.
+
+    What replaces it: a newer page titled "Create" in the Transactions group
+    (https://docs.freedompay.kz/api-14317918). Its body was not seen anywhere, so its path and fields
+    are not known and it is not modelled here; until it is, this operation is kept working as it was.
 
     Args:
         body (CreateTransactionRequest):
@@ -151,9 +163,13 @@ async def asyncio(
 ) -> CardApiEnvelope | None:
     """Create (authorise) a transaction on a card
 
-     Inferred — the path and fields are guesses; newer docs builds mark this method deprecated.
-    The `transaction_id` arrives through Request status. Amount units (major or minor) are not stated
-    in the docs.
+     Inferred — the path and fields are guesses, and the page that documents this method (seen only in
+    the navigation) is now titled deprecated. The `transaction_id` arrives through Request status.
+    Amount units (major or minor) are not stated in the docs.
+
+    What replaces it: a newer page titled "Create" in the Transactions group
+    (https://docs.freedompay.kz/api-14317918). Its body was not seen anywhere, so its path and fields
+    are not known and it is not modelled here; until it is, this operation is kept working as it was.
 
     Args:
         body (CreateTransactionRequest):

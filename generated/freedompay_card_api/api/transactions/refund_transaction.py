@@ -59,7 +59,8 @@ def sync_detailed(
 ) -> Response[CardApiEnvelope]:
     """Refund a transaction, fully or partly
 
-     Without `amount` the whole transaction is refunded.
+     The page leaves `amount` optional; that without it the whole transaction is refunded is our
+    reading, not the page's words. The page is marked Developing.
 
     Args:
         body (RefundTransactionRequest):
@@ -90,7 +91,8 @@ def sync(
 ) -> CardApiEnvelope | None:
     """Refund a transaction, fully or partly
 
-     Without `amount` the whole transaction is refunded.
+     The page leaves `amount` optional; that without it the whole transaction is refunded is our
+    reading, not the page's words. The page is marked Developing.
 
     Args:
         body (RefundTransactionRequest):
@@ -116,7 +118,8 @@ async def asyncio_detailed(
 ) -> Response[CardApiEnvelope]:
     """Refund a transaction, fully or partly
 
-     Without `amount` the whole transaction is refunded.
+     The page leaves `amount` optional; that without it the whole transaction is refunded is our
+    reading, not the page's words. The page is marked Developing.
 
     Args:
         body (RefundTransactionRequest):
@@ -145,7 +148,8 @@ async def asyncio(
 ) -> CardApiEnvelope | None:
     """Refund a transaction, fully or partly
 
-     Without `amount` the whole transaction is refunded.
+     The page leaves `amount` optional; that without it the whole transaction is refunded is our
+    reading, not the page's words. The page is marked Developing.
 
     Args:
         body (RefundTransactionRequest):

@@ -63,9 +63,12 @@ def sync_detailed(
 ) -> Response[TransactionInfoResponse]:
     """Read a transaction
 
-     Partial — the response's nested `transaction` object is documented only for `error_code` and
-    `error_description`; the path and the request fields are guesses. Whatever else the API sends is
-    kept in the model's additional properties.
+     Partial — only an example of a page (id 32434952, whose title and path were not seen; that it is
+    this operation is inferred) was seen: a request of `request_id` and `transaction_id` (both UUIDs
+    there), and an answer of the envelope, a `transaction` object (`status`, e.g. `new`, `error_code`,
+    `error_description`) and `additional`, a list of key/value objects (e.g. the device's OS type).
+    No field table: types and required-ness are guesses, as are the path and `order_id` as another way
+    to name the transaction. Whatever else the API sends is kept in the model's additional properties.
 
     Args:
         body (TransactionInfoRequest): At least one of `transaction_id` and `order_id` (a guess).
@@ -96,9 +99,12 @@ def sync(
 ) -> TransactionInfoResponse | None:
     """Read a transaction
 
-     Partial — the response's nested `transaction` object is documented only for `error_code` and
-    `error_description`; the path and the request fields are guesses. Whatever else the API sends is
-    kept in the model's additional properties.
+     Partial — only an example of a page (id 32434952, whose title and path were not seen; that it is
+    this operation is inferred) was seen: a request of `request_id` and `transaction_id` (both UUIDs
+    there), and an answer of the envelope, a `transaction` object (`status`, e.g. `new`, `error_code`,
+    `error_description`) and `additional`, a list of key/value objects (e.g. the device's OS type).
+    No field table: types and required-ness are guesses, as are the path and `order_id` as another way
+    to name the transaction. Whatever else the API sends is kept in the model's additional properties.
 
     Args:
         body (TransactionInfoRequest): At least one of `transaction_id` and `order_id` (a guess).
@@ -124,9 +130,12 @@ async def asyncio_detailed(
 ) -> Response[TransactionInfoResponse]:
     """Read a transaction
 
-     Partial — the response's nested `transaction` object is documented only for `error_code` and
-    `error_description`; the path and the request fields are guesses. Whatever else the API sends is
-    kept in the model's additional properties.
+     Partial — only an example of a page (id 32434952, whose title and path were not seen; that it is
+    this operation is inferred) was seen: a request of `request_id` and `transaction_id` (both UUIDs
+    there), and an answer of the envelope, a `transaction` object (`status`, e.g. `new`, `error_code`,
+    `error_description`) and `additional`, a list of key/value objects (e.g. the device's OS type).
+    No field table: types and required-ness are guesses, as are the path and `order_id` as another way
+    to name the transaction. Whatever else the API sends is kept in the model's additional properties.
 
     Args:
         body (TransactionInfoRequest): At least one of `transaction_id` and `order_id` (a guess).
@@ -155,9 +164,12 @@ async def asyncio(
 ) -> TransactionInfoResponse | None:
     """Read a transaction
 
-     Partial — the response's nested `transaction` object is documented only for `error_code` and
-    `error_description`; the path and the request fields are guesses. Whatever else the API sends is
-    kept in the model's additional properties.
+     Partial — only an example of a page (id 32434952, whose title and path were not seen; that it is
+    this operation is inferred) was seen: a request of `request_id` and `transaction_id` (both UUIDs
+    there), and an answer of the envelope, a `transaction` object (`status`, e.g. `new`, `error_code`,
+    `error_description`) and `additional`, a list of key/value objects (e.g. the device's OS type).
+    No field table: types and required-ness are guesses, as are the path and `order_id` as another way
+    to name the transaction. Whatever else the API sends is kept in the model's additional properties.
 
     Args:
         body (TransactionInfoRequest): At least one of `transaction_id` and `order_id` (a guess).
