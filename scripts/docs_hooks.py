@@ -57,21 +57,23 @@ PUBLIC_PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 }
 
 
-def public_names() -> dict[str, list[str]]:
-    """The names of ``freedompay_cards.__all__`` by defining module (``_models``), each in source order."""
+def public_names() -> dict[str, list[tuple[str, str]]]:
+    """The names of ``freedompay_cards.__all__`` by the ``PUBLIC_PAGES`` module that places them (``_models``),
+    each as (the module defining it, relative to the package, its name), in source order."""
     package = importlib.import_module("freedompay_cards")
     placed = {module for sections in PUBLIC_PAGES.values() for _, modules in sections for module in modules}
-    found: dict[str, list[tuple[int, str]]] = {}
+    found: dict[str, list[tuple[str, int, str]]] = {}
     for name in package.__all__:
         if name == "__version__":
             continue
         obj = getattr(package, name)
-        module = obj.__module__.removeprefix("freedompay_cards.")
+        defining = obj.__module__.removeprefix("freedompay_cards.")
+        module = defining if defining in placed else defining.rsplit(".", 1)[0]  # a package's own module
         if module not in placed:
             raise RuntimeError(f"freedompay_cards.{name} is defined in {obj.__module__}, which no page documents: "
                                "add the module to PUBLIC_PAGES in scripts/docs_hooks.py")  # fmt: skip
-        found.setdefault(module, []).append((inspect.getsourcelines(obj)[1], name))
-    return {module: [name for _, name in sorted(names)] for module, names in found.items()}
+        found.setdefault(module, []).append((defining, inspect.getsourcelines(obj)[1], name))
+    return {module: [(defining, name) for defining, _, name in sorted(names)] for module, names in found.items()}
 
 
 def public_entries(page: str) -> str:
@@ -79,7 +81,7 @@ def public_entries(page: str) -> str:
     names = public_names()
     lines: list[str] = []
     for heading, modules in PUBLIC_PAGES[page]:
-        entries = [(module, name) for module in modules for name in names.get(module, [])]
+        entries = [entry for module in modules for entry in names.get(module, [])]
         if not entries:
             continue
         if heading:

@@ -47,3 +47,18 @@ def test_every_operation_has_a_generated_module() -> None:
         module = generated_module(op)
         for name in ("sync_detailed", "asyncio_detailed"):
             assert callable(getattr(module, name)), f"{operation_id}.{name}"
+
+
+@pytest.mark.parametrize(("path", "operation_id", "op"), operations(), ids=[o[1] for o in operations()])
+def test_the_facade_sends_what_the_generated_module_would(path: str, operation_id: str, op: dict) -> None:
+    """The facade takes the path from the operation table and the JSON from the model's to_dict() instead of
+    importing the generated operation module (which would load the generated HTTP client): both must stay
+    what that module's _get_kwargs says."""
+    from freedompay_cards._core import OPERATIONS
+
+    module = generated_module(op)
+    body = _body_class(module).from_dict(example(request_schema(op), all_fields=True))
+    kwargs = module._get_kwargs(body=body)  # type: ignore[attr-defined]
+    entry = next(o for o in OPERATIONS.values() if o.operation_id == operation_id)
+    assert (kwargs["method"].upper(), kwargs["url"], kwargs["json"]) == ("POST", entry.path, body.to_dict())
+    assert entry.request_model == type(body).__name__

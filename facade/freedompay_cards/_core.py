@@ -96,12 +96,13 @@ def compact_json(value: Any) -> bytes:
 
 
 def request_payload(op: Operation, body: Any, extra_body: dict[str, object]) -> tuple[str, dict[str, Any]]:
-    """The API path and the JSON object to send, from the generated module (``_get_kwargs``): the
-    generated model's fields, checked against the spec's request schema (its limits, patterns and enums
-    are the spec's, not re-typed here), plus the caller's ``extra_body`` fields, which may add fields but
-    never replace one the method set."""
-    kwargs = op.generated._get_kwargs(body=body)
-    payload: dict[str, Any] = kwargs["json"]
+    """The API path and the JSON object to send: the operation table's path (generated from the spec,
+    as the generated operation module's is: tests/test_generated.py keeps the two equal) and the generated
+    model's ``to_dict()`` (what that module's ``_get_kwargs`` sends), checked against the spec's request
+    schema (its limits, patterns and enums are the spec's, not re-typed here), plus the caller's
+    ``extra_body`` fields, which may add fields but never replace one the method set. The operation module
+    itself is not imported: it would load the generated HTTP client classes, which the facade never uses."""
+    payload: dict[str, Any] = body.to_dict()
     try:
         validate(request_schema(op.path), payload)
     except SchemaError as err:
@@ -110,7 +111,7 @@ def request_payload(op: Operation, body: Any, extra_body: dict[str, object]) -> 
         if name in payload:
             raise InvalidRequestError("extra_body", f"{name!r} is set by the method and cannot be replaced")
         payload[name] = value
-    return kwargs["url"], payload
+    return op.path, payload
 
 
 def build_request(

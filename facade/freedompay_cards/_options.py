@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -157,13 +158,12 @@ def check_max_response_bytes(value: object) -> int:
 def user_agent(app_info: Mapping[str, str] | None, callers: str | None = None) -> str:
     """The User-Agent: the caller's own (if their httpx client has one), then the library's, then the
     application's ``app_info`` (name, version, url)."""
-    import platform
-
     import httpx
 
     from ._version import __version__
 
-    ours = f"freedompay-cards/{__version__} (python {platform.python_version()}; httpx {httpx.__version__})"
+    python = "{}.{}.{}".format(*sys.version_info[:3])
+    ours = f"freedompay-cards/{__version__} (python {python}; httpx {httpx.__version__})"
     if app_info is not None:
         if not isinstance(app_info, Mapping) or not isinstance(app_info.get("name"), str) or not app_info["name"]:
             raise ConfigurationTypeError("app_info", "expected a mapping with a non-empty 'name' ('version', 'url')")

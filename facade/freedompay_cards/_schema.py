@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -45,7 +45,13 @@ class SchemaError(ValueError):
 def spec() -> dict[str, Any]:
     """The generated ``_spec.json``: ``{"paths": {path: {"operation_id", "doc_status", "request",
     "response"}}, ...}``."""
-    text = resources.files(__package__ or "freedompay_cards").joinpath("_spec.json").read_text("utf-8")
+    here = Path(__file__).with_name("_spec.json")  # an installed package is files on disk: read it directly
+    if here.is_file():
+        text = here.read_text("utf-8")
+    else:  # a zipped install
+        from importlib import resources
+
+        text = resources.files(__package__ or "freedompay_cards").joinpath("_spec.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -1,0 +1,87 @@
+"""From the generated models (and the raw answer they came from) to the facade's results, shared by the
+sync and async clients.
+
+A converter takes ``(parsed, raw, request_id)``: ``parsed`` is the generated model (typed: a field renamed
+in the spec is a type error here), ``raw`` the JSON object it was made from, whose fields the result does
+not map become the result's ``extra`` (``leftover``).
+
+One small module per resource, loaded on first use (PEP 562), as the result classes they make.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._base import leftover, timestamp
+    from ._cards import (
+        account,
+        authorization,
+        balance,
+        card_info,
+        cardholder_validation,
+        extended_statement,
+        secret_data,
+        statement_operation,
+        statement_operations,
+    )
+    from ._clients import client_cards
+    from ._gift import gift_card, gift_products, gift_result, gift_state
+    from ._limits import limit_list
+    from ._operation import operation_result
+    from ._transactions import transaction_info
+
+_MODULE_OF: dict[str, str] = {
+    "account": "._cards",
+    "authorization": "._cards",
+    "balance": "._cards",
+    "card_info": "._cards",
+    "cardholder_validation": "._cards",
+    "client_cards": "._clients",
+    "extended_statement": "._cards",
+    "gift_card": "._gift",
+    "gift_products": "._gift",
+    "gift_result": "._gift",
+    "gift_state": "._gift",
+    "leftover": "._base",
+    "limit_list": "._limits",
+    "operation_result": "._operation",
+    "secret_data": "._cards",
+    "statement_operation": "._cards",
+    "statement_operations": "._cards",
+    "timestamp": "._base",
+    "transaction_info": "._transactions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "account",
+    "authorization",
+    "balance",
+    "card_info",
+    "cardholder_validation",
+    "client_cards",
+    "extended_statement",
+    "gift_card",
+    "gift_products",
+    "gift_result",
+    "gift_state",
+    "leftover",
+    "limit_list",
+    "operation_result",
+    "secret_data",
+    "statement_operation",
+    "statement_operations",
+    "timestamp",
+    "transaction_info",
+]

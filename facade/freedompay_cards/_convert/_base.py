@@ -1,0 +1,93 @@
+"""What the converters share: ``extra`` (``leftover``), envelope states, times, lazily read arrays."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._core import LazyArray, unset
+from .._enums import RequestStatus
+from .._errors import UnexpectedResponseError
+from .._models._base import LazyResults, answer_paths
+from .._redact import SECRET_FIELDS, Secret
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    pass
+
+
+def _guard(value: Any) -> Any:
+    """A value kept in ``extra``: secret-named fields inside it wrapped in ``Secret``."""
+    if isinstance(value, dict):
+        return {k: Secret(str(v)) if k.lower() in SECRET_FIELDS else _guard(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_guard(v) for v in value]
+    return value
+
+
+def leftover(raw: dict[str, Any], result: type) -> dict[str, Any]:
+    """The fields of ``raw`` that ``result`` does not map, by answer path (``card.card_status`` for a
+    field of a nested object whose other fields are mapped)."""
+    return _leftover(raw, answer_paths(result), "")
+
+
+def _leftover(raw: dict[str, Any], paths: frozenset[str], prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = prefix + key
+        if path in paths:
+            continue
+        if isinstance(value, dict) and any(p.startswith(path + ".") for p in paths):
+            out.update(_leftover(value, paths, path + "."))
+        else:
+            out[path] = Secret(str(value)) if key.lower() in SECRET_FIELDS else _guard(value)
+    return out
+
+
+def _object(raw: Any) -> dict[str, Any]:
+    return raw if isinstance(raw, dict) else {}
+
+
+def _request_status(parsed: Any) -> RequestStatus:
+    state = unset(parsed.request_status)
+    if state is None:
+        raise UnexpectedResponseError("the answer has no request_status")
+    return RequestStatus(state)  # read_answer let only documented states through
+
+
+def _optional_status(parsed: Any) -> RequestStatus | None:
+    state = unset(getattr(parsed, "request_status", None))
+    return None if state is None else RequestStatus(state)
+
+
+def _required(value: Decimal | None, name: str) -> Decimal:
+    if value is None:
+        raise UnexpectedResponseError(f"the answer has no {name}")
+    return value
+
+
+def timestamp(value: Any, name: str) -> _dt.datetime | None:
+    """A time the API writes as text (gift cards: ``YYYY-MM-DD hh:mm:ss`` without a zone, kept naive;
+    authorizations: as written, ISO 8601)."""
+    value = unset(value)
+    if value is None or isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    raise UnexpectedResponseError(f"{name} is not a date and time: {str(value)[:40]!r}")
+
+
+def _items(
+    parsed_items: Any, raw_items: Any, model: Any, convert: Callable[[Any, dict[str, Any]], T], name: str
+) -> Sequence[T]:
+    """Results for an answer's array: lazily from a ``LazyArray``, or from already parsed models."""
+    if isinstance(parsed_items, LazyArray):
+        return LazyResults(parsed_items, lambda item: convert(model.from_dict(item), item), name)
+    raws = raw_items if isinstance(raw_items, list) else []
+    return tuple(convert(item, _object(r)) for item, r in zip(unset(parsed_items) or (), raws, strict=False))

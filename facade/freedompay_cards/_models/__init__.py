@@ -1,0 +1,116 @@
+"""Typed results and dictionaries. Results are small frozen attrs classes; secrets are wrapped in ``Secret``.
+
+Every Card API result carries the ``request_id`` that was sent, so a caller can always reconcile later.
+Amounts are ``Decimal`` (the API sends JSON numbers; their units are not stated in the docs); times are
+``datetime`` (aware where the API gives a zone; gift-card times come without one and stay naive).
+
+Every result keeps the answer's fields it does not map in ``extra``: what a result maps is read from its
+own fields (a field's name, or the answer path in its ``answer`` metadata, such as ``card.card_id``), so a
+field the spec documents later, or one the API adds, is never dropped: it lands in ``extra`` until a
+result maps it. Secret-named fields in ``extra`` arrive wrapped in ``Secret``.
+
+The classes live in one small module per resource and load on first use (PEP 562): a program that
+only blocks cards never builds the gift-card classes (each attrs class costs about a millisecond to make).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._enums import ClientType, GiftCardStatus, LimitScope, Product, RequestStatus, Residency
+    from ._base import NOT_IN_ANSWER, LazyResults, answer_paths, secret_pan
+    from ._cards import (
+        Account,
+        Authorization,
+        Balance,
+        CardholderValidation,
+        CardInfo,
+        ExtendedStatement,
+        SecretCardData,
+        StatementOperation,
+    )
+    from ._clients import Address, ClientCard, ClientCards
+    from ._gift import GiftCard, GiftCardState, GiftProduct, GiftProducts, GiftResult
+    from ._limits import Limit, LimitAmount, LimitList
+    from ._operation import OperationResult
+    from ._transactions import TransactionInfo
+
+_MODULE_OF: dict[str, str] = {
+    "Account": "._cards",
+    "Address": "._clients",
+    "Authorization": "._cards",
+    "Balance": "._cards",
+    "CardInfo": "._cards",
+    "CardholderValidation": "._cards",
+    "ClientCard": "._clients",
+    "ClientCards": "._clients",
+    "ExtendedStatement": "._cards",
+    "GiftCard": "._gift",
+    "GiftCardState": "._gift",
+    "GiftProduct": "._gift",
+    "GiftProducts": "._gift",
+    "GiftResult": "._gift",
+    "LazyResults": "._base",
+    "Limit": "._limits",
+    "LimitAmount": "._limits",
+    "LimitList": "._limits",
+    "NOT_IN_ANSWER": "._base",
+    "OperationResult": "._operation",
+    "SecretCardData": "._cards",
+    "StatementOperation": "._cards",
+    "TransactionInfo": "._transactions",
+    "answer_paths": "._base",
+    "secret_pan": "._base",
+    "ClientType": ".._enums",
+    "GiftCardStatus": ".._enums",
+    "LimitScope": ".._enums",
+    "Product": ".._enums",
+    "RequestStatus": ".._enums",
+    "Residency": ".._enums",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "NOT_IN_ANSWER",
+    "Account",
+    "Address",
+    "Authorization",
+    "Balance",
+    "CardInfo",
+    "CardholderValidation",
+    "ClientCard",
+    "ClientCards",
+    "ClientType",
+    "ExtendedStatement",
+    "GiftCard",
+    "GiftCardState",
+    "GiftCardStatus",
+    "GiftProduct",
+    "GiftProducts",
+    "GiftResult",
+    "LazyResults",
+    "Limit",
+    "LimitAmount",
+    "LimitList",
+    "LimitScope",
+    "OperationResult",
+    "Product",
+    "RequestStatus",
+    "Residency",
+    "SecretCardData",
+    "StatementOperation",
+    "TransactionInfo",
+    "answer_paths",
+    "secret_pan",
+]

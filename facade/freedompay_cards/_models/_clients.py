@@ -1,0 +1,47 @@
+"""Clients: the ``Address`` a client is created with, and a client's cards."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from attrs import field, frozen
+
+from .._enums import RequestStatus
+from ._base import NOT_IN_ANSWER, _extra_field, _ItemSequence
+
+
+@frozen
+class Address:
+    """A client's address (``address1``/``address2`` of Create client): ``city``, ``street`` and
+    ``premises`` are the docs' ``address_line1``, ``address_line2`` and ``address_line3``."""
+
+    country: str
+    postal_code: str | None = None
+    city: str | None = None
+    street: str | None = None
+    premises: str | None = None
+
+
+@frozen
+class ClientCard:
+    """A card of a client (inferred fields)."""
+
+    card_id: str | None
+    card_mask: str | None
+    card_status: str | None
+    extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class ClientCards(_ItemSequence[ClientCard]):
+    """A client's cards (inferred fields): a sequence of ``ClientCard``, with the ``request_id`` sent."""
+
+    request_id: str | None = field(metadata=NOT_IN_ANSWER)
+    request_status: RequestStatus
+    cards: tuple[ClientCard, ...]
+    dt: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+    def _items(self) -> tuple[ClientCard, ...]:
+        return self.cards

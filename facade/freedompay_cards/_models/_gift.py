@@ -1,0 +1,67 @@
+"""Gift cards: products, a card just issued, a card's state, a bare answer."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Any
+
+from attrs import field, frozen
+
+from .._enums import GiftCardStatus
+from ._base import _extra_field, _from, _ItemSequence
+
+
+@frozen
+class GiftProduct:
+    """A gift-card product the partner may issue."""
+
+    code: int
+    name: str | None
+    name_en: str | None
+    currency: str | None
+    balance: Decimal | None
+    image: str | None
+    extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class GiftProducts(_ItemSequence[GiftProduct]):
+    """The gift-card products the partner may issue: a sequence of ``GiftProduct``, with the answer's time."""
+
+    products: tuple[GiftProduct, ...] = field(metadata=_from("product_list"))
+    datetime: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+    def _items(self) -> tuple[GiftProduct, ...]:
+        return self.products
+
+
+@frozen
+class GiftCard:
+    """A gift card just issued: inactive until the holder confirms it with the SMS code."""
+
+    card_id: int
+    datetime: _dt.datetime | None
+    extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class GiftCardState:
+    """A gift card's state (Confirm and Status answers)."""
+
+    card_status: GiftCardStatus | int | None
+    currency: str | None = field(metadata=_from("card_currency"))
+    balance: Decimal | None = field(metadata=_from("card_balance"))
+    card_mask: str | None = None
+    datetime: _dt.datetime | None = None
+    extra: dict[str, Any] = _extra_field()
+
+
+@frozen
+class GiftResult:
+    """A Gift Cards answer with nothing but its status (Resend, Resend code)."""
+
+    status: int
+    datetime: _dt.datetime | None
+    extra: dict[str, Any] = _extra_field()
