@@ -114,6 +114,18 @@ def request_payload(op: Operation, body: Any, extra_body: dict[str, object]) -> 
     return op.path, payload
 
 
+_URLS: dict[str, httpx.URL] = {}  # absolute URL -> parsed, once: parsing a URL is a good part of a request's cost
+
+
+def _url(absolute: str) -> httpx.URL:
+    url = _URLS.get(absolute)
+    if url is None:
+        if len(_URLS) > 1024:  # base URLs are few; a bound all the same
+            _URLS.clear()
+        url = _URLS[absolute] = httpx.URL(absolute)
+    return url
+
+
 def build_request(
     http: httpx.Client | httpx.AsyncClient, path: str, payload: dict[str, Any], base_url: str, headers: dict[str, str]
 ) -> httpx.Request:
@@ -124,7 +136,7 @@ def build_request(
     except (TypeError, ValueError, UnicodeEncodeError, RecursionError) as exc:
         raise InvalidRequestError("extra_body", f"is not JSON that can be sent ({type(exc).__name__})") from None
     extensions = {SIGNED_PATH: path}  # the API path is what is signed, not a proxy's prefix
-    return http.build_request("POST", base_url + path, content=content, headers=headers, extensions=extensions)
+    return http.build_request("POST", _url(base_url + path), content=content, headers=headers, extensions=extensions)
 
 
 class AttemptFailure(Exception):

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import zlib
 from collections.abc import Iterator
@@ -130,16 +129,12 @@ def _encoded(headers: httpx.Headers) -> bool:
 # ------------------------------------------------------------------------------------------ bounds
 
 
-@contextlib.asynccontextmanager
-async def async_attempt_guard(seconds: float | None) -> Any:
-    """Bound an async attempt by wall-clock time; ``TimeoutError`` when it passes."""
-    if seconds is None:
-        yield
-        return
-    import asyncio
+def async_attempt_guard(seconds: float | None) -> Any:
+    """Bound an async attempt by wall-clock time (``asyncio.timeout``; None: unbounded); ``TimeoutError``
+    when it passes."""
+    import asyncio  # only async callers pay for importing asyncio
 
-    async with asyncio.timeout(seconds):
-        yield
+    return asyncio.timeout(seconds)
 
 
 class sync_attempt_guard:

@@ -103,6 +103,7 @@ def _request_properties() -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+@functools.cache
 def spec_limit(name: str, keyword: str, kind: str | None = None) -> Any:
     """The spec's ``keyword`` (``maxLength``, ``maximum``, ``pattern``) for the request property ``name``
     (of JSON type ``kind``, when given), or None when the spec states none. Where several request

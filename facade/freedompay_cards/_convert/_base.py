@@ -55,12 +55,15 @@ def _request_status(parsed: Any) -> RequestStatus:
     state = unset(parsed.request_status)
     if state is None:
         raise UnexpectedResponseError("the answer has no request_status")
-    return RequestStatus(state)  # read_answer let only documented states through
+    return _STATES[state]  # read_answer let only documented states through
 
 
 def _optional_status(parsed: Any) -> RequestStatus | None:
     state = unset(getattr(parsed, "request_status", None))
-    return None if state is None else RequestStatus(state)
+    return None if state is None else _STATES[state]
+
+
+_STATES: dict[str, RequestStatus] = {state.value: state for state in RequestStatus}
 
 
 def _required(value: Decimal | None, name: str) -> Decimal:
