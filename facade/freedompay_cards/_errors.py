@@ -96,7 +96,7 @@ class APIError(FreedomPayError):
         request_id: str | None = None,
         code: str | int | None = None,
         http_status: int | None = None,
-        body: Any = None,
+        body: object = None,
     ) -> None:
         super().__init__(message, operation=operation, request_id=request_id)
         self.code = code
@@ -180,7 +180,7 @@ class UnexpectedResponseError(FreedomPayError):
         operation: str | None = None,
         request_id: str | None = None,
         http_status: int | None = None,
-        body: Any = None,
+        body: object = None,
     ) -> None:
         super().__init__(message, operation=operation, request_id=request_id)
         self.http_status = http_status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from .._enums import RequestStatus
 from ._base import NOT_IN_ANSWER, _extra_field, _from, _ItemSequence
 
 
-def _limit_value(value: Any) -> Decimal:
+def _limit_value(value: Decimal | int | str) -> Decimal:
     from .._validate import decimal_number
 
     return decimal_number("value", value)
@@ -32,8 +33,8 @@ class LimitAmount:
     extra: dict[str, Any] = _extra_field()
 
 
-def _amounts(value: Any) -> tuple[Any, ...]:
-    return tuple(value) if isinstance(value, list | tuple) else value  # anything else is refused when sent
+def _amounts(value: Iterable[LimitAmount]) -> tuple[LimitAmount, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]  # refused when sent
 
 
 @frozen

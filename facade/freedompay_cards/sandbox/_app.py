@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 from attrs import define, evolve, frozen
@@ -40,6 +40,7 @@ from freedompay_card_api import models
 from .._async._client import AsyncCardClient
 from .._auth import SignatureError, verify
 from .._operations import OPERATIONS as SPEC_OPERATIONS
+from .._options import ClientSettings
 from .._schema import SchemaError, request_schema, response_schema, validate
 from .._sync._client import CardClient
 from ._faults import GARBAGE_BODY, Fault
@@ -125,8 +126,9 @@ class Reply:
     body: bytes
     headers: Mapping[str, str] = JSON_HEADERS
 
-    def json(self) -> Any:
-        return json.loads(self.body)
+    def json(self) -> object:
+        loaded: object = json.loads(self.body)
+        return loaded
 
 
 @define
@@ -601,20 +603,20 @@ class Sandbox:
             self._transport = SandboxTransport(self)
         return self._transport
 
-    def _client_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+    def _client_kwargs(self, kwargs: ClientSettings) -> ClientSettings:
         kwargs.setdefault("auth_id", self.auth_id)
         kwargs.setdefault("secret_key", self.secret_key)
         kwargs.setdefault("base_url", SANDBOX_BASE_URL)
         return kwargs
 
-    def client(self, **kwargs: Any) -> CardClient:
+    def client(self, **kwargs: Unpack[ClientSettings]) -> CardClient:
         """A ``CardClient`` bound to this sandbox in-process. Keyword arguments go to ``CardClient``
         (``retry_policy=``, ``timeout=``, even a wrong ``secret_key=``)."""
         http = httpx.Client(transport=self.transport())
         self._http_clients.append(http)
         return CardClient(http_client=http, **self._client_kwargs(kwargs))
 
-    def async_client(self, **kwargs: Any) -> AsyncCardClient:
+    def async_client(self, **kwargs: Unpack[ClientSettings]) -> AsyncCardClient:
         """An ``AsyncCardClient`` bound to this sandbox in-process (see ``client``)."""
         http = httpx.AsyncClient(transport=self.transport())
         self._http_clients.append(http)

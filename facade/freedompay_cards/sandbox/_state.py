@@ -12,11 +12,14 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import Factory, define, field
 
-from .._enums import GiftCardStatus as GiftStatus  # the documented gift card states
+from .._enums import GiftCardStatus as GiftStatus
+
+if TYPE_CHECKING:
+    from ._world import Done  # the documented gift card states
 
 __all__ = ["GiftStatus"]  # re-exported for the sandbox package
 
@@ -219,7 +222,7 @@ class RequestRecord:
     error_description: str | None = None
     created: dict[str, Any] = Factory(dict)  # cards, client_id, transaction_id, fin_document_id
     polls: int = 0
-    pending: Callable[[], Any] | None = field(default=None, repr=False, eq=False)
+    pending: Callable[[], Done] | None = field(default=None, repr=False, eq=False)
 
 
 @define
