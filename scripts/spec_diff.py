@@ -13,12 +13,14 @@ removed and an added field of the same type are reported as one "renamed?" field
 
 Breaking (for code that uses the facade): a removed operation, a renamed facade method; a removed request
 field, a new required one, one becoming required; a type change (and a change of a format the generated
-models turn into a Python type: date, date-time, uuid, binary); a request enum value removed or an enum
-newly imposed; a request limit tightened (length, pattern, range) or a request object newly closed; a
+models turn into a Python type: date, date-time, uuid, binary); a request enum value removed; a request
+limit changed to a tighter one (length, range, another pattern) or a request object newly closed; a
 removed answer field, or one becoming optional (its attribute may become None). Everything else is
-compatible: new optional fields and operations, answer fields becoming required, new enum values, doc
-status, deprecation, and the behaviour keys (``x-mutating``, ``x-deferred``, ``x-request-id``,
-``x-lazy-arrays``: reported, since they change how the facade sends and retries).
+compatible: new optional fields and operations, answer fields becoming required, new enum values, limits
+and enums stated for the first time (they document what the API accepted all along, though the facade
+now refuses other values before sending), doc status, deprecation, and the behaviour keys
+(``x-mutating``, ``x-deferred``, ``x-request-id``, ``x-lazy-arrays``: reported, since they change how
+the facade sends and retries).
 
 Prints the spec hash of both sides (the one the README's doc-status table carries, from
 scripts/generate.py) and a one-line summary. Exit status: 0 no breaking change, 1 breaking, 2 the spec
@@ -236,8 +238,8 @@ def _compare_enum(side: str, old: Node, new: Node, path: str) -> Iterator[Change
     request = side == "request"
     if old.enum == new.enum:
         return
-    if old.enum is None:
-        yield Change(side, "enum", path, f"values now limited to {list(new.enum or ())}", request)
+    if old.enum is None:  # the docs now state the values: the facade refuses others before sending
+        yield Change(side, "enum", path, f"values now stated: {list(new.enum or ())}", False)
         return
     if new.enum is None:
         yield Change(side, "enum", path, "values no longer limited", False)
@@ -256,13 +258,14 @@ def _compare_limits(side: str, old: Node, new: Node, path: str) -> Iterator[Chan
         before, after = old.limits.get(key), new.limits.get(key)
         if before == after:
             continue
-        if after is None:
-            tighter = False
-        elif before is None or key == "pattern" or not isinstance(before, int | float):
+        if before is None or after is None:
+            tighter = False  # a limit newly stated (the API's all along) or dropped
+        elif key == "pattern" or not isinstance(before, int | float) or not isinstance(after, int | float):
             tighter = True
         else:
             tighter = after > before if key in LOWER_BOUNDS else after < before
-        yield Change(side, "limit", path, f"{key}: {before} -> {after}", request and tighter)
+        note = " (newly stated: the facade now refuses values outside it before sending)" if before is None else ""
+        yield Change(side, "limit", path, f"{key}: {before} -> {after}{note}", request and tighter)
 
 
 # ---------------------------------------------------------------------------------------------- operations

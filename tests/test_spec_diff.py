@@ -255,17 +255,26 @@ def test_a_renamed_object_keeps_comparing_its_fields_under_the_new_name() -> Non
     ]
 
 
-def test_tighter_request_limits_are_breaking_and_looser_ones_compatible() -> None:
+def test_tighter_request_limits_are_breaking_and_looser_or_newly_stated_ones_compatible() -> None:
     def edit(doc: dict[str, Any]) -> None:
         schema(doc, "BlockRequest")["properties"]["description"]["maxLength"] = 50
         schema(doc, "CardRequest")["properties"]["card_id"]["minLength"] = 0
         schema(doc, "Address")["properties"]["country"]["pattern"] = "^[A-Z]{2}$"
+        schema(doc, "Address")["properties"]["city"]["maxLength"] = 64
 
     assert changed(edit) == [
         ("cards.block", "request", "limit", "description", True),
         ("cards.info", "request", "limit", "card_id", False),
         ("clients.create", "request", "limit", "client.address.country", True),
+        ("clients.create", "request", "limit", "client.address.city", False),
     ]
+
+
+def test_an_enum_stated_for_the_first_time_is_compatible() -> None:
+    def edit(doc: dict[str, Any]) -> None:
+        schema(doc, "CreateClientRequest")["properties"]["branch_id"]["enum"] = ["b1", "b2"]
+
+    assert changed(edit) == [("clients.create", "request", "enum", "branch_id", False)]
 
 
 def test_a_request_object_newly_closed_is_breaking_and_opened_compatible() -> None:
