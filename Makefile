@@ -39,6 +39,21 @@ lint: $(STAMP)
 spec-report: $(STAMP)
 	$(PY) scripts/spec_report.py
 
+.PHONY: spec-diff new-operation
+
+# What the working tree's spec adds, removes or breaks for facade users, against the spec at REF (default
+# origin/main, else main, else HEAD), with both spec hashes. Exit 1 when something breaks.
+spec-diff: $(STAMP)
+	$(PY) scripts/spec_diff.py $(if $(REF),--base $(REF))
+
+# Scaffold the hand-written parts of a new operation of the spec (CONTRIBUTING.md): make new-operation OP=operationId.
+# Preview without writing: $(PY) scripts/new_operation.py OP.
+new-operation: $(STAMP)
+	@test -n "$(OP)" || { echo "usage: make new-operation OP=<operationId of the spec>" >&2; exit 2; }
+	$(PY) scripts/generate.py
+	$(PY) scripts/new_operation.py $(OP) --write
+	$(PY) scripts/generate.py
+
 # Compare the saved doc pages with the spec (scripts/docs_check.py: exit 1 on drift, 2 on unreadable pages).
 docs-check: $(STAMP)
 	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \

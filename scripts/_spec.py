@@ -67,3 +67,38 @@ def object_parts(schema: Any, document: dict[str, Any]) -> tuple[dict[str, Any],
         props.update(own)
     required += [name for name in schema.get("required", []) if name not in required]
     return props, required
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(method, path, operation)`` for every operation of the document, in its order."""
+    found = []
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                found.append((method, path, item[method]))
+    return found
+
+
+def request_body_schema(operation: dict[str, Any], document: dict[str, Any]) -> Any:
+    """The JSON schema of an operation's request body (``None`` when it has none)."""
+    body = resolve(operation.get("requestBody"), document)
+    if not isinstance(body, dict):
+        return None
+    return ((body.get("content") or {}).get("application/json") or {}).get("schema")
+
+
+def answer_schema(operation: dict[str, Any], document: dict[str, Any]) -> Any:
+    """The JSON schema of an operation's success answer (the first 2xx with JSON; ``None`` without)."""
+    responses = operation.get("responses") or {}
+    for code in sorted(str(c) for c in responses):
+        if code.startswith("2"):
+            answer = resolve(responses.get(code, responses.get(int(code) if code.isdigit() else code)), document)
+            schema = (((answer or {}).get("content") or {}).get("application/json") or {}).get("schema")
+            if schema is not None:
+                return schema
+    return None
