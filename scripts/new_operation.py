@@ -13,7 +13,8 @@ Reads the spec entry and the operation table ``make generate`` made from it
   the generated request model built from them. An answer that is only the envelope makes a complete method
   (``_operation``, or ``_fetch(..., convert.gift_result)`` for gift cards); an answer the facade already
   converts for another operation reuses that converter; any other answer gets a result class in
-  ``_models.py`` and its converter in ``_convert.py`` mapping the answer's top-level scalar fields (nested
+  ``_models/<resource module>`` and its converter in ``_convert/<resource module>`` (each re-exported by its
+  package's lazy ``__init__``) mapping the answer's top-level scalar fields (nested
   ones stay in ``extra`` until mapped: the field-coverage test names them);
 - the sandbox handler ``World.<operationId>`` in ``facade/freedompay_cards/sandbox/_world.py``: for an
   envelope answer a working minimal behaviour (it checks the card, client or gift card the body names),
@@ -49,8 +50,52 @@ ROOT = _spec.ROOT
 FACADE = ROOT / "facade" / "freedompay_cards"
 ASYNC = FACADE / "_async"
 OPERATIONS_PY = FACADE / "_operations.py"
-CONVERT_PY = FACADE / "_convert.py"
-MODELS_PY = FACADE / "_models.py"
+CONVERT = FACADE / "_convert"  # one module per resource, lazily re-exported by the package's __init__
+MODELS = FACADE / "_models"
+# The module of each resource's results and converters (a new resource gets its own, made here).
+RESULT_MODULES = {"cards": "_cards", "clients": "_clients", "transactions": "_transactions", "limits": "_limits",
+                  "gift_cards": "_gift", "requests": "_operation"}  # fmt: skip
+
+
+def result_module(resource: str) -> str:
+    return RESULT_MODULES.get(resource, f"_{resource}")
+
+
+def register_lazy(init_text: str, name: str, module: str) -> str:
+    """A lazy package ``__init__`` (``_models``, ``_convert``) with ``name`` re-exported from ``.module``:
+    in its TYPE_CHECKING imports, its ``_MODULE_OF`` table and its ``__all__``."""
+    init_text = re.sub(r"^if TYPE_CHECKING:\n", f"if TYPE_CHECKING:\n    from .{module} import {name}\n", init_text,
+                       count=1, flags=re.M)  # fmt: skip
+    init_text = _insert_into_dict(init_text, "_MODULE_OF", f'    "{name}": ".{module}",\n', "_MODULE_OF")
+    return re.sub(r"^__all__ = \[\n", f'__all__ = [\n    "{name}",\n', init_text, count=1, flags=re.M)
+
+
+def _module_text(path: Path, what: str, header: str) -> str:
+    """The text of a result or converter module, made with ``header`` when the resource has none yet."""
+    return path.read_text(encoding="utf-8") if path.is_file() else f'"""{what}"""\n\n{header}'
+
+
+MODELS_HEADER = """from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Any
+
+from attrs import field, frozen
+
+from .._enums import RequestStatus
+from ._base import NOT_IN_ANSWER, _extra_field, _from
+"""
+CONVERT_HEADER = """from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._core import as_datetime, decimal, unset
+from ._base import _optional_status, _request_status, leftover, timestamp
+
+if TYPE_CHECKING:
+    from freedompay_card_api import models as m
+"""
 WORLD_PY = FACADE / "sandbox" / "_world.py"
 VALIDATE_PY = FACADE / "_validate.py"
 GENERATED_MODELS = ROOT / "generated" / "freedompay_card_api" / "models"
@@ -393,13 +438,14 @@ def make_plan(operation_id: str) -> Plan:
         else:
             converter, new_result = operation_id, True
             result = re.sub(r"Response$", "", entry["response_model"]) or entry["response_model"]
-            models_text = MODELS_PY.read_text(encoding="utf-8")  # a name defined or imported there is taken
+            # a name the results package (or the converters package) already exports is taken
+            models_text = (MODELS / "__init__.py").read_text(encoding="utf-8")
             if re.search(rf"\b{result}\b", models_text):
                 result += "Result"
             if re.search(rf"\b{result}\b", models_text):
-                raise Refusal(f"{rel(MODELS_PY)} already has a class {result}: write the result class by hand")
-            if re.search(rf"^def {converter}\(", CONVERT_PY.read_text(encoding="utf-8"), re.M):
-                raise Refusal(f"{rel(CONVERT_PY)} already has a function {converter}: write the converter by hand")
+                raise Refusal(f"{rel(MODELS)} already has a class {result}: write the result class by hand")
+            if re.search(rf'"{converter}"', (CONVERT / "__init__.py").read_text(encoding="utf-8")):
+                raise Refusal(f"{rel(CONVERT)} already has a function {converter}: write the converter by hand")
     plan = Plan(entry, resource, method, params, left_out, envelope_only, result, converter, new_result,
                 answer_fields, example)  # fmt: skip
     plan.pieces = {
@@ -751,11 +797,16 @@ def write(plan: Plan) -> list[Path]:
         bodies = SANDBOX_SPEC_TEST.read_text(encoding="utf-8")
         edits[SANDBOX_SPEC_TEST] = _insert_into_dict(bodies, "BODIES", plan.pieces["bodies"], rel(SANDBOX_SPEC_TEST))
     if plan.new_result:
-        models = MODELS_PY.read_text(encoding="utf-8")
-        edits[MODELS_PY] = models.rstrip("\n") + "\n" + plan.pieces["result"]
-        convert = CONVERT_PY.read_text(encoding="utf-8")
-        convert = _add_imports(convert, [f"from ._models import {plan.result}"], [])
-        edits[CONVERT_PY] = convert.rstrip("\n") + "\n" + plan.pieces["converter"]
+        module_name = result_module(plan.resource)
+        models_path, convert_path = MODELS / f"{module_name}.py", CONVERT / f"{module_name}.py"
+        models = _module_text(models_path, f"Results of the {plan.resource} resource.", MODELS_HEADER)
+        edits[models_path] = models.rstrip("\n") + "\n" + plan.pieces["result"]
+        convert = _module_text(convert_path, f"Answers of the {plan.resource} resource as results.", CONVERT_HEADER)
+        convert = _add_imports(convert, [f"from .._models.{module_name} import {plan.result}"], [])
+        edits[convert_path] = convert.rstrip("\n") + "\n" + plan.pieces["converter"]
+        for package, name in ((MODELS, plan.result), (CONVERT, plan.converter)):
+            init = package / "__init__.py"
+            edits[init] = register_lazy(init.read_text(encoding="utf-8"), str(name), module_name)
     test_module = TESTS / f"test_op_{plan.op_id}.py"
     if test_module.exists():
         raise Refusal(f"{rel(test_module)} exists already (nothing written)")
@@ -787,7 +838,8 @@ def next_steps(plan: Plan) -> list[str]:
         )
     if plan.new_result:
         steps.append(
-            f"fill {plan.result} ({rel(MODELS_PY)}) and convert.{plan.converter} ({rel(CONVERT_PY)}); export "
+            f"fill {plan.result} ({rel(MODELS / (result_module(plan.resource) + '.py'))}) and convert.{plan.converter} "
+            f"({rel(CONVERT / (result_module(plan.resource) + '.py'))}); export "
             f"{plan.result} from freedompay_cards/__init__.py if users should name it"
         )
         steps.append(f"write World.{plan.op_id} in {rel(WORLD_PY)} (it raises NotImplementedError now)")
@@ -808,8 +860,8 @@ def preview(plan: Plan) -> str:
         "full_call": f"{rel(FIELD_COVERAGE)} (FULL_CALLS)",
         "bodies": f"{rel(SANDBOX_SPEC_TEST)} (BODIES)",
         "test": f"tests/test_op_{plan.op_id}.py (new)",
-        "result": f"{rel(MODELS_PY)} (end)",
-        "converter": f"{rel(CONVERT_PY)} (end)",
+        "result": f"{rel(MODELS / (result_module(plan.resource) + '.py'))} (end; re-exported by _models)",
+        "converter": f"{rel(CONVERT / (result_module(plan.resource) + '.py'))} (end; re-exported by _convert)",
     }
     out = []
     for key, source in plan.pieces.items():

@@ -295,10 +295,12 @@ def test_every_answer_field_reaches_a_result_attribute(full_client: fp.CardClien
             continue
         (hidden if found(value, everywhere) else dropped).append(field)
     assert not dropped, f"{name}: the answer's {dropped} reach no attribute and not even `extra`: data is lost"
-    result_type = type(result[0] if isinstance(result, list) and result else result).__name__
+    holder = type(result[0] if isinstance(result, list) and result else result)
+    module = holder.__module__.replace(".", "/")  # freedompay_cards/_models/_cards
+    converters = module.replace("/_models/", "/_convert/")
     assert not hidden, (
-        f"{name}: the answer's {hidden} land only in {result_type}.extra: map each to an attribute of "
-        f"{result_type} (facade/freedompay_cards/_models.py, filled in _convert.py), or list "
+        f"{name}: the answer's {hidden} land only in {holder.__name__}.extra: map each to an attribute of "
+        f"{holder.__name__} (facade/{module}.py, filled in facade/{converters}.py), or list "
         f"'{name}: response.<field>' with the reason in facade/freedompay_cards/_not_exposed.py"
     )
 

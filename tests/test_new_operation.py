@@ -288,9 +288,10 @@ def limits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Branch, R
 
 def test_a_new_answer_s_scaffold_writes_result_and_converter_and_type_checks(limits: tuple[Branch, Run, Run]) -> None:
     work, scaffold, _ = limits
-    assert "wrote facade/freedompay_cards/_models.py" in scaffold.output
-    assert "wrote facade/freedompay_cards/_convert.py" in scaffold.output
-    assert "fill CardLimits (facade/freedompay_cards/_models.py) and convert.card_limits" in scaffold.output
+    assert "wrote facade/freedompay_cards/_models/_cards.py" in scaffold.output
+    assert "wrote facade/freedompay_cards/_convert/_cards.py" in scaffold.output
+    assert "wrote facade/freedompay_cards/_models/__init__.py" in scaffold.output
+    assert "fill CardLimits (facade/freedompay_cards/_models/_cards.py) and convert.card_limits" in scaffold.output
     mypy = work.run("-m", "mypy")
     assert mypy.code == 0, mypy.output
 

@@ -149,7 +149,7 @@ def test_b_a_new_answer_field_fails_field_coverage_naming_the_result_class(branc
     _, run = branch
     message = run.failure(f"{COVERAGE}::test_every_answer_field_reaches_a_result_attribute[cards.info]")
     assert "cards.info: the answer's ['daily_limit'] land only in CardInfo.extra" in message
-    assert "facade/freedompay_cards/_models.py" in message and "_convert.py" in message
+    assert "facade/freedompay_cards/_models/_cards.py" in message and "_convert/_cards.py" in message
 
 
 KEEPS_EXTRA = """

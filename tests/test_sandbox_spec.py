@@ -63,7 +63,9 @@ class World:
         content = compact_json(body) if raw is None else raw
         signature = fp.sign(content, path=path, auth_id="sandbox", secret_key=secret or self.sandbox.secret_key)
         response = self.http.post(path, content=content, headers={"X-JWS-Signature": signature})
-        assert response.status_code == 200
+        assert response.status_code == 200, (
+            f"{path} answered HTTP {response.status_code}: {response.text[:300]}"  # 501 names the handler to add
+        )
         return response.json()
 
 

@@ -62,15 +62,20 @@ def test_spec_is_valid_openapi_3_1() -> None:
 
 
 def test_every_catalogue_path_is_present_and_nothing_else() -> None:
-    assert set(spec()["paths"]) == set(CATALOGUE)
-    assert len(CATALOGUE) == 33
+    new = sorted(set(spec()["paths"]) - set(CATALOGUE))
+    gone = sorted(set(CATALOGUE) - set(spec()["paths"]))
+    assert not new, (
+        f"tests/test_spec.py: add CATALOGUE entries for {new} with the doc status their page supports "
+        "(documented / partial / inferred: check it with scripts/docs_check.py against the page)"
+    )
+    assert not gone, f"tests/test_spec.py: remove CATALOGUE entries {gone} (not in the spec any more)"
 
 
 @pytest.mark.parametrize(("path", "operation_id", "op"), operations(), ids=[o[1] for o in operations()])
 def test_operation_is_one_described_post(path: str, operation_id: str, op: dict) -> None:
     assert list(spec()["paths"][path]) == ["post"]
     assert re.fullmatch(r"[a-z][a-z0-9_]*", operation_id)
-    assert op["tags"][0] in {"cards", "clients", "transactions", "requests", "limits", "gift_cards"}
+    assert op["tags"][0] == op["x-facade"].split(".")[0], "an operation's tag is its facade resource"
     assert op["summary"].strip()
     assert op["x-doc-status"] == CATALOGUE[path]
     if op["x-doc-status"] != "documented":
