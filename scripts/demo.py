@@ -175,6 +175,21 @@ def run(walk: Walk, client: fp.CardClient, sandbox: Any) -> None:
     if secret.pan is not None and secret.pan.reveal() in repr(secret):
         raise StepFailed("secret data leaked into repr")
     walk.step("Card info", lambda: client.cards.info(card_id))
+    daily = fp.Limit("withdrawal_atm", [fp.LimitAmount("50000", "KZT")], period="day")
+    walk.step(
+        "Set a daily ATM limit",
+        lambda: client.limits.set(fp.LimitScope.CARD, card_id, [daily]),
+        lambda r: r.succeeded,
+    )
+    walk.step("List the card's limits", lambda: client.limits.list(fp.LimitScope.CARD, card_id))
+    if sandbox is not None:  # a card's token is not something the real API is known to hand out (not shown)
+        walk.step(
+            "Validate the cardholder against the card's token",
+            lambda: client.cards.validate_cardholder(
+                sandbox.cards[card_id].token, first_name="Aida", last_name="Sadykova", phone="77001234567"
+            ),
+            lambda r: r.percentage is not None,
+        )
     walk.step(
         "Link the client to the card",
         lambda: client.cards.link_client(card_id, created.client_id),

@@ -299,3 +299,11 @@ def test_the_gzip_bomb_fixture_decodes_to_its_size() -> None:
 
 def test_unscripted_answers_are_documented_envelopes() -> None:
     assert json.loads(envelope())["dt"] == DT
+
+
+@pytest.mark.parametrize("kind", KIND)
+def test_a_huge_string_field_is_held_to_max_response_bytes(kind: str, server: HostileServer) -> None:
+    server.script(CARD, Answer(envelope(card_id="c1", note="x" * (50 * 1024 * 1024))))
+    error, seconds = run(kind, server, info, max_response_bytes=16 * 1024 * 1024)
+    assert isinstance(error, fp.UnexpectedResponseError) and "max_response_bytes" in str(error)
+    assert seconds < SLACK

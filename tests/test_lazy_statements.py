@@ -11,7 +11,7 @@ import pytest
 
 import freedompay_cards as fp
 from freedompay_cards._core import LazyArray, scan_object
-from tests.conftest import MockAPI, ok
+from tests.conftest import AUTH_ID, SECRET, MockAPI, ok
 
 AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "currency": "KZT", "merchant": {"m": 1}}
 OP = {"type": "purchase", "amount": 1.5, "commission": 0, "currency": "KZT", "mcc": 5411,
@@ -72,3 +72,20 @@ def test_large_statement_is_not_decoded_up_front(client: fp.CardClient, api: Moc
     assert len(statement.operations) == count
     assert sum(a.amount for a in statement.operations) == Decimal(10 * count)
     assert json.loads(api.requests[0].content)["card_id"] == "c"
+
+
+def test_a_statement_of_100_000_operations_fits_under_the_default_answer_limit(api: MockAPI) -> None:
+    """The default max_response_bytes (64 MiB) is chosen so this fits with room to spare (README)."""
+    item = {
+        "datetime": "2025-02-01T10:00:00+05:00", "type": "purchase", "amount": 1234.56, "commission": 1.5,
+        "full_amount": 1236.06, "cashback": 0, "currency": "KZT", "iban": "KZ00FREE0000000001",
+        "merchant": {"name": "Coffee", "city": "Almaty"}, "additional_parameters": [],
+    }  # fmt: skip
+    body = json.dumps(ok(authorizations=[item] * 50_000, operations=[item] * 50_000)).encode()
+    assert 20_000_000 < len(body) < fp.CardClient("1", "s").max_response_bytes / 2
+    api.on("/v5/card-api/card/statement_extended", httpx.Response(200, content=body))
+    http = httpx.Client(transport=httpx.MockTransport(api.handler))
+    with fp.CardClient(AUTH_ID, SECRET, http_client=http) as client:
+        statement = client.cards.statement_extended("c1", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert len(statement.authorizations) + len(statement.operations) == 100_000
+    assert statement.operations[-1].amount == Decimal("1234.56")
