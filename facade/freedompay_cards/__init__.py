@@ -9,8 +9,9 @@
 ``AsyncCardClient`` has the same surface for asyncio. Errors are rooted at ``FreedomPayError``.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import attribute_loader
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -135,15 +136,7 @@ _MODULE_OF: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = attribute_loader(__name__, _MODULE_OF, globals())
 
 
 def __dir__() -> list[str]:

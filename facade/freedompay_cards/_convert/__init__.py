@@ -10,8 +10,9 @@ One small module per resource, loaded on first use (PEP 562), as the result clas
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from ._base import leftover, timestamp
@@ -55,13 +56,7 @@ _MODULE_OF: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = attribute_loader(__name__, _MODULE_OF, globals())
 
 
 __all__ = [

@@ -15,8 +15,9 @@ only blocks cards never builds the gift-card classes (each attrs class costs abo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from .._enums import ClientType, GiftCardStatus, LimitScope, Product, RequestStatus, Residency
@@ -72,13 +73,7 @@ _MODULE_OF: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = attribute_loader(__name__, _MODULE_OF, globals())
 
 
 __all__ = [
