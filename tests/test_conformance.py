@@ -421,7 +421,7 @@ def test_the_checker_lists_every_problem_once_with_paths_and_json_types() -> Non
     assert shape_problems(SCHEMA, answer) == [
         Deviation("wrong_type", "accounts[].amount", "expected number, got string"),
         Deviation("unknown_field", "accounts[].extra", "null"),
-        Deviation("missing_field", "accounts[].iban", "required by the spec"),
+        Deviation("missing_field", "accounts[].iban", ""),
         Deviation("wrong_type", "count", "expected integer, got number"),
         Deviation("wrong_value", "dt", "must be an RFC 3339 date-time with a time zone offset"),
         Deviation("unknown_field", "new", "array"),
@@ -433,6 +433,4 @@ def test_an_error_answer_needs_only_its_status() -> None:
     assert shape_problems(SCHEMA, {"status": "error", "error_code": "X"}, error_answer=True) == [
         Deviation("unknown_field", "error_code", "string")
     ]
-    assert shape_problems(SCHEMA, {"error_code": "X"}, error_answer=True)[1] == Deviation(
-        "missing_field", "status", "required by the spec"
-    )
+    assert shape_problems(SCHEMA, {"error_code": "X"}, error_answer=True)[1] == Deviation("missing_field", "status", "")

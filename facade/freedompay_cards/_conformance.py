@@ -230,9 +230,7 @@ def shape_problems(schema: Mapping[str, Any], value: Any, *, error_answer: bool 
             for name in required:
                 if name not in item:
                     where = f"{path}.{name}" if path else name
-                    found.setdefault(
-                        ("missing_field", where), Deviation("missing_field", where, "required by the spec")
-                    )
+                    found.setdefault(("missing_field", where), Deviation("missing_field", where, ""))
             extra = sub.get("additionalProperties")
             for name, child in item.items():
                 where = f"{path}.{name}" if path else str(name)
