@@ -17,7 +17,8 @@ import yaml
 
 from freedompay_cards import _conformance as conformance
 from freedompay_cards._cli import main
-from freedompay_cards._conformance import Deviation, Hooks, shape_problems
+from freedompay_cards._conformance import Hooks
+from freedompay_cards._conformance_checks import Deviation, shape_problems
 from freedompay_cards._operations import OPERATIONS
 from freedompay_cards.cassettes import FAKE_PAN, find_secrets
 from freedompay_cards.sandbox import Admission, Reply, Sandbox, card_token
