@@ -16,7 +16,8 @@ T = TypeVar("T", bound="Transaction")
 @_attrs_define
 class Transaction:
     """A transaction. Only `status`, `error_code` and `error_description` appear (in an example); the rest
-    is kept as sent.
+    is kept as sent. Declared open (`additionalProperties: true`): its other fields are expected, so
+    `freedompay-cards conformance` does not report them as unknown.
 
     """
 

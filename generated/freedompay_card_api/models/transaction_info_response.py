@@ -34,7 +34,8 @@ class TransactionInfoResponse:
     """ Error text, when the API gives one (not shown in the Card API docs). """
     transaction: Transaction | Unset = UNSET
     """ A transaction. Only `status`, `error_code` and `error_description` appear (in an example); the rest
-    is kept as sent.
+    is kept as sent. Declared open (`additionalProperties: true`): its other fields are expected, so
+    `freedompay-cards conformance` does not report them as unknown.
      """
     additional: list[AdditionalField] | Unset = UNSET
     """ More about the transaction, as key/value pairs (seen only in an example). """
