@@ -159,6 +159,7 @@ class HostileServer:
         self._sock.settimeout(0.1)
         self.port = self._sock.getsockname()[1]
         self._threads: list[threading.Thread] = []
+        self._conns: set[socket.socket] = set()
         self._accepting = threading.Thread(target=self._accept, name="hostile-accept", daemon=True)
         self._accepting.start()
 
@@ -189,6 +190,8 @@ class HostileServer:
                 conn, _ = self._sock.accept()
             except OSError:
                 continue
+            with self._lock:
+                self._conns.add(conn)
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             self._threads.append(thread)
             thread.start()
@@ -232,6 +235,8 @@ class HostileServer:
         except OSError:
             return
         finally:
+            with self._lock:
+                self._conns.discard(conn)
             with contextlib.suppress(OSError):
                 conn.close()
 
@@ -240,6 +245,11 @@ class HostileServer:
         with contextlib.suppress(OSError):
             self._sock.close()
         self._accepting.join(2)
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:  # wakes the threads waiting on an idle keep-alive connection at once
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
             thread.join(2)
 

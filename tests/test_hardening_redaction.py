@@ -274,14 +274,14 @@ def test_deep_error_answer_through_the_client_keeps_its_request_id(client: fp.Ca
     assert info.value.request_id == RID and RID in str(info.value)
 
 
-# Pathological inputs of 5 MB each: with a backtracking pattern any of them would run for hours. They run
+# Pathological inputs of 1 MB each: with a backtracking (quadratic) pattern any of them would take hours. They run
 # in a child process bounded by a generous timeout (a hang guard, not a speed assertion), and the output
 # is checked.
 _PATHOLOGICAL = textwrap.dedent(
     """
     from freedompay_cards._redact import redact
     from freedompay_cards import cassettes
-    n = 5_000_000
+    n = 1_000_000
     cases = {
         "spaces": "cvv" + " " * n + "cvv 653",
         "codes": "code 1-2-3 " * (n // 11) + "sms code 653653",
@@ -300,7 +300,7 @@ _PATHOLOGICAL = textwrap.dedent(
 )
 
 
-def test_redaction_is_linear_on_5_mb_pathological_texts() -> None:
-    done = subprocess.run([sys.executable, "-c", _PATHOLOGICAL], capture_output=True, text=True, timeout=300)
+def test_redaction_is_linear_on_1_mb_pathological_texts() -> None:
+    done = subprocess.run([sys.executable, "-c", _PATHOLOGICAL], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
