@@ -17,7 +17,7 @@ that scheme's ``httpx.Auth`` goes into ``SIGNERS["assumed-jws"]`` and nothing el
 from __future__ import annotations
 
 import base64
-import hashlib
+import functools
 import hmac
 import json
 from collections.abc import Callable, Generator
@@ -45,11 +45,17 @@ def protected_header(path: str, auth_id: str, method: str = "POST") -> bytes:
     return json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=512)  # a client signs few distinct (path, auth_id) pairs: encode each once
+def _encoded_header(path: str, auth_id: str, method: str) -> bytes:
+    return _b64url(protected_header(path, auth_id, method))
+
+
 def sign(body: bytes, *, path: str, auth_id: str, secret_key: str, method: str = "POST") -> str:
     """The ``X-JWS-Signature`` value for ``body`` sent to ``path``."""
-    encoded_header = _b64url(protected_header(path, auth_id, method))
+    encoded_header = _encoded_header(path, auth_id, method.upper())
     signing_input = encoded_header + b"." + _b64url(body)
-    signature = _b64url(hmac.new(secret_key.encode("utf-8"), signing_input, hashlib.sha512).digest())
+    # hmac.digest: the one-shot (C) HMAC, the same bytes as hmac.new(...).digest() at half the cost
+    signature = _b64url(hmac.digest(secret_key.encode("utf-8"), signing_input, "sha512"))
     return (encoded_header + b".." + signature).decode("ascii")
 
 
