@@ -327,6 +327,8 @@ def bench_pipeline(with_test: bool) -> dict[str, Any]:
         done = subprocess.run(["make", "-s", "test"], cwd=ROOT, capture_output=True, text=True, check=False)
         out["make_test_s"] = time.perf_counter() - start
         out["make_test_ok"] = done.returncode == 0
+        if done.returncode != 0:  # say why, so a failure inside the benchmark can be diagnosed
+            out["make_test_tail"] = (done.stdout + done.stderr).splitlines()[-25:]
     return out
 
 
@@ -406,6 +408,8 @@ def _fmt(value: Any) -> str:
         return ", ".join(f"{k} {v:.2f}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:.2f}"
+    if isinstance(value, list):
+        return "\n".join(["", *(f"      {line}" for line in value)])
     return str(value)
 
 

@@ -22,6 +22,7 @@ import pytest
 import freedompay_cards as fp
 from freedompay_cards._cli import build_parser, main
 from freedompay_cards.sandbox import Fault, Sandbox, SandboxServer
+from tests.processes import interruptible
 
 HEAVY = ("httpx", "attrs", "freedompay_card_api")
 
@@ -429,9 +430,9 @@ def test_exit_3_when_a_wait_times_out(env: dict[str, str]) -> None:
 
 
 def test_the_sandbox_command_serves_until_interrupted() -> None:
-    process = subprocess.Popen(
+    process = interruptible(
         [sys.executable, "-m", "freedompay_cards", "sandbox", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     try:
         assert process.stdout is not None

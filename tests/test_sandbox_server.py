@@ -14,6 +14,7 @@ import pytest
 
 import freedompay_cards as fp
 from freedompay_cards.sandbox import CardStatus, Fault, Sandbox, SandboxServer
+from tests.processes import interruptible
 
 FAST = fp.RetryPolicy(max_retries=2, base=0.001, cap=0.01)
 
@@ -123,11 +124,12 @@ def test_serving_beyond_loopback_is_refused(sandbox: Sandbox, host: str) -> None
         sandbox.serve(host)
 
 
-def test_the_command_line_serves_until_interrupted() -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_command_line_serves_until_interrupted_or_terminated(stop: signal.Signals) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
+    process = interruptible(
         [sys.executable, "-m", "freedompay_cards.sandbox", "--port", "0", "--auth-id", "cli", "--secret-key", "s3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
     try:
         assert process.stdout is not None
@@ -135,13 +137,15 @@ def test_the_command_line_serves_until_interrupted() -> None:
         url = banner[0].split(" on ")[1].strip()
         with fp.CardClient(auth_id="cli", secret_key="s3", base_url=url, retry_policy=FAST) as client:
             products = client.gift_cards.products()
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         assert process.wait(timeout=10) == 0
+        rest = process.stdout.read()
     finally:
         process.kill()
         process.wait()
 
     assert url.startswith("http://127.0.0.1:") and "cli" in banner[1] and "s3" in banner[2]
+    assert rest.splitlines()[-1] == "stopping"
     assert len(products) >= 1
 
 

@@ -1,10 +1,12 @@
-"""Serve a sandbox until Ctrl-C: ``python -m freedompay_cards.sandbox --host 127.0.0.1 --port 8080``
+"""Serve a sandbox until Ctrl-C (or SIGTERM): ``python -m freedompay_cards.sandbox --host 127.0.0.1 --port 8080``
 (also ``freedompay-cards sandbox``, which takes the same options)."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from typing import IO
 
 from .._cli import add_sandbox_arguments
@@ -12,7 +14,8 @@ from ._app import Sandbox
 
 
 def serve(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    """Serve a sandbox made from the parsed options until Ctrl-C; 2 if it cannot listen there."""
+    """Serve a sandbox made from the parsed options until Ctrl-C or SIGTERM (a container's or a job
+    runner's stop), then exit 0; 2 if it cannot listen there."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     sandbox = Sandbox(args.auth_id, args.secret_key, process_polls=args.process_polls, seed=args.seed)
@@ -31,13 +34,21 @@ def serve(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str] | N
         file=out,
         flush=True,
     )
+    on_main_thread = threading.current_thread() is threading.main_thread()  # where handlers can be set
+    previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
     try:
         server.wait()
     except KeyboardInterrupt:
         print("stopping", file=out, flush=True)
     finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
         server.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
