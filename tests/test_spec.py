@@ -77,7 +77,8 @@ def test_operation_is_one_described_post(path: str, operation_id: str, op: dict)
     assert re.fullmatch(r"[a-z][a-z0-9_]*", operation_id)
     assert op["tags"][0] == op["x-facade"].split(".")[0], "an operation's tag is its facade resource"
     assert op["summary"].strip()
-    assert op["x-doc-status"] == CATALOGUE[path]
+    # a path missing from CATALOGUE is reported, with what to do, by the test above
+    assert op["x-doc-status"] == CATALOGUE.get(path, op["x-doc-status"]), f"{path}: the spec and CATALOGUE differ"
     if op["x-doc-status"] != "documented":
         # a guess is never presented as documented: the description says what is guessed
         assert re.search(r"[Ii]nferred|[Pp]artial|guess", op.get("description", ""))
@@ -166,8 +167,9 @@ def test_spec_report_lists_every_operation_with_doc_status() -> None:
         [sys.executable, str(ROOT / "scripts" / "spec_report.py")], capture_output=True, text=True, check=True
     ).stdout
     lines = [line for line in out.splitlines() if line.startswith("POST ")]
-    assert len(lines) == len(CATALOGUE)
+    statuses = [op["x-doc-status"] for _, _, op in operations()]
+    assert len(lines) == len(statuses)
     assert all(re.search(r"\[(documented|partial|inferred)\]", line) for line in lines)
-    counts = [sum(1 for status in CATALOGUE.values() if status == s) for s in ("documented", "partial", "inferred")]
-    total = f"{len(CATALOGUE)} operations on {len(CATALOGUE)} paths"
+    counts = [statuses.count(s) for s in ("documented", "partial", "inferred")]
+    total = f"{len(statuses)} operations on {len(spec()['paths'])} paths"
     assert out.strip().endswith(f"{total}: {counts[0]} documented, {counts[1]} partial, {counts[2]} inferred")
