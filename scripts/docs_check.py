@@ -84,8 +84,10 @@ Declaring a deliberate difference (in the spec)
   declares any difference on the field. On a shared component it applies wherever the component is used.
 
 A declared difference is not drift: it is listed under "declared deviations" with its why. A declaration
-that matches no difference on a checked side is drift of its own ("stale declaration"). ``x-doc-page`` is
-printed with the operation; ``x-doc-status`` is checked as above.
+that matches no difference on a checked side is drift of its own ("stale declaration"), except a
+declaration of a format or limits on a field that only rendered pages show: those cannot show it hold or
+go, so it gets a note ("not checked"). ``x-doc-page`` is printed with the operation; ``x-doc-status`` is
+checked as above.
 
 Exit status and output
 ----------------------
@@ -1145,6 +1147,7 @@ def compare_operation(op: SpecOperation, pages: list[Page]) -> OperationReport:
     report.contributions = {p.source: {"request_fields": None, "response_fields": None} for p in pages}
     diffs: list[Difference] = []
     shown: dict[str, set[str]] = {}  # side -> the spec paths of that side that were checked
+    format_shown: dict[str, set[str]] = {}  # side -> the paths some page states a format and limits for
     for side in SIDES:
         spec_fields: dict[str, Facts] = getattr(op, side)
         per_page = [(p, body.resolved(spec_fields.keys())) for p in pages if (body := getattr(p, side)) is not None]
@@ -1156,19 +1159,30 @@ def compare_operation(op: SpecOperation, pages: list[Page]) -> OperationReport:
             continue
         for page, fields in per_page:
             report.contributions[page.source][f"{side}_fields"] = list(fields)
-        side_diffs, unchecked = _compare_side(side, _merge(per_page), spec_fields, report)
+        merged = _merge(per_page)
+        side_diffs, unchecked = _compare_side(side, merged, spec_fields, report)
         diffs += side_diffs
         shown[side] = set(spec_fields) - unchecked
+        format_shown[side] = {path for path, entry in merged.items() if entry.format_known}
     diffs += _status_differences(op, pages, report)
     doc_status = _doc_status_difference(op, pages)
     if doc_status is not None:
         diffs.append(doc_status)
-    _apply_declarations(op, diffs, shown, report)
+    _apply_declarations(op, diffs, shown, format_shown, report)
     return report
 
 
+# Kinds of difference only a page that states formats and limits (Markdown) can show: a declaration of
+# these is not checked against rendered text alone, which never compares them.
+_FORMAT_KINDS = frozenset({"format", "limits"})
+
+
 def _apply_declarations(
-    op: SpecOperation, diffs: list[Difference], shown: dict[str, set[str]], report: OperationReport
+    op: SpecOperation,
+    diffs: list[Difference],
+    shown: dict[str, set[str]],
+    format_shown: dict[str, set[str]],
+    report: OperationReport,
 ) -> None:
     used: set[int] = set()
     by_property = {
@@ -1210,6 +1224,12 @@ def _apply_declarations(
                 f"declared deviation on {dev.field} ({dev.differs}) not checked: no page shows the {side}"
             )
             continue
+        if side is not None and dev.differs in _FORMAT_KINDS and _unformatted(dev.field, format_shown):
+            report.notes.append(
+                f"declared deviation on {dev.field} ({dev.differs}) not checked: no page read states its "
+                "format and limits (rendered text never shows them reliably)"
+            )
+            continue
         what = f"{dev.field} differs: {dev.differs}" if dev.field else f"differs: {dev.differs}"
         report.drift.append(
             Difference(
@@ -1223,9 +1243,15 @@ def _apply_declarations(
                 declared_in="operation",
             )
         )
-    for name, (why, _) in by_property.items():
+    for name, (why, kinds) in by_property.items():
         side, path = name.split(".", 1)
         if name in declared_properties or path not in shown.get(side, set()):
+            continue
+        if kinds is not None and set(kinds) <= _FORMAT_KINDS and _unformatted(name, format_shown):
+            report.notes.append(
+                f"declared deviation on {name} ({', '.join(sorted(kinds))}) not checked: no page read states "
+                "its format and limits (rendered text never shows them reliably)"
+            )
             continue
         report.drift.append(
             Difference(
@@ -1239,6 +1265,14 @@ def _apply_declarations(
                 declared_in="property",
             )
         )
+
+
+def _unformatted(field: str | None, format_shown: dict[str, set[str]]) -> bool:
+    """True when no page read states the format and limits of ``field`` ("side.path")."""
+    if field is None:
+        return False
+    side, path = field.split(".", 1)
+    return path not in format_shown.get(side, set())
 
 
 def new_operation(method: str, path: str, pages: list[Page]) -> OperationReport:

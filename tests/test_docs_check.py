@@ -598,3 +598,24 @@ def test_pull_without_network_fails_at_once(capsys: pytest.CaptureFixture[str], 
     assert code == 2
     assert "cannot reach docs.freedompay.invalid" in err and "docs-pull needs the network" in err
     assert not (tmp_path / "c").exists()
+
+
+def test_a_rendered_page_alone_leaves_format_and_limit_declarations_unchecked_not_stale(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Rendered text never states formats or limits, so the spec's declared format (request_id's uuid, dt's
+    # date-time) and limit (card_id's maxLength) cannot be seen to hold or to have gone: a note, not drift.
+    # The layout is the real Reset PIN counter page's (shared/reference/pages/), in our own words.
+    code, report, _ = check(capsys, FIXTURES / "rendered" / "reset-pin-counter.txt", spec=REAL_SPEC)
+    (op,) = [o for o in report["operations"] if o["path"] == "/v5/card-api/card/reset_counter_pin"]
+    assert (code, op["drift"], report["pages"][0]["form"]) == (0, [], "rendered")
+    unchecked = [n for n in op["notes"] if "not checked: no page read states its format and limits" in n]
+    assert sorted(n.split(" (")[0].rsplit(" ", 1)[-1] for n in unchecked) == [
+        "request.card_id",
+        "request.request_id",
+        "response.dt",
+    ]
+    # the same declarations against a Markdown page, which states formats, are used (not noted)
+    code, report, _ = check(capsys, CURRENT / "reset-pin-counter.md", spec=REAL_SPEC)
+    (op,) = [o for o in report["operations"] if o["path"] == "/v5/card-api/card/reset_counter_pin"]
+    assert code == 0 and not [n for n in op["notes"] if "format and limits" in n]
