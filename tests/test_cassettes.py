@@ -16,6 +16,7 @@ the sandbox fixes (ids, opening balances) are made only where the recording came
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -412,6 +413,18 @@ def test_scrubbers_replace_every_secret_kind() -> None:
     )
     assert cassettes.find_secrets(body.decode()) == ["4111111111111111", "4111111111111111"]
     assert cassettes.find_secrets(cleaned.decode()) == []
+
+
+@pytest.mark.parametrize(
+    "written", ["4111 1111 1111 1111", "4111-1111-1111-1111", "x_4111111111111111", "pan=4111111111111111;"]
+)
+def test_a_card_number_in_free_text_is_replaced_however_it_is_written(written: str) -> None:
+    # the same numbers _redact masks in messages: grouped, or glued to a word
+    rid = "00000000-0000-0000-0000-000000000001"
+    body = json.dumps({"description": f"card {written} declined", "request_id": rid}).encode()
+    cleaned = cassettes.scrub_body(body)
+    assert cassettes.find_secrets(body.decode()) != [] and cassettes.find_secrets(cleaned.decode()) == []
+    assert "4111" not in cleaned.decode() and rid in cleaned.decode()  # a UUID is not a card number
 
 
 def test_the_recorded_origin_replaces_scheme_host_and_port_and_keeps_the_path() -> None:

@@ -222,16 +222,22 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
-def _mask_if_card(match: re.Match[str]) -> str:
-    text = match.group()
-    if len(text) == 36 and text.count("-") == 4 and text[8] == "-":
-        return text  # a UUID
-    return mask_pan(text) if luhn_valid(re.sub(r"\D", "", text)) else text
+def replace_cards(text: str, replace: Callable[[str], str]) -> str:
+    """``text`` with each card number in it (13 to 19 digits, grouped by spaces or dashes or not, passing
+    the Luhn check; a UUID is not one) replaced by ``replace(number)``."""
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group()
+        if len(found) == 36 and found.count("-") == 4 and found[8] == "-":
+            return found  # a UUID
+        return replace(found) if luhn_valid(re.sub(r"\D", "", found)) else found
+
+    return _PAN.sub(one, text)
 
 
 def scrub_text(text: str) -> str:
     """A message or a value: card numbers masked (rule 2) and labelled secrets blanked (rule 3)."""
-    return scrub_labelled(_PAN.sub(_mask_if_card, text))
+    return scrub_labelled(replace_cards(text, mask_pan))
 
 
 def scrub_raw_text(text: str) -> str:

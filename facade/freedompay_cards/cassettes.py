@@ -30,7 +30,7 @@ from ._redact import (
     SECRET_FIELDS,
     SECRET_HEADERS,
     is_labelled_secret,
-    luhn_valid,
+    replace_cards,
     scrub_labelled,
     scrub_raw_text,
     walk,
@@ -46,13 +46,12 @@ FAKES: dict[str, str] = {name: _SHAPED.get(name, REDACTED) for name in SECRET_FI
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
 # The User-Agent names the Python and httpx versions: recorded, it would make cassettes differ by machine.
 VOLATILE_REQUEST_HEADERS = ("user-agent",)
-_PAN_IN_TEXT = re.compile(r"(?<![\w])(\d{13,19})(?!\d)")
 
 
 def scrub_text(text: str) -> str:
-    """Free text with Luhn-valid card numbers replaced by ``FAKE_PAN`` and labelled secrets (``cvv 653``,
-    ``код 5678``: the rules of ``_redact``) blanked."""
-    return scrub_labelled(_PAN_IN_TEXT.sub(lambda m: FAKE_PAN if luhn_valid(m.group(1)) else m.group(1), text))
+    """Free text with card numbers (grouped or not) replaced by ``FAKE_PAN`` and labelled secrets
+    (``cvv 653``, ``код 5678``) blanked: what ``_redact`` finds, with fakes of the same shape."""
+    return scrub_labelled(replace_cards(text, lambda _: FAKE_PAN))
 
 
 def _fake(key: str, value: Any) -> Any:
@@ -135,5 +134,11 @@ def vcr_config() -> dict[str, Any]:
 def find_secrets(text: str) -> list[str]:
     """What in ``text`` looks like a secret: signature-shaped strings and Luhn-valid card numbers."""
     found = re.findall(r"eyJ[A-Za-z0-9_-]{20,}\.\.[A-Za-z0-9_-]{40,}", text)
-    found += [n for n in _PAN_IN_TEXT.findall(text) if luhn_valid(n)]
-    return found
+    cards: list[str] = []
+
+    def keep(number: str) -> str:
+        cards.append(number)
+        return number
+
+    replace_cards(text, keep)
+    return found + cards
