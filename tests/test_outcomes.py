@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 
@@ -337,3 +338,30 @@ def test_transaction_details_are_redacted_and_kept_out_of_repr(client: fp.CardCl
     info = client.transactions.info(transaction_id="t")
     assert info.details["amount"] == 5 and info.details["card_number"] == "<redacted>"
     assert "4000001234567899" not in repr(info) and "321" not in repr(info)
+
+
+# RFC 3339 allows a lower-case "z"; Python 3.11's datetime.fromisoformat (the generated parser) does not.
+LOWER_Z = {"status": "ok", "request_status": "success", "dt": "2025-01-01T00:01:01z"}
+
+
+def test_a_lower_case_z_in_an_answer_s_date_time_is_read_as_utc(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/reset_counter_pin", LOWER_Z)
+    operation = {"type": "purchase", "amount": 1.5, "commission": 0, "currency": "KZT", "mcc": 5411,
+                 "datetime": "2025-02-01T10:00:00z", "rrn": "1", "merchant": {}}  # fmt: skip
+    api.on("/v5/card-api/card/statement", {**LOWER_Z, "operations": [operation]})
+    result = client.cards.reset_pin_counter("c1")
+    assert result.dt == dt.datetime(2025, 1, 1, 0, 1, 1, tzinfo=dt.UTC)
+    (read,) = client.cards.statement("c1")
+    assert read.datetime == dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC)
+
+
+async def test_a_lower_case_z_is_read_by_the_async_client_too(async_client: fp.AsyncCardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/card/reset_counter_pin", LOWER_Z)
+    result = await async_client.cards.reset_pin_counter("c1")
+    assert result.dt == dt.datetime(2025, 1, 1, 0, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_date_time_wrong_beyond_its_z_is_still_unexpected(client: fp.CardClient, api: MockAPI) -> None:
+    api.on("/v5/card-api/request/status", {**LOWER_Z, "dt": "2025-02-30T00:01:01z"})
+    with pytest.raises(fp.UnexpectedResponseError, match="dt: must be an RFC 3339 date-time"):
+        client.requests.status(RID1, max_retries=0)

@@ -34,7 +34,7 @@ from ._errors import (
 from ._operations import OPERATIONS as SPEC_OPERATIONS
 from ._redact import scrub_text
 from ._retry import parse_retry_after, status_verdict
-from ._schema import SchemaError, request_schema, response_schema, validate
+from ._schema import SchemaError, model_from, request_schema, response_schema, validate
 
 
 class Operation:
@@ -233,17 +233,18 @@ def read_answer(
         if status == "error" or (op.raise_on_failed_request and raw.get("request_status") == "error"):
             error = card_api_error(redact_lazy(raw), operation=op.name, request_id=request_id)
             raise AttemptFailure(error, maybe_applied=False, retryable=False)
+    schema = response_schema(op.path)
     try:
-        validate(response_schema(op.path), raw)
+        validate(schema, raw)
     except SchemaError as err:
         raise _unexpected(op, request_id, str(err), redact_lazy(raw), retryable=False) from None
     try:
-        parsed = _model(op).from_dict({k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()})
+        parsed = model_from(_model(op), schema, {k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()})
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw), retryable=False) from None
     for name, value in raw.items():
         if isinstance(value, LazyArray):
-            value.schema = response_schema(op.path)["properties"][name].get("items", {})
+            value.schema = schema["properties"][name].get("items", {})
             setattr(parsed, name, value)
     return parsed, raw
 

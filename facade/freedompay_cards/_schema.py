@@ -107,6 +107,33 @@ def _valid_uuid(value: str) -> bool:
     return _UUID.match(value) is not None  # the pattern is the whole of the 8-4-4-4-12 form
 
 
+def for_models(schema: Mapping[str, Any], value: Any) -> Any:
+    """``value`` (which passed ``schema``) as the generated models' ``from_dict`` reads it: RFC 3339, and so
+    the check above, allows a lower-case "z" in a date-time; ``datetime.fromisoformat`` does not."""
+    if isinstance(value, str) and schema.get("format") == "date-time" and value.endswith("z"):
+        return value[:-1] + "Z"
+    if isinstance(value, dict):
+        properties: Mapping[str, Any] = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        other = extra if isinstance(extra, dict) else {}
+        return {name: for_models(properties.get(name, other), item) for name, item in value.items()}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [for_models(schema["items"], item) for item in value]
+    return value
+
+
+def model_from(model: Any, schema: Mapping[str, Any], data: dict[str, Any]) -> Any:
+    """``model.from_dict(data)`` for ``data`` that passed ``schema``; data the generated parser refuses only
+    for a lower-case "z" is read once more as ``for_models`` puts it (the usual answer pays nothing)."""
+    try:
+        return model.from_dict(data)
+    except ValueError:
+        fixed = for_models(schema, data)
+        if fixed == data:
+            raise
+        return model.from_dict(fixed)
+
+
 _FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
     "uuid": (_valid_uuid, "a UUID (8-4-4-4-12 hexadecimal digits)"),
     "date": (_valid_date, "a date, YYYY-MM-DD"),

@@ -12,6 +12,7 @@ from .._enums import RequestStatus
 from .._errors import UnexpectedResponseError
 from .._models._base import LazyResults, answer_paths
 from .._redact import SECRET_FIELDS, Secret
+from .._schema import model_from
 
 T = TypeVar("T")
 
@@ -80,7 +81,7 @@ def timestamp(value: Any, name: str) -> _dt.datetime | None:
         return value
     if isinstance(value, str):
         try:
-            return _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            return _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             pass
     raise UnexpectedResponseError(f"{name} is not a date and time: {str(value)[:40]!r}")
@@ -91,6 +92,7 @@ def _items(
 ) -> Sequence[T]:
     """Results for an answer's array: lazily from a ``LazyArray``, or from already parsed models."""
     if isinstance(parsed_items, LazyArray):
-        return LazyResults(parsed_items, lambda item: convert(model.from_dict(item), item), name)
+        schema = parsed_items.schema
+        return LazyResults(parsed_items, lambda item: convert(model_from(model, schema, item), item), name)
     raws = raw_items if isinstance(raw_items, list) else []
     return tuple(convert(item, _object(r)) for item, r in zip(unset(parsed_items) or (), raws, strict=False))

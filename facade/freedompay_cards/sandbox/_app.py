@@ -41,7 +41,7 @@ from .._async._client import AsyncCardClient
 from .._auth import SignatureError, verify
 from .._operations import OPERATIONS as SPEC_OPERATIONS
 from .._options import ClientSettings
-from .._schema import SchemaError, request_schema, response_schema, validate
+from .._schema import SchemaError, for_models, request_schema, response_schema, validate
 from .._sync._client import CardClient
 from ._faults import GARBAGE_BODY, Fault
 from ._state import Card, CardStatus, Client, GiftCard, LogEntry, Posting, RequestRecord, Transaction
@@ -168,21 +168,6 @@ def _no_constants(name: str) -> Any:
 
 def _loads(body: bytes) -> Any:
     return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
-
-
-def _for_model(schema: Mapping[str, Any], value: Any) -> Any:
-    """A validated body as the generated models' ``from_dict`` reads it: RFC 3339 (and so the validator)
-    allows a lower-case "z" in a date-time, ``datetime.fromisoformat`` does not."""
-    if isinstance(value, str) and schema.get("format") == "date-time" and value.endswith("z"):
-        return value[:-1] + "Z"
-    if isinstance(value, dict):
-        properties: Mapping[str, Any] = schema.get("properties", {})
-        extra = schema.get("additionalProperties")
-        other = extra if isinstance(extra, dict) else {}
-        return {name: _for_model(properties.get(name, other), item) for name, item in value.items()}
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_for_model(schema["items"], item) for item in value]
-    return value
 
 
 def _peek_request_id(body: bytes) -> str | None:
@@ -513,7 +498,7 @@ class Sandbox:
             description = f"sandbox: {route.operation} is in the spec but not served yet: {route.handler_to_add}"
             return evolve(self._reject(route, adm, "NOT_IMPLEMENTED", description, -1), status_code=501)
         try:
-            body = route.model.from_dict(_for_model(schema, data))
+            body = route.model.from_dict(for_models(schema, data))
         except (KeyError, ValueError, TypeError) as err:  # the generated models and _spec.json disagree
             description = (
                 f"sandbox: {route.request_model}.from_dict failed on a valid body ({err!r}): run make generate"
