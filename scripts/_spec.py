@@ -1,6 +1,6 @@
 """Reading an OpenAPI document from the scripts: load it, follow ``$ref``, merge ``allOf`` objects.
 
-Shared by scripts/generate.py, scripts/spec_report.py and scripts/docs_check.py. Plain functions on the
+Shared by the scripts (generate, spec_report, docs_check, spec_diff, new_operation). Plain functions on the
 parsed document (a dict), so they serve the project's spec (OpenAPI 3.1) and the vendor's page documents
 (OpenAPI 3.0) alike. PyYAML is imported only by ``load``: it is a dev dependency.
 """
@@ -19,12 +19,21 @@ class SpecError(ValueError):
 
 
 def load(path: Path = SPEC) -> dict[str, Any]:
-    """The YAML (or JSON) document at ``path`` as a dict."""
+    """The YAML (or JSON) document at ``path`` as a dict (``OSError`` when it cannot be read)."""
+    return parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
+    """The YAML (or JSON) document ``text`` (read from ``source``) as a dict; ``SpecError`` when it is not
+    YAML or not a mapping."""
     import yaml
 
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source} is not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(document, dict):
-        raise SpecError(f"{path} does not hold an OpenAPI document (a mapping)")
+        raise SpecError(f"{source} does not hold an OpenAPI document (a mapping)")
     return document
 
 

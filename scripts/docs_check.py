@@ -952,7 +952,7 @@ def _spec_schema(holder: Any, *keys: Any) -> Any:
 def load_spec(path: Path) -> list[SpecOperation]:
     try:
         document = _spec.load(path)
-    except (OSError, yaml.YAMLError, _spec.SpecError) as exc:
+    except (OSError, _spec.SpecError) as exc:
         raise SpecLoadError(f"cannot read the spec {path}: {' '.join(str(exc).split())}") from None
     operations = []
     try:

@@ -437,15 +437,10 @@ def default_ref() -> str:
 
 
 def read_at_ref(ref: str, path: str = SPEC_IN_REPO) -> dict[str, Any]:
-    import yaml
-
     done = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise ReadError(f"cannot read {path} at {ref}: {done.stderr.strip()}")
-    document = yaml.safe_load(done.stdout)
-    if not isinstance(document, dict):
-        raise ReadError(f"{path} at {ref} is not an OpenAPI document")
-    return document
+    return _spec.parse(done.stdout, f"{path} at {ref}")
 
 
 def read_file(path: Path) -> dict[str, Any]:

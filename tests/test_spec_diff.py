@@ -400,6 +400,20 @@ def test_the_command_exits_2_when_a_side_cannot_be_read(tmp_path: Path, capsys: 
         assert "cannot read openapi/card-api.yaml at no-such-ref-anywhere" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("text", ["paths: {a: [1, 2\n", "- just\n- a list\n"], ids=["not-yaml", "not-a-mapping"])
+def test_the_command_exits_2_on_a_side_that_is_not_a_spec(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text, encoding="utf-8")
+    for argv in (
+        ["--base-file", str(broken), "--spec", str(BASE_PATH)],
+        ["--base-file", str(BASE_PATH), "--spec", str(broken)],
+    ):
+        assert spec_diff.main(argv) == 2  # never 1, which says "breaking"
+        assert "broken.yaml" in capsys.readouterr().err
+
+
 def test_the_real_spec_against_itself_has_no_change_and_the_readme_s_hash(capsys: pytest.CaptureFixture[str]) -> None:
     spec = ROOT / "openapi" / "card-api.yaml"
     assert spec_diff.main(["--base-file", str(spec), "--spec", str(spec)]) == 0
