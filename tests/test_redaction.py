@@ -117,3 +117,24 @@ def test_transport_errors_do_not_leak_the_request(api: MockAPI, client: fp.CardC
     with pytest.raises(fp.APIConnectionError) as info:
         client.cards.secret_data("c", max_retries=0)
     assert SECRET not in str(info.value) and "X-JWS" not in str(info.value)
+
+
+def test_unmapped_answer_fields_kept_in_extra_are_guarded_like_error_bodies(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    from freedompay_cards._cli_commands import to_data
+    from freedompay_cards._redact import Secret
+
+    note = f"card {PAN[:4]} {PAN[4:8]} {PAN[8:12]} {PAN[12:]} cvv {CVV}"
+    unmapped = {"sms_code": "123456", "exp": EXPIRY, "note": note, "nested": {"cvv2": CVV, "plain": "x"}, "n": 7}
+    api.on("/v5/card-api/card/reset_counter_pin", ok(**unmapped))
+    extra = client.cards.reset_pin_counter("c").extra
+    assert {k: type(v) for k, v in extra.items()} == {
+        "sms_code": Secret, "exp": Secret, "note": Secret, "nested": dict, "n": int,
+    }  # fmt: skip
+    assert isinstance(extra["nested"]["cvv2"], Secret) and extra["nested"]["plain"] == "x"
+    assert extra["note"].reveal() == note and extra["sms_code"].reveal() == "123456"  # kept, only hidden
+    shown = repr(extra) + str(to_data(extra))  # what a repr and the CLI's output show
+    for secret in (PAN, f"{PAN[4:8]} {PAN[8:12]}", "123456", EXPIRY, f"cvv {CVV}"):
+        assert secret not in shown, secret
+    assert "4000" in str(extra["note"])  # a masked card number keeps its first and last four digits

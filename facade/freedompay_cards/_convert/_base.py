@@ -5,27 +5,32 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .._core import LazyArray, unset
 from .._enums import RequestStatus
 from .._errors import UnexpectedResponseError
 from .._models._base import LazyResults, answer_paths
-from .._redact import SECRET_FIELDS, Secret
+from .._redact import SECRET_FIELDS, Secret, is_labelled_secret, scrub_text
 from .._schema import model_from
 
 T = TypeVar("T")
 
-if TYPE_CHECKING:
-    pass
 
-
-def _guard(value: Any) -> Any:
-    """A value kept in ``extra``: secret-named fields inside it wrapped in ``Secret``."""
+def guarded(key: str, value: Any) -> Any:
+    """A value kept in ``extra`` (an answer field no attribute maps), as safe to show as the rest of a
+    result: a field named or labelled as a secret (``cvv``; ``sms_code`` with a code's shape) becomes a
+    ``Secret``, and so does text holding a card number or a labelled secret, shown masked; objects and
+    lists are walked."""
+    if key.lower() in SECRET_FIELDS or is_labelled_secret(key, value):
+        return Secret(str(value))
+    if isinstance(value, str):
+        shown = scrub_text(value)
+        return value if shown == value else Secret(value, shown)
     if isinstance(value, dict):
-        return {k: Secret(str(v)) if k.lower() in SECRET_FIELDS else _guard(v) for k, v in value.items()}
+        return {k: guarded(k, v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_guard(v) for v in value]
+        return [guarded("", v) for v in value]
     return value
 
 
@@ -44,7 +49,7 @@ def _leftover(raw: dict[str, Any], paths: frozenset[str], prefix: str) -> dict[s
         if isinstance(value, dict) and any(p.startswith(path + ".") for p in paths):
             out.update(_leftover(value, paths, path + "."))
         else:
-            out[path] = Secret(str(value)) if key.lower() in SECRET_FIELDS else _guard(value)
+            out[path] = guarded(key, value)
     return out
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._core import as_datetime, unset
 from .._models._operation import OperationResult
 from ._base import _request_status, leftover
-
-if TYPE_CHECKING:
-    pass
 
 
 def operation_result(

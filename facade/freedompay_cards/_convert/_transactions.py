@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import as_datetime, unset
 from .._models._transactions import TransactionInfo
-from .._redact import SECRET_FIELDS, Secret, redact
-from ._base import _guard, _request_status, leftover
+from .._redact import redact
+from ._base import _request_status, guarded, leftover
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
@@ -20,7 +20,7 @@ def transaction_info(parsed: m.TransactionInfoResponse, raw: dict[str, Any], req
     for item in unset(parsed.additional) or ():
         key, value = unset(item.key), unset(item.value)
         if key is not None:
-            additional[key] = Secret(str(value)) if key.lower() in SECRET_FIELDS else _guard(value)
+            additional[key] = guarded(key, value)
     return TransactionInfo(
         request_id=request_id,
         request_status=_request_status(parsed),
