@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -448,3 +449,78 @@ def test_the_sandbox_command_serves_until_interrupted() -> None:
 
     assert url.startswith("http://127.0.0.1:") and f"FREEDOMPAY_BASE_URL={url}" in banner[4]
     assert products.code == 0 and len(products.json()["products"]) == 3
+
+
+# ------------------------------------------------------------------------------------------- hostile surroundings
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--environment", "production", "--base-url", "http://127.0.0.1:9", "gift-cards", "products"],
+        ["gift-cards", "products", "--base-url", "http://127.0.0.1:9", "--environment", "production"],
+    ],
+)
+def test_two_targets_are_refused_whatever_their_order(argv: list[str]) -> None:
+    result = cli(*argv, env={"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b"})
+
+    assert result.code == 2 and "--base-url and --environment both name the target" in result.err
+
+
+def test_ctrl_c_during_a_block_names_the_request_id_to_check() -> None:
+    from tests.hostile import Hang, HostileServer
+
+    with HostileServer() as hostile:
+        hostile.script("/v5/card-api/card/block", Hang())
+        env = {
+            **os.environ,
+            "FREEDOMPAY_AUTH_ID": "a",
+            "FREEDOMPAY_SECRET_KEY": "b",
+            "FREEDOMPAY_BASE_URL": hostile.url,
+        }
+        process = interruptible(
+            [sys.executable, "-m", "freedompay_cards", "cards", "block", "1", "--reason", "lost", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )  # fmt: skip
+        try:
+            for _ in range(200):  # until the block has arrived (10 s at most)
+                if hostile.arrivals["/v5/card-api/card/block"]:
+                    break
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=20)
+        finally:
+            process.kill()
+            process.wait()
+        sent = json.loads(hostile.bodies[0][1])["request_id"]
+
+    assert process.returncode == 130 and f"requests status {sent}" in err and "outcome is unknown" in err
+    assert json.loads(out)["error"] == {
+        "type": "Interrupted", "operation": "cards.block", "request_id": sent, "outcome_unknown": True,
+    }  # fmt: skip
+
+
+class Broken(io.StringIO):
+    """A standard output that fails as a full disk does."""
+
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_result_that_cannot_be_written_is_exit_4_with_the_request_id(env: dict[str, str], card: str) -> None:
+    err = io.StringIO()
+    code = main(["cards", "block", card, "--reason", "lost"], environ=env, stdout=Broken(), stderr=err)
+
+    assert code == 4 and re.search(r"cards block was done \(request_id [0-9a-f-]{36}\)", err.getvalue())
+    assert "could not be written" in err.getvalue() and "No space left on device" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [(["--port", "99999"], "99999 is not from 0 to 65535"), (["--port", "-1"], "is not from 0"),
+     (["--process-polls", "-1"], "is not from 0"), (["--port", "x"], "'x' is not a whole number")],
+)  # fmt: skip
+def test_sandbox_arguments_out_of_range_are_usage_errors(argv: list[str], said: str) -> None:
+    result = cli("sandbox", *argv, env={})
+
+    assert result.code == 2 and said in result.err and "Traceback" not in result.err

@@ -7,7 +7,9 @@ import neither httpx, attrs nor the generated client: the commands themselves li
 Exit codes (``EXIT_*``): 0 success; 1 the API answered with an error, or with an answer that is not the
 documented JSON (code and request_id printed), and for ``conformance`` any deviation; 2 bad usage or
 configuration (also: a refused confirmation, input the library refuses before sending); 3 no usable answer
-(connection trouble, a timeout): the request_id is printed, and whether the outcome is unknown.
+(connection trouble, a timeout): the request_id is printed, and whether the outcome is unknown; 4 done, but
+the result could not be written (standard output closed or full); 130 interrupted (for an operation that
+changes something, with its request_id and the outcome unknown).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NO_ANSWER = 3
+EXIT_NOT_WRITTEN = 4
 EXIT_INTERRUPTED = 130
 
 _EXIT_CODES = """\
@@ -36,6 +39,9 @@ exit codes:
   2  bad usage or configuration (missing credentials, a bad argument, a refused confirmation)
   3  no usable answer (connection trouble, a timeout): the request_id is printed and whether the outcome
      is unknown; check it later with `freedompay-cards requests status REQUEST_ID`
+  4  done, but the result could not be written (standard output closed or full); the request_id is
+     printed on standard error
+  130  interrupted; for an operation that changes something, its request_id is printed: check it later
 """
 
 _TOP_EPILOG = f"""\
@@ -121,13 +127,30 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _ranged(low: int, high: int) -> Any:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def read(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not from {low} to {high}")
+        return number
+
+    return read
+
+
 def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``freedompay-cards sandbox`` and ``python -m freedompay_cards.sandbox`` (one list)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any free port)")
+    parser.add_argument("--port", type=_ranged(0, 65535), default=8080, help="port (default 8080; 0 = any free port)")
     parser.add_argument("--auth-id", default="sandbox", help="auth_id accepted (default: sandbox)")
     parser.add_argument("--secret-key", default="sandbox-secret", help="secret key accepted (default: sandbox-secret)")
-    parser.add_argument("--process-polls", type=int, default=1, help="Request status polls before success")
+    parser.add_argument(
+        "--process-polls", type=_ranged(0, 10**6), default=1, help="Request status polls before success"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the random test data")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
 
@@ -413,6 +436,10 @@ def main(
 ) -> int:
     """Run ``freedompay-cards`` with ``argv`` (default ``sys.argv[1:]``); return the exit code.
     ``hooks`` is for tests only (see ``_conformance.Hooks``)."""
+    for stream in (sys.stdout if stdout is None else None, sys.stderr if stderr is None else None):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a character the output's encoding lacks is escaped, not an error
+            reconfigure(errors="backslashreplace")
     streams = Streams(stdin, stdout, stderr, environ)
     parser = build_parser()
     try:

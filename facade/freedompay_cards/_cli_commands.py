@@ -11,17 +11,29 @@ request_id, code, http_status and whether the outcome is unknown.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import enum
 import json
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ._cli import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_NO_ANSWER, EXIT_OK, EXIT_USAGE, PROG, Streams
+from ._cli import (
+    EXIT_API_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_NO_ANSWER,
+    EXIT_NOT_WRITTEN,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    Streams,
+)
 from ._config import settings_from_env
+from ._core import OPERATIONS
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -40,6 +52,8 @@ class UsageError(Exception):
 def make_client(args: argparse.Namespace, environ: Mapping[str, str], **kwargs: Any) -> CardClient:
     """A client from the FREEDOMPAY_* variables in ``environ``, with ``--base-url``/``--environment``
     replacing the environment's choice of target (as ``CardClient.from_env(base_url=...)`` does)."""
+    if args.base_url is not None and args.environment is not None:
+        raise UsageError("--base-url and --environment both name the target: give one of them")
     settings = settings_from_env(environ)
     if args.base_url is not None:
         settings.pop("environment", None)
@@ -124,19 +138,53 @@ def run(args: argparse.Namespace, io: Streams, hooks: Any = None) -> int:
 
             return command(args, io, hooks)
         _before_sending(args, io)
+        if _changes_something(args) and args.request_id is None:
+            args.request_id = str(uuid.uuid4())  # known before sending, so that an interruption can name it
         with make_client(args, io.environ) as client:
             result = COMMANDS[args.run](client, args, io)
         reveal = bool(getattr(args, "reveal", False))
-        show(to_data(result, reveal=reveal), args.json, io)
-        return EXIT_OK
+        data = to_data(result, reveal=reveal)
     except UsageError as err:
         io.err(f"{PROG}: error: {err}")
         return EXIT_USAGE
     except FreedomPayError as err:
         return report_error(err, args.json, io)
     except KeyboardInterrupt:
-        io.err(f"{PROG}: interrupted")
-        return EXIT_INTERRUPTED
+        return _interrupted(args, io)
+    try:
+        show(data, args.json, io)
+        io.stdout.flush()
+    except (OSError, ValueError, AttributeError) as exc:  # stdout full, closed or gone
+        done = f" (request_id {data['request_id']})" if isinstance(data, dict) and data.get("request_id") else ""
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            command = args.run.replace(".", " ").replace("_", "-")
+            io.err(f"{PROG}: {command} was done{done}, but its result could not be written: {exc}")
+        return EXIT_NOT_WRITTEN
+    return EXIT_OK
+
+
+def _changes_something(args: argparse.Namespace) -> bool:
+    operation = OPERATIONS.get(args.run)
+    return operation is not None and operation.mutating and hasattr(args, "request_id")
+
+
+def _interrupted(args: argparse.Namespace, io: Streams) -> int:
+    """Ctrl-C: for an operation that changes something, say which request_id to check."""
+    io.err(f"{PROG}: interrupted")
+    if _changes_something(args):
+        io.err(
+            f"  {args.run} may have been sent: its outcome is unknown. Check before repeating it:\n"
+            f"    {PROG} requests status {args.request_id}"
+        )
+        if args.json:
+            error = {
+                "type": "Interrupted",
+                "operation": args.run,
+                "request_id": args.request_id,
+                "outcome_unknown": True,
+            }
+            io.out(json.dumps({"error": error}, ensure_ascii=False, indent=2))
+    return EXIT_INTERRUPTED
 
 
 def exit_code(err: FreedomPayError) -> int:

@@ -35,7 +35,7 @@ from ._errors import (
 )
 from ._operations import OPERATIONS
 from ._redact import scrub_text
-from ._schema import SchemaError, response_schema, validate
+from ._schema import SchemaError, response_schema, spec, validate
 
 SPEC = {entry["name"]: entry for entry in OPERATIONS}
 OPERATION_OF_PATH = {entry["path"]: entry["name"] for entry in OPERATIONS}
@@ -170,12 +170,22 @@ _SCALAR_KEYWORDS = (
 )  # fmt: skip
 
 
+def _error_fields() -> frozenset[str]:
+    """The fields an error answer carries (``error_code``, ``error_description``): the ``error_*`` fields of
+    the spec's answers, expected in an error answer even where the operation's own answer lists none."""
+    return frozenset(
+        name for entry in spec()["paths"].values() for name in entry["response"].get("properties", {})
+        if name.startswith("error_")
+    )  # fmt: skip
+
+
 def shape_problems(schema: Mapping[str, Any], value: Any, *, error_answer: bool = False) -> list[Deviation]:
     """Every way ``value`` (a raw JSON answer) differs from ``schema``: missing required fields, unknown
     fields (in objects whose schema lists properties, unless it says ``additionalProperties: true`` out
     loud: the spec leaves it unsaid on every answer), wrong types, values outside enum/format/pattern.
     Array items share one path (``accounts[].iban``); each problem is named once. An error answer is only
-    required to have ``status``."""
+    required to have ``status``, and may carry the error fields of the spec's envelopes."""
+    error_fields = _error_fields() if error_answer else frozenset()
     found: dict[tuple[str, str], Deviation] = {}
     todo: list[tuple[Mapping[str, Any], Any, str, bool]] = [(schema, value, "", True)]
     while todo:
@@ -208,6 +218,8 @@ def shape_problems(schema: Mapping[str, Any], value: Any, *, error_answer: bool 
                     todo.append((properties[name], child, where, False))
                 elif isinstance(extra, dict):
                     todo.append((extra, child, where, False))
+                elif top and name in error_fields:
+                    continue
                 elif properties and extra is not True:  # ``true`` written out: declared open on purpose
                     found.setdefault(("unknown_field", where), Deviation("unknown_field", where, json_type(child)))
         elif isinstance(item, list) and isinstance(sub.get("items"), dict):
