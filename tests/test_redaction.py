@@ -138,3 +138,20 @@ def test_unmapped_answer_fields_kept_in_extra_are_guarded_like_error_bodies(
     for secret in (PAN, f"{PAN[4:8]} {PAN[8:12]}", "123456", EXPIRY, f"cvv {CVV}"):
         assert secret not in shown, secret
     assert "4000" in str(extra["note"])  # a masked card number keeps its first and last four digits
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("card 4111 1111 1111 1111 declined", "card 4111********1111 declined"),
+        ("card 4111-1111-1111-1111", "card 4111********1111"),
+        ("amex 3782 822463 10005", "amex 3782*******0005"),
+        ("4111 1111 1111 1111 123", "4111********1111 123"),  # a card and, glued on, what may be its CVV
+        ("123 4111 1111 1111 1111", "123 4111********1111"),
+        ("tag fpc-20261124-203219-1", "tag fpc-20261124-203219-1"),  # not grouped as cards are: not a card
+        ("phone +7 700 123 45 67, date 2025-01-01", "phone +7 700 123 45 67, date 2025-01-01"),
+        ("id 00000000-0000-0000-0000-000000000001", "id 00000000-0000-0000-0000-000000000001"),
+    ],
+)
+def test_card_numbers_are_found_as_cards_are_written(text: str, shown: str) -> None:
+    assert scrub_text(text) == shown

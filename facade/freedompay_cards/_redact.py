@@ -79,9 +79,13 @@ SECRET_FIELDS = frozenset(
 # Headers whose values are secret.
 SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"})
 
-# 13 to 19 digits in a row, possibly grouped by spaces or dashes: a PAN wherever it hides in free text.
-# A UUID is matched first and kept: "00000000-0000-0000-0000-000000000001" is a request_id, not a card.
-_PAN = re.compile(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# 13 to 19 digits in a row, or in groups of 3 to 6 digits joined by one space or dash (as cards are written:
+# 4-4-4-4, 4-6-5, 4-4-4-4-3): a PAN wherever it hides in free text. Other groupings are not cards (a
+# timestamp "20261124-203219-1"). A UUID is matched first and kept: "00000000-0000-0000-0000-000000000001"
+# is a request_id, not a card.
+_PAN = re.compile(
+    r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|(?<!\d)(?:\d{13,19}|\d{3,6}(?:[ -]\d{3,6}){1,5})(?!\d)"
+)
 _DIGIT = re.compile(r"\d")
 
 # ------------------------------------------------------------------ labelled secrets (rule 3)
@@ -230,7 +234,16 @@ def replace_cards(text: str, replace: Callable[[str], str]) -> str:
         found = match.group()
         if len(found) == 36 and found.count("-") == 4 and found[8] == "-":
             return found  # a UUID
-        return replace(found) if luhn_valid(re.sub(r"\D", "", found)) else found
+        # the longest run of whole groups that is a card: "4111 1111 1111 1111 123" is a card and its CVV
+        parts = re.split(r"([ -])", found)  # groups, with the separators between them
+        groups = parts[0::2]
+        for first in range(len(groups)):
+            for last in range(len(groups), first, -1):
+                digits = "".join(groups[first:last])
+                if 13 <= len(digits) <= 19 and luhn_valid(digits):
+                    card = "".join(parts[2 * first : 2 * last - 1])
+                    return "".join(parts[: 2 * first]) + replace(card) + "".join(parts[2 * last - 1 :])
+        return found
 
     return _PAN.sub(one, text)
 
