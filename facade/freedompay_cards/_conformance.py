@@ -341,17 +341,12 @@ def _op(name: str) -> Callable[[Run], None]:
         "clients.update_phone": lambda r: r.client.clients.update_phone(
             r.ids["client_id"], r.options.phone, product=r.options.product
         ),
-        "cards.activate": lambda r: r.client.cards.activate(r.card),
         "cards.link_client": lambda r: r.client.cards.link_client(r.card, r.ids["client_id"]),
         "clients.list_cards": lambda r: r.client.clients.list_cards(r.ids["client_id"]),
-        "cards.block": lambda r: r.client.cards.block(r.card, reason=f"{r.tag}: conformance block"),
         "cards.unblock": lambda r: r.client.cards.unblock(r.card, reason=f"{r.tag}: conformance unblock"),
         "cards.reset_pin_counter": lambda r: r.client.cards.reset_pin_counter(r.card),
         "limits.list": lambda r: r.client.limits.list(LimitScope.CARD, r.card),
         "transactions.info": lambda r: r.client.transactions.info(transaction_id=r.ids["transaction_id"]),
-        "transactions.clear": lambda r: r.client.transactions.clear(
-            r.ids["transaction_id"], order_id=r.ids["order_id"], amount=r.options.amount
-        ),
         "transactions.refund": lambda r: r.client.transactions.refund(
             r.ids["transaction_id"], order_id=r.ids["order_id"], amount=r.options.amount, description=r.tag
         ),
@@ -371,33 +366,51 @@ def _op(name: str) -> Callable[[Run], None]:
 
 
 CARD = ("card_id",)
+ACTIVE = ("card_id", "active_card")  # steps that need the card activated first (the API refuses them before)
+
+
+def _activate(run: Run) -> None:
+    run.client.cards.activate(run.card)
+    run.ids["active_card"] = run.card
+
+
+def _block(run: Run) -> None:  # only a blocked card can be unblocked
+    run.client.cards.block(run.card, reason=f"{run.tag}: conformance block")
+    run.ids["blocked"] = run.card
+
+
+def _clear(run: Run) -> None:  # a refund takes back only what was cleared
+    run.client.transactions.clear(run.ids["transaction_id"], order_id=run.ids["order_id"], amount=run.options.amount)
+    run.ids["cleared"] = run.ids["transaction_id"]
+
+
 STEPS: tuple[Step, ...] = (
     Step("clients.create", "Create a test client", _create_client, gives=("client_id",), creates="a client"),
     Step("clients.update_phone", "Set the client's 3-D Secure phone (the same number)", _op("clients.update_phone"),
          needs=("client_id",)),
     Step("cards.issue", "Issue a card to a test cardholder", _issue, gives=("card_id", "issue_request_id"),
          creates="a card"),
-    Step("cards.activate", "Activate the card", _op("cards.activate"), CARD),
+    Step("cards.activate", "Activate the card", _activate, CARD, ("active_card",)),
     Step("cards.info", "Read the card", _info, CARD),
     Step("cards.balance", "Read its balances", _balance, CARD),
     Step("cards.link_client", "Link the test client to the card", _op("cards.link_client"), ("card_id", "client_id")),
     Step("clients.list_cards", "List the client's cards", _op("clients.list_cards"), ("client_id",)),
-    Step("cards.block", "Block the card", _op("cards.block"), CARD),
-    Step("cards.unblock", "Unblock it", _op("cards.unblock"), CARD),
-    Step("cards.reset_pin_counter", "Reset its PIN counter", _op("cards.reset_pin_counter"), CARD),
-    Step("cards.set_pin", "Set its PIN", _set_pin, CARD, condition="with --encrypted-pin"),
-    Step("limits.set", "Set a daily ATM limit on it", _set_limits, CARD),
-    Step("limits.list", "List its limits", _op("limits.list"), CARD),
-    Step("transactions.create", "Authorise a small transaction", _create_transaction, CARD, ("transaction_id",),
+    Step("cards.block", "Block the card", _block, ACTIVE, ("blocked",)),
+    Step("cards.unblock", "Unblock it", _op("cards.unblock"), (*ACTIVE, "blocked")),
+    Step("cards.reset_pin_counter", "Reset its PIN counter", _op("cards.reset_pin_counter"), ACTIVE),
+    Step("cards.set_pin", "Set its PIN", _set_pin, ACTIVE, condition="with --encrypted-pin"),
+    Step("limits.set", "Set a daily ATM limit on it", _set_limits, ACTIVE),
+    Step("limits.list", "List its limits", _op("limits.list"), ACTIVE),
+    Step("transactions.create", "Authorise a small transaction", _create_transaction, ACTIVE, ("transaction_id",),
          creates="a transaction"),
     Step("transactions.info", "Read the transaction", _op("transactions.info"), ("transaction_id",)),
-    Step("transactions.clear", "Clear it", _op("transactions.clear"), ("transaction_id",)),
-    Step("transactions.refund", "Refund it", _op("transactions.refund"), ("transaction_id",)),
-    Step("cards.statement", "Statement of the last day", _op("cards.statement"), CARD),
-    Step("cards.statement_extended", "Extended statement of the last day", _op("cards.statement_extended"), CARD),
-    Step("cards.secret_data", "Secret data (never shown)", _op("cards.secret_data"), CARD),
-    Step("cards.secret_data_v2", "Secret data, version 2 (never shown)", _op("cards.secret_data_v2"), CARD),
-    Step("cards.validate_cardholder", "Cardholder validation", _validate_cardholder, CARD,
+    Step("transactions.clear", "Clear it", _clear, ("transaction_id",), ("cleared",)),
+    Step("transactions.refund", "Refund it", _op("transactions.refund"), ("transaction_id", "cleared")),
+    Step("cards.statement", "Statement of the last day", _op("cards.statement"), ACTIVE),
+    Step("cards.statement_extended", "Extended statement of the last day", _op("cards.statement_extended"), ACTIVE),
+    Step("cards.secret_data", "Secret data (never shown)", _op("cards.secret_data"), ACTIVE),
+    Step("cards.secret_data_v2", "Secret data, version 2 (never shown)", _op("cards.secret_data_v2"), ACTIVE),
+    Step("cards.validate_cardholder", "Cardholder validation", _validate_cardholder, ACTIVE,
          condition="with the card's token (--card-token, or Card info's answer)"),
     Step("requests.status", "Request status of the card issue", _op("requests.status"), ("issue_request_id",)),
     Step("requests.status", "Request status of an unknown request_id (a refusal expected)", _unknown_request,
@@ -428,6 +441,8 @@ def plan(only: Iterable[str] | None = None) -> list[Step]:
         return list(STEPS)
     wanted = set(only)
     chosen = {i for i, step in enumerate(STEPS) if step.operation in wanted}
+    if "cards.close" in wanted:  # closing is tried on the cards the run made: make one
+        chosen.add(next(i for i, step in enumerate(STEPS) if "card_id" in step.gives))
     todo = list(chosen)
     while todo:
         for key in STEPS[todo.pop()].needs:
