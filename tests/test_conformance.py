@@ -197,6 +197,21 @@ def test_only_any_one_operation_plans_what_it_needs_and_conforms(run: Callable[.
     assert results == {"conforms"} or only in {"cards.set_pin", "gift_cards.status"} | SMS_STEPS, results
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [(["--amount", "abc"], "--amount: must be"), (["--amount", "-1"], "--amount"), (["--phone", ""], "--phone"),
+     (["--country", "ÿÿ"], "--country: must be an ISO 3166-1 alpha-3"), (["--gift-phone", "1"], "--gift-phone"),
+     (["--card-token", "nope"], "--card-token: must be a UUID"), (["--product", "0"], "--product")],
+)  # fmt: skip
+def test_bad_test_data_is_a_usage_error_before_anything_is_sent(
+    run: Callable[..., Outcome], argv: list[str], said: str
+) -> None:
+    sandbox = Sandbox()
+    outcome = run(sandbox, "--yes", *argv)
+
+    assert outcome.code == 2 and said in outcome.err and sandbox.log == ()
+
+
 def test_only_an_unknown_operation_is_a_usage_error(run: Callable[..., Outcome]) -> None:
     sandbox = Sandbox()
     outcome = run(sandbox, "--yes", "--only", "cards.explode")

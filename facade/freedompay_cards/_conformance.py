@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from . import _validate as v
 from ._cli import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, PROG, Streams
 from ._cli_commands import UsageError, make_client
 from ._config import ENVIRONMENTS
@@ -785,6 +786,23 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _options(args: argparse.Namespace) -> Options:
+    """The run's test data, each value checked as the library will check it, before anything is sent: a
+    bad value is a usage error, not a deviation reported against the API."""
+    checks: list[tuple[str, object, Callable[[str, object], object]]] = [
+        ("--phone", args.phone, v.phone), ("--person-id", args.person_id, v.identifier),
+        ("--country", args.country, v.country), ("--amount", args.amount, v.amount),
+        ("--currency", args.currency, v.currency), ("--encrypted-pin", args.encrypted_pin, v.text),
+        ("--card-token", args.card_token, v.token), ("--gift-phone", args.gift_phone, v.phone),
+        ("--gift-otp", args.gift_otp, v.text), ("--product", args.product, v.positive_int),
+        ("--gift-product", args.gift_product, v.positive_int),
+    ]  # fmt: skip
+    for option, value, check in checks:
+        if value is None:
+            continue
+        try:
+            check(option.lstrip("-").replace("-", "_"), value)
+        except InvalidRequestError as err:
+            raise UsageError(f"{option}: {str(err).split(': ', 1)[-1]}") from None
     return Options(
         phone=args.phone, person_id=args.person_id, country=args.country, product=args.product, amount=args.amount,
         currency=args.currency, encrypted_pin=args.encrypted_pin, card_token=args.card_token,
