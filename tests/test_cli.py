@@ -308,7 +308,7 @@ def test_secret_data_is_masked_on_a_terminal_and_refused_to_a_pipe_without_revea
 
     assert on_terminal.code == 0 and real.pan[-4:] in on_terminal.out
     assert real.pan not in on_terminal.out and real.cvv not in on_terminal.out and real.expiry not in on_terminal.out
-    assert to_pipe.code == 2 and "--reveal" in to_pipe.err and to_pipe.out == ""
+    assert to_pipe.code == 2 and "--reveal" in to_pipe.err and list(to_pipe.json()) == ["error"]  # no card data
     assert [e.path for e in sandbox.log] == ["/v5/card-api/card/secret_data"]  # the refusal sent nothing
 
 
@@ -524,3 +524,16 @@ def test_sandbox_arguments_out_of_range_are_usage_errors(argv: list[str], said: 
     result = cli("sandbox", *argv, env={})
 
     assert result.code == 2 and said in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [(["--json", "cards", "info"], "the following arguments are required: CARD_ID"),
+     (["transactions", "info", "--json"], "transactions info needs --transaction-id or --order-id"),
+     (["--json", "cards", "close", "1", "--reason", "x"], "pass --yes")],
+)  # fmt: skip
+def test_a_usage_error_with_json_is_json_on_stdout_too(argv: list[str], said: str) -> None:
+    result = cli(*argv, env={"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b"})
+
+    assert result.code == 2 and said in result.err
+    assert result.json()["error"]["type"] == "UsageError" and said in result.json()["error"]["message"]

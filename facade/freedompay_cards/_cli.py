@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
@@ -442,11 +444,19 @@ def main(
             reconfigure(errors="backslashreplace")
     streams = Streams(stdin, stdout, stderr, environ)
     parser = build_parser()
+    said = io.StringIO()  # what argparse writes on stderr, passed on (and, with --json, as JSON too)
     try:
-        with contextlib.redirect_stdout(streams.stdout), contextlib.redirect_stderr(streams.stderr):
+        with contextlib.redirect_stdout(streams.stdout), contextlib.redirect_stderr(said):
             args = parser.parse_args(argv)
     except SystemExit as done:  # --help, --version (0) and usage errors (2)
-        return done.code if isinstance(done.code, int) else EXIT_USAGE
+        streams.stderr.write(said.getvalue())
+        code = done.code if isinstance(done.code, int) else EXIT_USAGE
+        if code == EXIT_USAGE and "--json" in (sys.argv[1:] if argv is None else argv):
+            lines = said.getvalue().strip().splitlines() or ["usage error"]
+            message = lines[-1].split(": error: ", 1)[-1]
+            streams.out(json.dumps({"error": {"type": "UsageError", "message": message}}, ensure_ascii=False, indent=2))
+        return code
+    streams.stderr.write(said.getvalue())
     from ._cli_commands import run
 
     return run(args, streams, hooks)

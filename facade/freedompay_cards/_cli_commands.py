@@ -146,6 +146,8 @@ def run(args: argparse.Namespace, io: Streams, hooks: Any = None) -> int:
         data = to_data(result, reveal=reveal)
     except UsageError as err:
         io.err(f"{PROG}: error: {err}")
+        if getattr(args, "json", False):
+            io.out(json.dumps({"error": {"type": "UsageError", "message": str(err)}}, ensure_ascii=False, indent=2))
         return EXIT_USAGE
     except FreedomPayError as err:
         return report_error(err, args.json, io)
