@@ -151,6 +151,8 @@ def test_with_options_keeps_what_is_not_given_and_checks_what_is(client: fp.Card
     assert copy.timeout is None and copy.max_retries == client.max_retries
     with pytest.raises(fp.ConfigurationError, match="max_response_bytes"):
         client.with_options(max_response_bytes=10)
+    with pytest.raises(fp.ConfigurationTypeError, match="retry_policy: expected a RetryPolicy, got int"):
+        client.with_options(retry_policy=3)  # type: ignore[arg-type]
 
 
 async def test_async_with_options(async_client: fp.AsyncCardClient, api: MockAPI) -> None:

@@ -33,7 +33,6 @@ ENVIRONMENTS = {
     "test": "https://test-api.freedompay.kz",
 }
 DEFAULT_TIMEOUT = 30.0
-MAX_TIMEOUT = 86400.0  # one attempt may take a day at most: past that, a socket timeout overflows
 DEFAULT_MAX_RETRIES = 2
 ENV_AUTH_ID = "FREEDOMPAY_AUTH_ID"
 ENV_SECRET_KEY = "FREEDOMPAY_SECRET_KEY"
@@ -104,7 +103,7 @@ def _shown(value: object) -> str:
 class ClientConfig:
     """A client's checked settings. ``repr`` leaves the secret key out; pickling is refused."""
 
-    __slots__ = ("auth_id", "base_url", "max_retries", "request_id_factory", "secret_key", "timeout")
+    __slots__ = ("auth_id", "base_url", "max_retries", "request_id_factory", "secret_key")
 
     def __init__(
         self,
@@ -112,14 +111,12 @@ class ClientConfig:
         auth_id: str,
         secret_key: str,
         base_url: str,
-        timeout: httpx.Timeout | None,
         max_retries: int,
         request_id_factory: Callable[[], uuid.UUID | str],
     ) -> None:
         self.auth_id = auth_id
         self.secret_key = secret_key
         self.base_url = base_url
-        self.timeout = timeout
         self.max_retries = max_retries
         self.request_id_factory = request_id_factory
 
@@ -134,13 +131,12 @@ class ClientConfig:
             auth_id=self.auth_id,
             secret_key=self.secret_key,
             base_url=self.base_url,
-            timeout=self.timeout,
             max_retries=self.max_retries,
             request_id_factory=self.request_id_factory,
         )
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ClientConfig:
-        return self.__copy__()  # every field is a string, an int, an immutable Timeout or a shared factory
+        return self.__copy__()  # every field is a string, an int or a shared factory
 
     @classmethod
     def build(
@@ -150,7 +146,6 @@ class ClientConfig:
         secret_key: object,
         environment: object,
         base_url: object,
-        timeout: object,
         max_retries: object,
         request_id_factory: Callable[[], uuid.UUID | str] | None,
         allow_insecure_http: bool,
@@ -172,7 +167,6 @@ class ClientConfig:
             auth_id=checked_auth_id,
             secret_key=checked_key,
             base_url=url,
-            timeout=cls._timeout(timeout),
             max_retries=max_retries,
             request_id_factory=request_id_factory or uuid.uuid4,
         )
@@ -232,20 +226,6 @@ class ClientConfig:
                 name, "uses plain http to a non-loopback host; use https, or pass allow_insecure_http=True"
             )
         return str(url).rstrip("/")
-
-    @staticmethod
-    def _timeout(timeout: object) -> httpx.Timeout | None:
-        if timeout is None:
-            return None
-        if isinstance(timeout, httpx.Timeout):
-            return timeout
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            _type_error("timeout", timeout, "a number of seconds or an httpx.Timeout")
-        if not 0 < timeout <= MAX_TIMEOUT:  # False for NaN too
-            raise ConfigurationError(
-                "timeout", f"must be a positive number of seconds up to {MAX_TIMEOUT:g}, got {_shown(timeout)}"
-            )
-        return httpx.Timeout(float(timeout))
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -82,23 +82,15 @@ _GRACE = 0.05
 
 
 class Answer:
-    """A parsed answer: the generated model, the raw JSON object, the request_id it belongs to, whether it
-    was read from Request status after a lost answer, and the HTTP response it came in."""
+    """A parsed answer: the generated model, the raw JSON object, the request_id it belongs to, and whether
+    it was read from Request status after a lost answer (the HTTP exchange goes to ``capture``)."""
 
-    __slots__ = ("parsed", "raw", "reconciled", "request_id", "response")
+    __slots__ = ("parsed", "raw", "reconciled", "request_id")
 
-    def __init__(
-        self,
-        parsed: Any,
-        raw: dict[str, Any],
-        request_id: str | None,
-        response: httpx.Response | None = None,
-        reconciled: bool = False,
-    ) -> None:
+    def __init__(self, parsed: Any, raw: dict[str, Any], request_id: str | None, reconciled: bool = False) -> None:
         self.parsed = parsed
         self.raw = raw
         self.request_id = request_id
-        self.response = response
         self.reconciled = reconciled
 
 
@@ -149,7 +141,6 @@ class AsyncCardClient:
             secret_key=secret_key,
             environment=environment,
             base_url=base_url,
-            timeout=None,
             max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
             if max_retries is None
             else max_retries,
@@ -278,7 +269,7 @@ class AsyncCardClient:
         )
         policy = retry_policy if isinstance(retry_policy, RetryPolicy) else self._policy
         if retry_policy is not NOT_GIVEN and not isinstance(retry_policy, RetryPolicy):
-            raise TypeError("retry_policy must be a RetryPolicy")
+            raise ConfigurationTypeError("retry_policy", f"expected a RetryPolicy, got {type(retry_policy).__name__}")
         count = policy.max_retries if max_retries is NOT_GIVEN and retry_policy is not NOT_GIVEN else None
         clone._policy = RetryPolicy(
             clone._defaults.max_retries if count is None else count, policy.base, policy.cap, policy.retry_after_cap
@@ -572,7 +563,7 @@ class AsyncCardClient:
         )  # fmt: skip
         capture(response)
         parsed, raw = read_answer(op, response, body, request_id, truncated=truncated)
-        return Answer(parsed, raw, request_id, response)
+        return Answer(parsed, raw, request_id)
 
     @staticmethod
     def _failure(
