@@ -117,12 +117,14 @@ def _ruff() -> str:
 
 
 def _schemas_with_secrets() -> list[str]:
-    """Names of the spec's schemas that hold a field marked ``x-secret: true`` (directly or via allOf)."""
-    schemas = _spec.load(SPEC)["components"]["schemas"]
+    """Names of the spec's schemas that hold a field marked ``x-secret: true`` (directly, through ``allOf``
+    at any depth, or on the schema a property's ``$ref`` names)."""
+    document = _spec.load(SPEC)
+    schemas = document["components"]["schemas"]
 
     def secret(schema: dict[str, Any]) -> bool:
-        parts = [schema, *schema.get("allOf", [])]
-        return any(p.get("x-secret") for part in parts for p in part.get("properties", {}).values())
+        properties, _ = _spec.object_parts(schema, document)
+        return any(_spec.resolve(p, document).get("x-secret") for p in properties.values())
 
     return sorted(name for name, schema in schemas.items() if secret(schema))
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from openapi_spec_validator import validate
 
 from tests.spec_tools import operations, request_schema, resolve, response_schema, spec
@@ -173,3 +174,24 @@ def test_spec_report_lists_every_operation_with_doc_status() -> None:
     counts = [statuses.count(s) for s in ("documented", "partial", "inferred")]
     total = f"{len(statuses)} operations on {len(spec()['paths'])} paths"
     assert out.strip().endswith(f"{total}: {counts[0]} documented, {counts[1]} partial, {counts[2]} inferred")
+
+
+def test_models_holding_a_secret_are_found_through_refs_and_nested_all_of(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate
+
+    secret = {"type": "string", "x-secret": True}
+    components = {
+        "Pan": secret,
+        "Direct": {"type": "object", "properties": {"cvv": secret}},
+        "ByRef": {"type": "object", "properties": {"pan": {"$ref": "#/components/schemas/Pan"}}},
+        "Nested": {"allOf": [{"allOf": [{"$ref": "#/components/schemas/Direct"}]}, {"properties": {"x": {}}}]},
+        "Plain": {"type": "object", "properties": {"id": {"type": "string"}}},
+    }
+    doc = tmp_path / "spec.yaml"
+    doc.write_text(yaml.safe_dump({"openapi": "3.1.0", "components": {"schemas": components}}), encoding="utf-8")
+    monkeypatch.setattr(generate, "SPEC", doc)
+
+    assert generate._schemas_with_secrets() == ["ByRef", "Direct", "Nested"]
