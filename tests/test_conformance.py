@@ -465,3 +465,14 @@ def test_an_error_answer_needs_only_its_status_and_may_carry_the_envelopes_error
     assert Deviation("unknown_field", "error_code", "string") in shape_problems(
         SCHEMA, {"status": "ok", "error_code": "X"}
     )
+
+
+def test_secrets_stay_out_of_the_reprs_of_options_and_exchanges() -> None:
+    from freedompay_cards._conformance import Options
+    from freedompay_cards._conformance_checks import Exchange
+
+    options = Options(encrypted_pin="PINCIPHERTEXT", gift_otp="246813")
+    exchange = Exchange("POST", "https://x/p", "/p", [("X-JWS-Signature", "eyJsig")], b'{"pan":"4111111111111111"}',
+                        200, "OK", [], b'{"cvv":"653"}')  # fmt: skip
+    shown = repr(options) + repr(exchange)
+    assert not any(secret in shown for secret in ("PINCIPHERTEXT", "246813", "eyJsig", "4111111111111111", "653"))

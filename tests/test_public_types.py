@@ -116,3 +116,9 @@ def test_no_any_in_a_result_field() -> None:
 def test_the_checker_can_fail() -> None:
     assert offending(Any) and offending(list[Any]) and offending(tuple[Any, ...]) and offending(Callable[[Any], int])
     assert not offending(dict[str, Any]) and not offending(collections.abc.Mapping[str, Any])
+
+
+def test_limit_scope_names_exactly_the_spec_s_limit_object_types() -> None:
+    from freedompay_card_api.models.limit_object_type import LimitObjectType
+
+    assert {scope.value for scope in fp.LimitScope} == {kind.value for kind in LimitObjectType}

@@ -89,10 +89,10 @@ class Options:
     product: int = 2000
     amount: str = "1.00"
     currency: str | None = None
-    encrypted_pin: str | None = None
+    encrypted_pin: str | None = field(default=None, repr=False)  # secrets stay out of the repr
     card_token: str | None = None
     gift_phone: str | None = None
-    gift_otp: str | None = None
+    gift_otp: str | None = field(default=None, repr=False)
     gift_product: int | None = None
     wait_seconds: float = WAIT_SECONDS
 

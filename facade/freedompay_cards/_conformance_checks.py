@@ -52,12 +52,13 @@ class Exchange:
     method: str
     url: str
     path: str
-    request_headers: list[tuple[str, str]]
-    request_body: bytes
+    # the signature header and the bodies (a PAN, a CVV) stay out of the repr (a failed assert, a log line)
+    request_headers: list[tuple[str, str]] = field(repr=False)
+    request_body: bytes = field(repr=False)
     status: int | None = None
     reason: str = ""
     response_headers: list[tuple[str, str]] = field(default_factory=list)
-    response_body: bytes | None = None
+    response_body: bytes | None = field(default=None, repr=False)
     ms: float = 0.0
     failure: str | None = None  # the transport error when no answer came
 
