@@ -537,3 +537,20 @@ def test_a_usage_error_with_json_is_json_on_stdout_too(argv: list[str], said: st
 
     assert result.code == 2 and said in result.err
     assert result.json()["error"]["type"] == "UsageError" and said in result.json()["error"]["message"]
+
+
+def test_control_characters_from_the_server_never_reach_the_terminal_raw() -> None:
+    from tests.hostile import Answer, HostileServer
+
+    description = "\x1b]0;pwned\x07\x1b[31mred\x9b2J"  # retitle, recolour, clear (8-bit CSI)
+    body = json.dumps(
+        {"status": "error", "request_status": "error", "error_code": "X", "error_description": description}
+    )
+    with HostileServer() as hostile:
+        hostile.script("/v5/card-api/card/info", Answer(body.encode()))
+        env = {"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b", "FREEDOMPAY_BASE_URL": hostile.url}
+        result = cli("cards", "info", "1", "--json", env=env)
+
+    assert result.code == 1 and "\\u001b]0;pwned\\u0007" in result.err
+    assert not any(ch in result.err + result.out for ch in "\x1b\x07\x9b")
+    assert description in result.json()["error"]["message"]  # the JSON still says exactly what was sent

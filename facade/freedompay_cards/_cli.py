@@ -390,6 +390,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Control characters (but newline and tab) written as \u escapes: text from a server (an error's
+# description, a field) must not move the cursor, recolour or retitle the operator's terminal. The form is
+# also a valid escape inside a JSON string.
+_CONTROLS = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (9, 10)}
+
+
 class Streams:
     """Where a command reads and writes, and the environment it reads credentials from."""
 
@@ -414,10 +420,10 @@ class Streams:
             return False
 
     def out(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        self.stdout.write(text.translate(_CONTROLS) + "\n")
 
     def err(self, text: str = "") -> None:
-        self.stderr.write(text + "\n")
+        self.stderr.write(text.translate(_CONTROLS) + "\n")
 
     def ask(self, question: str) -> bool:
         """Ask a yes/no question on the terminal (no is the default)."""
