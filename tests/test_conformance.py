@@ -476,3 +476,14 @@ def test_secrets_stay_out_of_the_reprs_of_options_and_exchanges() -> None:
                         200, "OK", [], b'{"cvv":"653"}')  # fmt: skip
     shown = repr(options) + repr(exchange)
     assert not any(secret in shown for secret in ("PINCIPHERTEXT", "246813", "eyJsig", "4111111111111111", "653"))
+
+
+def test_an_error_state_is_read_as_the_library_reads_it_whatever_its_case() -> None:
+    from freedompay_cards._conformance_checks import Exchange, check_exchange
+
+    body = json.dumps({"status": " ERROR ", "request_status": " Error", "dt": "2025-01-01T00:00:00Z",
+                       "error_code": "CARD_NOT_FOUND", "error_description": "no such card"}).encode()  # fmt: skip
+    checked = check_exchange(Exchange("POST", "u", "/p", [], b"{}", 200, "OK", [], body), "cards.info")
+
+    assert checked.error is not None and checked.error.code == "CARD_NOT_FOUND"
+    assert [d.kind for d in checked.deviations] == []  # an error answer, not a malformed success

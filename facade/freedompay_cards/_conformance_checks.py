@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from . import cassettes
+from ._core import _CARD_STATES, _REQUEST_STATES, _known
 from ._errors import (
     CARD_API_CODES,
     GIFT_STATUS_ERRORS,
@@ -180,6 +181,12 @@ def _error_fields() -> frozenset[str]:
     )  # fmt: skip
 
 
+def _states_error(body: dict[str, Any]) -> bool:
+    """A Card API answer in an error state, read as the library reads states (" ERROR " counts)."""
+    states = (_known(body.get("status"), _CARD_STATES), _known(body.get("request_status"), _REQUEST_STATES))
+    return "error" in states
+
+
 def shape_problems(schema: Mapping[str, Any], value: Any, *, error_answer: bool = False) -> list[Deviation]:
     """Every way ``value`` (a raw JSON answer) differs from ``schema``: missing required fields, unknown
     fields (in objects whose schema lists properties, unless it says ``additionalProperties: true`` out
@@ -293,7 +300,7 @@ def check_exchange(exchange: Exchange, operation: str) -> Checked:
     elif gift and type(body.get("status")) is int and body["status"] != 0:
         mapped = gift_error(body, operation=operation)
         code = body["status"]
-    elif not gift and ("error" in (body.get("status"), body.get("request_status"))):
+    elif not gift and _states_error(body):
         mapped = card_api_error(body, operation=operation, request_id=None)
         code = body.get("error_code") if isinstance(body.get("error_code"), str | int) else None
     if mapped is not None:
