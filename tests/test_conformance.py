@@ -487,3 +487,11 @@ def test_an_error_state_is_read_as_the_library_reads_it_whatever_its_case() -> N
 
     assert checked.error is not None and checked.error.code == "CARD_NOT_FOUND"
     assert [d.kind for d in checked.deviations] == []  # an error answer, not a malformed success
+
+
+def test_field_names_from_an_answer_are_masked_and_cannot_break_the_markdown() -> None:
+    odd = {"4111111111111111": 1, "x`\n## Injected": 2, "\x1b[31m": 3}
+    fields = [d.field for d in shape_problems({"type": "object", "properties": {"a": {}}}, odd)]
+
+    assert "4111********1111" in fields and "x\\u0060\\u000a## Injected" in fields and "\\u001b[31m" in fields
+    assert not any("4111111111111111" in f or "`" in f or "\n" in f for f in fields)

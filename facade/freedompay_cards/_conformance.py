@@ -743,7 +743,7 @@ def markdown(report: dict[str, Any]) -> str:
     if report["deviations"]:
         lines += ["## Deviations", ""]
         for d in report["deviations"]:
-            lines.append(f"- `{d['operation']}`: {Deviation(d['kind'], d['field'], d['detail']).text()}")
+            lines.append(f"- `{d['operation']}`: {_md(Deviation(d['kind'], d['field'], d['detail']).text())}")
         lines.append("")
     lines += [
         "## Operations",

@@ -181,6 +181,13 @@ def _error_fields() -> frozenset[str]:
     )  # fmt: skip
 
 
+def _field_name(name: object) -> str:
+    """A field name as an answer gave it, safe to print and to quote in Markdown: card numbers masked,
+    control characters and backticks escaped, at most 80 characters."""
+    text = "".join(ch if ch.isprintable() and ch != "`" else f"\\u{ord(ch):04x}" for ch in scrub_text(str(name)))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _states_error(body: dict[str, Any]) -> bool:
     """A Card API answer in an error state, read as the library reads states (" ERROR " counts)."""
     states = (_known(body.get("status"), _CARD_STATES), _known(body.get("request_status"), _REQUEST_STATES))
@@ -221,7 +228,8 @@ def shape_problems(schema: Mapping[str, Any], value: Any, *, error_answer: bool 
                     found.setdefault(("missing_field", where), Deviation("missing_field", where, ""))
             extra = sub.get("additionalProperties")
             for name, child in item.items():
-                where = f"{path}.{name}" if path else str(name)
+                shown = _field_name(name)
+                where = f"{path}.{shown}" if path else shown
                 if name in properties:
                     todo.append((properties[name], child, where, False))
                 elif isinstance(extra, dict):
