@@ -554,3 +554,19 @@ def test_control_characters_from_the_server_never_reach_the_terminal_raw() -> No
     assert result.code == 1 and "\\u001b]0;pwned\\u0007" in result.err
     assert not any(ch in result.err + result.out for ch in "\x1b\x07\x9b")
     assert description in result.json()["error"]["message"]  # the JSON still says exactly what was sent
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_deadline_bounds_a_command_against_a_server_that_never_answers(where: str) -> None:
+    from tests.hostile import Hang, HostileServer
+
+    with HostileServer() as hostile:
+        hostile.script("/v5/card-api/card/block", Hang())
+        env = {"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b", "FREEDOMPAY_BASE_URL": hostile.url}
+        command = ["cards", "block", "1", "--reason", "lost"]
+        argv = ["--deadline", "1", *command] if where == "before" else [*command, "--deadline", "1"]
+        started = time.monotonic()
+        result = cli(*argv, env=env)
+        took = time.monotonic() - started
+
+    assert result.code == 3 and "outcome is unknown" in result.err and took < 1 + 2.5  # slack for a loaded machine

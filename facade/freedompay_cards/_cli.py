@@ -77,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """--base-url, --environment and --json: on the top parser with their defaults, on every sub-command
+    """--base-url, --environment, --json and --deadline: on the top parser with their defaults, on every sub-command
     parser without (``SUPPRESS``), so that a value given after the command wins and one given before
     survives."""
     group = parser.add_argument_group("target and output (before or after the command)")
@@ -96,6 +96,13 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
     group.add_argument(
         "--json", action="store_true", default=False if top else argparse.SUPPRESS, help="print JSON for scripts"
+    )
+    group.add_argument(
+        "--deadline",
+        metavar="SECONDS",
+        type=_seconds,
+        default=default,
+        help="bound each call, its retries and waits included (default: none; each attempt takes at most 30 s)",
     )
 
 

@@ -61,6 +61,8 @@ def make_client(args: argparse.Namespace, environ: Mapping[str, str], **kwargs: 
     if args.environment is not None:
         settings.pop("base_url", None)
         settings["environment"] = args.environment
+    if getattr(args, "deadline", None) is not None:
+        settings["deadline"] = args.deadline
     return CardClient(**settings, **kwargs)
 
 
