@@ -518,7 +518,8 @@ def test_a_result_that_cannot_be_written_is_exit_4_with_the_request_id(env: dict
 @pytest.mark.parametrize(
     ("argv", "said"),
     [(["--port", "99999"], "99999 is not from 0 to 65535"), (["--port", "-1"], "is not from 0"),
-     (["--process-polls", "-1"], "is not from 0"), (["--port", "x"], "'x' is not a whole number")],
+     (["--process-polls", "-1"], "is not from 0"), (["--port", "x"], "'x' is not a whole number"),
+     (["--secret-key", ""], "not blank"), (["--auth-id", " a"], "without surrounding spaces")],
 )  # fmt: skip
 def test_sandbox_arguments_out_of_range_are_usage_errors(argv: list[str], said: str) -> None:
     result = cli("sandbox", *argv, env={})

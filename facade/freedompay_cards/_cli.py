@@ -151,12 +151,21 @@ def _ranged(low: int, high: int) -> Any:
     return read
 
 
+def _credential(text: str) -> str:
+    """A sandbox credential: what a client will send, so neither blank nor padded (a client refuses those)."""
+    if not text.strip() or text != text.strip() or not text.isprintable():
+        raise argparse.ArgumentTypeError("must be printable text, not blank, without surrounding spaces")
+    return text
+
+
 def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``freedompay-cards sandbox`` and ``python -m freedompay_cards.sandbox`` (one list)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_ranged(0, 65535), default=8080, help="port (default 8080; 0 = any free port)")
-    parser.add_argument("--auth-id", default="sandbox", help="auth_id accepted (default: sandbox)")
-    parser.add_argument("--secret-key", default="sandbox-secret", help="secret key accepted (default: sandbox-secret)")
+    parser.add_argument("--auth-id", type=_credential, default="sandbox", help="auth_id accepted (default: sandbox)")
+    parser.add_argument(
+        "--secret-key", type=_credential, default="sandbox-secret", help="secret key accepted (default: sandbox-secret)"
+    )
     parser.add_argument(
         "--process-polls", type=_ranged(0, 10**6), default=1, help="Request status polls before success"
     )
