@@ -143,9 +143,6 @@ class CardClient:
             secret_key=secret_key,
             environment=environment,
             base_url=base_url,
-            max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
-            if max_retries is None
-            else max_retries,
             request_id_factory=request_id_factory,
             allow_insecure_http=allow_insecure_http,
         )
@@ -156,7 +153,9 @@ class CardClient:
         setup_from_env()
         self._defaults = ClientDefaults.build(
             timeout=timeout,
-            max_retries=self._config.max_retries,
+            max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
+            if max_retries is None
+            else max_retries,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
             user_agent=user_agent(app_info, http_client.headers.get("User-Agent") if http_client else None),
@@ -170,7 +169,7 @@ class CardClient:
         self._signers = signers(self._config.auth_id, self._config.secret_key)  # by operation signing label
         policy = retry_policy or RetryPolicy()
         # max_retries= wins over the policy's own count when both are given
-        self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
+        self._policy = RetryPolicy(self._defaults.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self._pin_encryptor = pin_encryptor
         self._plain_settings: CallSettings | None = None  # the settings of a call with no options, made once
         self._bind()
