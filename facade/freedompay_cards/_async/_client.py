@@ -56,6 +56,7 @@ from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, 
 from .._raw import capture
 from .._redact import scrub_text
 from .._retry import RetryPolicy
+from .._validate import flag as _valid_flag
 from .._validate import request_id as _valid_request_id
 from .._validate import seconds as _valid_seconds
 from .cards import AsyncCards
@@ -321,9 +322,7 @@ class AsyncCardClient:
         Once the operation has been accepted, a failure while waiting never reads as "not applied": it
         names this operation and is marked ``outcome_unknown`` (ask ``requests.status`` later).
         """
-        if not isinstance(wait, bool):
-            raise _valid_bool_error("wait", wait)
-        if wait:
+        if _valid_flag("wait", wait):
             _valid_seconds("wait_timeout", wait_timeout)
         settings = self._settings(options)
         answer = await self._call(name, body, request_id, settings)
@@ -640,9 +639,3 @@ class AsyncCardClient:
                 operation=op.name, request_id=request_id, attempts=attempts, outcome_unknown=True,
             ) from cause  # fmt: skip
         return known
-
-
-def _valid_bool_error(field: str, value: object) -> FreedomPayError:
-    from .._errors import InvalidRequestTypeError
-
-    return InvalidRequestTypeError(field, f"expected a bool, got {type(value).__name__}")

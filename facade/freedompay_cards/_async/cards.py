@@ -74,7 +74,7 @@ class AsyncCards:
             quantity=v.count("quantity", quantity),
         )
         return await self._client._operation(
-            "cards.bulk_issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+            "cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def issue(
@@ -123,9 +123,7 @@ class AsyncCards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             cardholder=cardholder,
         )
-        return await self._client._operation(
-            "cards.issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return await self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     async def issue_plastic(
         self,
@@ -145,7 +143,7 @@ class AsyncCards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
         )
         return await self._client._operation(
-            "cards.issue_plastic", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+            "cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def activate(
