@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 import httpx
 
 from ._errors import ConfigurationError, ConfigurationTypeError
-from ._validate import NOT_IN_ID, describe_char
+from ._validate import NOT_IN_ID, _shown, describe_char
 
 ENVIRONMENTS = {
     "production": "https://api.freedompay.kz",
@@ -90,14 +90,6 @@ def _credential(argument: str, value: object, what: str) -> str:
         raise ConfigurationError(_source(argument, value), f"must be {what}, not empty or blank")
     _printable(argument, value)
     return str(value)
-
-
-def _shown(value: object) -> str:
-    """A short, safe rendering of a wrong setting (never a huge int, never more than 40 characters)."""
-    if isinstance(value, int) and not -(10**40) < value < 10**40:
-        return "a number that large"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class ClientConfig:

@@ -74,6 +74,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _shown(value: object) -> str:
+    """A short, safe rendering of a wrong value (never a huge int, never more than 40 characters)."""
     text = repr(value) if not isinstance(value, int) or -(10**40) < value < 10**40 else "a number that large"
     return text if len(text) <= 40 else text[:37] + "..."
 
