@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from ._errors import InvalidRequestError, InvalidRequestTypeError
 
@@ -404,10 +404,22 @@ def moment(field: str, value: object, *, end_of_day: bool = False) -> dt.datetim
     raise _type_error(field, "datetime.datetime or datetime.date", value)
 
 
-def date_range(start: object, end: object) -> tuple[dt.datetime, dt.datetime]:
-    first = moment("start", start)
-    last = moment("end", end, end_of_day=True)
-    if first > last:
+@overload
+def date_range(
+    start: object, end: object, *, open_ended: Literal[False] = False
+) -> tuple[dt.datetime, dt.datetime]: ...
+@overload
+def date_range(
+    start: object, end: object, *, open_ended: Literal[True]
+) -> tuple[dt.datetime | None, dt.datetime | None]: ...
+def date_range(
+    start: object, end: object, *, open_ended: bool = False
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``start`` and ``end`` as moments (an ``end`` date is that whole day), end not before start. With
+    ``open_ended``, a ``None`` bound is left open (``None``) instead of refused."""
+    first = None if open_ended and start is None else moment("start", start)
+    last = None if open_ended and end is None else moment("end", end, end_of_day=True)
+    if first is not None and last is not None and first > last:
         raise InvalidRequestError("end", "is before start")
     return first, last
 

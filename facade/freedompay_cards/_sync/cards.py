@@ -259,10 +259,7 @@ class Cards:
         covers every window.
         """
         card = v.identifier("card_id", card_id)
-        first = None if start is None else v.moment("start", start)
-        last = None if end is None else v.moment("end", end, end_of_day=True)
-        if first is not None and last is not None and first > last:
-            raise InvalidRequestError("end", "is before start")
+        first, last = v.date_range(start, end, open_ended=True)
         settings = self._client._settings(options)
         return Listing(self._statement_windows(card, v.statement_windows(first, last, window), settings))
 
