@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
 from ._errors import InvalidRequestError, InvalidRequestTypeError
+from ._schema import EMAIL
 
 E = TypeVar("E", bound=IntEnum)
 
@@ -47,7 +48,6 @@ NOT_IN_ID = (
     rf"{_BIDI}\ud800-\udfff]"
 )
 _PHONE = re.compile(r"\+?[1-9][0-9]{6,14}")  # E.164: a country code never starts with 0
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: no sign, space, underscore or exponent
 _AMOUNT_FORMS = "a Decimal, an int, or a string of ASCII digits with an optional decimal point such as '10.50'"
 _INEXACT = "cannot be sent exactly: amounts travel as plain JSON numbers (about 15 significant digits, no exponent)"
@@ -375,7 +375,7 @@ def language(field: str, value: object) -> str:
 
 def email(field: str, value: object) -> str:
     address = identifier(field, value)
-    if not _EMAIL.fullmatch(address):
+    if not EMAIL.fullmatch(address):
         raise InvalidRequestError(field, "is not an e-mail address")
     return address
 
