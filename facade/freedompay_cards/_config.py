@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 import httpx
 
 from ._errors import ConfigurationError, ConfigurationTypeError
-from ._validate import MAX_RETRIES, NOT_IN_ID, describe_char
+from ._validate import NOT_IN_ID, _shown, describe_char
 
 ENVIRONMENTS = {
     "production": "https://api.freedompay.kz",
@@ -92,18 +92,10 @@ def _credential(argument: str, value: object, what: str) -> str:
     return str(value)
 
 
-def _shown(value: object) -> str:
-    """A short, safe rendering of a wrong setting (never a huge int, never more than 40 characters)."""
-    if isinstance(value, int) and not -(10**40) < value < 10**40:
-        return "a number that large"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 class ClientConfig:
     """A client's checked settings. ``repr`` leaves the secret key out; pickling is refused."""
 
-    __slots__ = ("auth_id", "base_url", "max_retries", "request_id_factory", "secret_key")
+    __slots__ = ("auth_id", "base_url", "request_id_factory", "secret_key")
 
     def __init__(
         self,
@@ -111,17 +103,15 @@ class ClientConfig:
         auth_id: str,
         secret_key: str,
         base_url: str,
-        max_retries: int,
         request_id_factory: Callable[[], uuid.UUID | str],
     ) -> None:
         self.auth_id = auth_id
         self.secret_key = secret_key
         self.base_url = base_url
-        self.max_retries = max_retries
         self.request_id_factory = request_id_factory
 
     def __repr__(self) -> str:
-        return f"ClientConfig(auth_id={self.auth_id!r}, base_url={self.base_url!r}, max_retries={self.max_retries})"
+        return f"ClientConfig(auth_id={self.auth_id!r}, base_url={self.base_url!r})"
 
     def __reduce__(self) -> Any:  # a pickle would carry the secret key: refuse rather than leak
         raise TypeError("ClientConfig holds the secret key and cannot be pickled; build the client where it is used")
@@ -131,12 +121,11 @@ class ClientConfig:
             auth_id=self.auth_id,
             secret_key=self.secret_key,
             base_url=self.base_url,
-            max_retries=self.max_retries,
             request_id_factory=self.request_id_factory,
         )
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ClientConfig:
-        return self.__copy__()  # every field is a string, an int or a shared factory
+        return self.__copy__()  # every field is a string or a shared factory
 
     @classmethod
     def build(
@@ -146,7 +135,6 @@ class ClientConfig:
         secret_key: object,
         environment: object,
         base_url: object,
-        max_retries: object,
         request_id_factory: Callable[[], uuid.UUID | str] | None,
         allow_insecure_http: bool,
     ) -> ClientConfig:
@@ -155,19 +143,12 @@ class ClientConfig:
         if not isinstance(allow_insecure_http, bool):
             _type_error("allow_insecure_http", allow_insecure_http, "bool")
         url = cls._base_url(environment, base_url, allow_insecure_http)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-            _type_error("max_retries", max_retries, "int")
-        if not 0 <= max_retries <= MAX_RETRIES:
-            raise ConfigurationError(
-                "max_retries", f"must be an int from 0 to {MAX_RETRIES}, got {_shown(max_retries)}"
-            )
         if request_id_factory is not None and not callable(request_id_factory):
             _type_error("request_id_factory", request_id_factory, "a callable returning a UUID")
         return cls(
             auth_id=checked_auth_id,
             secret_key=checked_key,
             base_url=url,
-            max_retries=max_retries,
             request_id_factory=request_id_factory or uuid.uuid4,
         )
 

@@ -81,10 +81,6 @@ RESERVED_HEADERS = frozenset(
 _KNOWN = frozenset(RequestOptions.__annotations__)
 
 
-def check_max_retries(value: object, field: str = "max_retries") -> int:
-    return v.max_retries(field, value)
-
-
 def seconds_or_none(field: str, value: object) -> float | None:
     """A number of seconds (a millisecond to a day), or None for no bound."""
     return None if value is None else v.seconds(field, value)
@@ -237,7 +233,7 @@ class ClientDefaults:
     ) -> ClientDefaults:
         return cls(
             _timeout(timeout),
-            check_max_retries(max_retries),
+            v.max_retries("max_retries", max_retries),
             seconds_or_none("deadline", deadline),
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else check_max_response_bytes(max_response_bytes),
             user_agent,
@@ -284,7 +280,7 @@ class CallSettings:
     def resolve(cls, options: Mapping[str, Any], defaults: ClientDefaults, client_retries: int) -> CallSettings:
         if options:
             unknown(options)
-        retries = check_max_retries(options["max_retries"]) if "max_retries" in options else client_retries
+        retries = v.max_retries("max_retries", options["max_retries"]) if "max_retries" in options else client_retries
         timeout = _timeout(options["timeout"]) if "timeout" in options else defaults.timeout
         deadline = seconds_or_none("deadline", options["deadline"]) if "deadline" in options else defaults.deadline
         extra = headers(options.get("extra_headers"))

@@ -23,7 +23,7 @@ from typing import Any
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # matched whole (fullmatch): an e-mail address, loosely
 
 
 class SchemaError(ValueError):
@@ -138,7 +138,7 @@ _FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
     "uuid": (_valid_uuid, "a UUID (8-4-4-4-12 hexadecimal digits)"),
     "date": (_valid_date, "a date, YYYY-MM-DD"),
     "date-time": (_valid_date_time, "an RFC 3339 date-time with a time zone offset"),
-    "email": (lambda v: bool(_EMAIL.match(v)), "an e-mail address"),
+    "email": (lambda v: bool(EMAIL.fullmatch(v)), "an e-mail address"),
 }
 
 

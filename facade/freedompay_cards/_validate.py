@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from ._errors import InvalidRequestError, InvalidRequestTypeError
+from ._schema import EMAIL
 
 E = TypeVar("E", bound=IntEnum)
 
@@ -47,7 +48,6 @@ NOT_IN_ID = (
     rf"{_BIDI}\ud800-\udfff]"
 )
 _PHONE = re.compile(r"\+?[1-9][0-9]{6,14}")  # E.164: a country code never starts with 0
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: no sign, space, underscore or exponent
 _AMOUNT_FORMS = "a Decimal, an int, or a string of ASCII digits with an optional decimal point such as '10.50'"
 _INEXACT = "cannot be sent exactly: amounts travel as plain JSON numbers (about 15 significant digits, no exponent)"
@@ -74,6 +74,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _shown(value: object) -> str:
+    """A short, safe rendering of a wrong value (never a huge int, never more than 40 characters)."""
     text = repr(value) if not isinstance(value, int) or -(10**40) < value < 10**40 else "a number that large"
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -374,7 +375,7 @@ def language(field: str, value: object) -> str:
 
 def email(field: str, value: object) -> str:
     address = identifier(field, value)
-    if not _EMAIL.fullmatch(address):
+    if not EMAIL.fullmatch(address):
         raise InvalidRequestError(field, "is not an e-mail address")
     return address
 
@@ -403,10 +404,22 @@ def moment(field: str, value: object, *, end_of_day: bool = False) -> dt.datetim
     raise _type_error(field, "datetime.datetime or datetime.date", value)
 
 
-def date_range(start: object, end: object) -> tuple[dt.datetime, dt.datetime]:
-    first = moment("start", start)
-    last = moment("end", end, end_of_day=True)
-    if first > last:
+@overload
+def date_range(
+    start: object, end: object, *, open_ended: Literal[False] = False
+) -> tuple[dt.datetime, dt.datetime]: ...
+@overload
+def date_range(
+    start: object, end: object, *, open_ended: Literal[True]
+) -> tuple[dt.datetime | None, dt.datetime | None]: ...
+def date_range(
+    start: object, end: object, *, open_ended: bool = False
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``start`` and ``end`` as moments (an ``end`` date is that whole day), end not before start. With
+    ``open_ended``, a ``None`` bound is left open (``None``) instead of refused."""
+    first = None if open_ended and start is None else moment("start", start)
+    last = None if open_ended and end is None else moment("end", end, end_of_day=True)
+    if first is not None and last is not None and first > last:
         raise InvalidRequestError("end", "is before start")
     return first, last
 

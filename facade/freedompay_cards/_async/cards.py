@@ -74,7 +74,7 @@ class AsyncCards:
             quantity=v.count("quantity", quantity),
         )
         return await self._client._operation(
-            "cards.bulk_issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+            "cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def issue(
@@ -123,9 +123,7 @@ class AsyncCards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             cardholder=cardholder,
         )
-        return await self._client._operation(
-            "cards.issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return await self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     async def issue_plastic(
         self,
@@ -145,7 +143,7 @@ class AsyncCards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
         )
         return await self._client._operation(
-            "cards.issue_plastic", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+            "cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def activate(
@@ -265,10 +263,7 @@ class AsyncCards:
         covers every window.
         """
         card = v.identifier("card_id", card_id)
-        first = None if start is None else v.moment("start", start)
-        last = None if end is None else v.moment("end", end, end_of_day=True)
-        if first is not None and last is not None and first > last:
-            raise InvalidRequestError("end", "is before start")
+        first, last = v.date_range(start, end, open_ended=True)
         settings = self._client._settings(options)
         return AsyncListing(self._statement_windows(card, v.statement_windows(first, last, window), settings))
 

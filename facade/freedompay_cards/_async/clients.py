@@ -121,9 +121,7 @@ class AsyncClients:
         )
         if branch_id is not None:
             body.branch_id = v.identifier("branch_id", branch_id)
-        return await self._client._operation(
-            "clients.create", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return await self._client._operation("clients.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     async def update_phone(
         self,

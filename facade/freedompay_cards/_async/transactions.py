@@ -63,7 +63,7 @@ class AsyncTransactions:
         if description is not None:
             body.description = v.text("description", description)
         return await self._client._operation(
-            "transactions.create", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
+            "transactions.create", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
 
     async def clear(

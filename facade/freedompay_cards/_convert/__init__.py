@@ -14,24 +14,26 @@ from typing import TYPE_CHECKING
 
 from .._lazy import attribute_loader
 
-if TYPE_CHECKING:
-    from ._base import leftover, timestamp
-    from ._cards import (
-        account,
-        authorization,
-        balance,
-        card_info,
-        cardholder_validation,
-        extended_statement,
-        secret_data,
-        statement_operation,
-        statement_operations,
-    )
-    from ._clients import client_cards
-    from ._gift import gift_card, gift_products, gift_result, gift_state
-    from ._limits import limit_list
-    from ._operation import operation_result
-    from ._transactions import transaction_info
+if TYPE_CHECKING:  # `name as name`: re-exported for type checkers, which cannot read the __all__ below
+    from ._base import leftover as leftover
+    from ._base import timestamp as timestamp
+    from ._cards import account as account
+    from ._cards import authorization as authorization
+    from ._cards import balance as balance
+    from ._cards import card_info as card_info
+    from ._cards import cardholder_validation as cardholder_validation
+    from ._cards import extended_statement as extended_statement
+    from ._cards import secret_data as secret_data
+    from ._cards import statement_operation as statement_operation
+    from ._cards import statement_operations as statement_operations
+    from ._clients import client_cards as client_cards
+    from ._gift import gift_card as gift_card
+    from ._gift import gift_products as gift_products
+    from ._gift import gift_result as gift_result
+    from ._gift import gift_state as gift_state
+    from ._limits import limit_list as limit_list
+    from ._operation import operation_result as operation_result
+    from ._transactions import transaction_info as transaction_info
 
 _MODULE_OF: dict[str, str] = {
     "account": "._cards",
@@ -59,24 +61,4 @@ _MODULE_OF: dict[str, str] = {
 __getattr__ = attribute_loader(__name__, _MODULE_OF, globals())
 
 
-__all__ = [
-    "account",
-    "authorization",
-    "balance",
-    "card_info",
-    "cardholder_validation",
-    "client_cards",
-    "extended_statement",
-    "gift_card",
-    "gift_products",
-    "gift_result",
-    "gift_state",
-    "leftover",
-    "limit_list",
-    "operation_result",
-    "secret_data",
-    "statement_operation",
-    "statement_operations",
-    "timestamp",
-    "transaction_info",
-]
+__all__ = sorted(_MODULE_OF)

@@ -19,24 +19,38 @@ from typing import TYPE_CHECKING
 
 from .._lazy import attribute_loader
 
-if TYPE_CHECKING:
-    from .._enums import ClientType, GiftCardStatus, LimitScope, Product, RequestStatus, Residency
-    from ._base import NOT_IN_ANSWER, LazyResults, answer_paths, secret_pan
-    from ._cards import (
-        Account,
-        Authorization,
-        Balance,
-        CardholderValidation,
-        CardInfo,
-        ExtendedStatement,
-        SecretCardData,
-        StatementOperation,
-    )
-    from ._clients import Address, ClientCard, ClientCards
-    from ._gift import GiftCard, GiftCardState, GiftProduct, GiftProducts, GiftResult
-    from ._limits import Limit, LimitAmount, LimitList
-    from ._operation import OperationResult
-    from ._transactions import TransactionInfo
+if TYPE_CHECKING:  # `name as name`: re-exported for type checkers, which cannot read the __all__ below
+    from .._enums import ClientType as ClientType
+    from .._enums import GiftCardStatus as GiftCardStatus
+    from .._enums import LimitScope as LimitScope
+    from .._enums import Product as Product
+    from .._enums import RequestStatus as RequestStatus
+    from .._enums import Residency as Residency
+    from ._base import NOT_IN_ANSWER as NOT_IN_ANSWER
+    from ._base import LazyResults as LazyResults
+    from ._base import answer_paths as answer_paths
+    from ._base import secret_pan as secret_pan
+    from ._cards import Account as Account
+    from ._cards import Authorization as Authorization
+    from ._cards import Balance as Balance
+    from ._cards import CardholderValidation as CardholderValidation
+    from ._cards import CardInfo as CardInfo
+    from ._cards import ExtendedStatement as ExtendedStatement
+    from ._cards import SecretCardData as SecretCardData
+    from ._cards import StatementOperation as StatementOperation
+    from ._clients import Address as Address
+    from ._clients import ClientCard as ClientCard
+    from ._clients import ClientCards as ClientCards
+    from ._gift import GiftCard as GiftCard
+    from ._gift import GiftCardState as GiftCardState
+    from ._gift import GiftProduct as GiftProduct
+    from ._gift import GiftProducts as GiftProducts
+    from ._gift import GiftResult as GiftResult
+    from ._limits import Limit as Limit
+    from ._limits import LimitAmount as LimitAmount
+    from ._limits import LimitList as LimitList
+    from ._operation import OperationResult as OperationResult
+    from ._transactions import TransactionInfo as TransactionInfo
 
 _MODULE_OF: dict[str, str] = {
     "Account": "._cards",
@@ -76,36 +90,4 @@ _MODULE_OF: dict[str, str] = {
 __getattr__ = attribute_loader(__name__, _MODULE_OF, globals())
 
 
-__all__ = [
-    "NOT_IN_ANSWER",
-    "Account",
-    "Address",
-    "Authorization",
-    "Balance",
-    "CardInfo",
-    "CardholderValidation",
-    "ClientCard",
-    "ClientCards",
-    "ClientType",
-    "ExtendedStatement",
-    "GiftCard",
-    "GiftCardState",
-    "GiftCardStatus",
-    "GiftProduct",
-    "GiftProducts",
-    "GiftResult",
-    "LazyResults",
-    "Limit",
-    "LimitAmount",
-    "LimitList",
-    "LimitScope",
-    "OperationResult",
-    "Product",
-    "RequestStatus",
-    "Residency",
-    "SecretCardData",
-    "StatementOperation",
-    "TransactionInfo",
-    "answer_paths",
-    "secret_pan",
-]
+__all__ = sorted(_MODULE_OF)

@@ -69,6 +69,8 @@ class LazyResults(Sequence[T]):
 
 
 def _extra(value: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``value``. Not ``converter=dict``: type checkers take a converter's parameter as the
+    field's ``__init__`` type, and ``dict``'s overloads would make it a union of unbound type variables."""
     return dict(value)
 
 

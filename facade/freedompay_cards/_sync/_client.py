@@ -58,6 +58,7 @@ from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, 
 from .._raw import capture
 from .._redact import scrub_text
 from .._retry import RetryPolicy
+from .._validate import flag as _valid_flag
 from .._validate import request_id as _valid_request_id
 from .._validate import seconds as _valid_seconds
 from .cards import Cards
@@ -143,9 +144,6 @@ class CardClient:
             secret_key=secret_key,
             environment=environment,
             base_url=base_url,
-            max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
-            if max_retries is None
-            else max_retries,
             request_id_factory=request_id_factory,
             allow_insecure_http=allow_insecure_http,
         )
@@ -156,7 +154,9 @@ class CardClient:
         setup_from_env()
         self._defaults = ClientDefaults.build(
             timeout=timeout,
-            max_retries=self._config.max_retries,
+            max_retries=(retry_policy.max_retries if retry_policy else DEFAULT_MAX_RETRIES)
+            if max_retries is None
+            else max_retries,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
             user_agent=user_agent(app_info, http_client.headers.get("User-Agent") if http_client else None),
@@ -170,7 +170,7 @@ class CardClient:
         self._signers = signers(self._config.auth_id, self._config.secret_key)  # by operation signing label
         policy = retry_policy or RetryPolicy()
         # max_retries= wins over the policy's own count when both are given
-        self._policy = RetryPolicy(self._config.max_retries, policy.base, policy.cap, policy.retry_after_cap)
+        self._policy = RetryPolicy(self._defaults.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self._pin_encryptor = pin_encryptor
         self._plain_settings: CallSettings | None = None  # the settings of a call with no options, made once
         self._bind()
@@ -322,9 +322,7 @@ class CardClient:
         Once the operation has been accepted, a failure while waiting never reads as "not applied": it
         names this operation and is marked ``outcome_unknown`` (ask ``requests.status`` later).
         """
-        if not isinstance(wait, bool):
-            raise _valid_bool_error("wait", wait)
-        if wait:
+        if _valid_flag("wait", wait):
             _valid_seconds("wait_timeout", wait_timeout)
         settings = self._settings(options)
         answer = self._call(name, body, request_id, settings)
@@ -637,9 +635,3 @@ class CardClient:
                 operation=op.name, request_id=request_id, attempts=attempts, outcome_unknown=True,
             ) from cause  # fmt: skip
         return known
-
-
-def _valid_bool_error(field: str, value: object) -> FreedomPayError:
-    from .._errors import InvalidRequestTypeError
-
-    return InvalidRequestTypeError(field, f"expected a bool, got {type(value).__name__}")

@@ -75,9 +75,7 @@ class Cards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             quantity=v.count("quantity", quantity),
         )
-        return self._client._operation(
-            "cards.bulk_issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return self._client._operation("cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def issue(
         self,
@@ -125,9 +123,7 @@ class Cards:
             product_id=m.ProductId(v.enum_member("product", product, Product)),
             cardholder=cardholder,
         )
-        return self._client._operation(
-            "cards.issue", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def issue_plastic(
         self,
@@ -146,9 +142,7 @@ class Cards:
             client_id=v.identifier("client_id", client_id),
             product_id=m.ProductId(v.enum_member("product", product, Product)),
         )
-        return self._client._operation(
-            "cards.issue_plastic", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return self._client._operation("cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def activate(
         self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]
@@ -265,10 +259,7 @@ class Cards:
         covers every window.
         """
         card = v.identifier("card_id", card_id)
-        first = None if start is None else v.moment("start", start)
-        last = None if end is None else v.moment("end", end, end_of_day=True)
-        if first is not None and last is not None and first > last:
-            raise InvalidRequestError("end", "is before start")
+        first, last = v.date_range(start, end, open_ended=True)
         settings = self._client._settings(options)
         return Listing(self._statement_windows(card, v.statement_windows(first, last, window), settings))
 

@@ -123,9 +123,7 @@ class Clients:
         )
         if branch_id is not None:
             body.branch_id = v.identifier("branch_id", branch_id)
-        return self._client._operation(
-            "clients.create", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return self._client._operation("clients.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def update_phone(
         self,

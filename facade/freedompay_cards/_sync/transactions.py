@@ -64,9 +64,7 @@ class Transactions:
         )
         if description is not None:
             body.description = v.text("description", description)
-        return self._client._operation(
-            "transactions.create", body, rid, options, wait=v.flag("wait", wait), wait_timeout=wait_timeout
-        )
+        return self._client._operation("transactions.create", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
     def clear(
         self,
