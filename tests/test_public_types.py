@@ -122,3 +122,21 @@ def test_limit_scope_names_exactly_the_spec_s_limit_object_types() -> None:
     from freedompay_card_api.models.limit_object_type import LimitObjectType
 
     assert {scope.value for scope in fp.LimitScope} == {kind.value for kind in LimitObjectType}
+
+
+@pytest.mark.parametrize("package", ["freedompay_cards._models", "freedompay_cards._convert"])
+def test_the_lazy_names_and_what_type_checkers_see_are_the_same_list(package: str) -> None:
+    # _MODULE_OF serves names at run time; the TYPE_CHECKING imports show them to type checkers: a name in
+    # only one of them would type-check and fail at run time, or the other way round
+    import ast
+    import importlib
+    from pathlib import Path
+
+    module = importlib.import_module(package)
+    tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    seen = {
+        alias.asname or alias.name: "." * node.level + (node.module or "")
+        for node in guarded.body if isinstance(node, ast.ImportFrom) for alias in node.names
+    }  # fmt: skip
+    assert seen == dict(module._MODULE_OF)
