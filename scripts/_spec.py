@@ -14,6 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
 
 
+# Public facade methods that no operation of the spec names in its x-facade: the operation each calls, whether it
+# is a library helper built on that operation (True: the README marks it ``*``, the docs site badges it "library
+# helper") or the same call under another name (False: it shows that operation's status), and why. Read by
+# generate.py (the README's surface table) and docs_hooks.py (the docs site); a public method that is neither an
+# operation nor listed here fails both.
+HELPERS: dict[str, tuple[str, bool, str]] = {
+    "requests.wait": ("requests.status", True, "polls Request status until the request is final"),
+    "transactions.request_status": ("requests.status", False, "Transaction request status: the same call"),
+}
+
+
 class SpecError(ValueError):
     """The document cannot be read as OpenAPI: a ``$ref`` that points nowhere, a loop, a wrong shape."""
 

@@ -27,18 +27,15 @@ import inspect
 import re
 from typing import Any
 
+import _spec  # scripts/_spec.py: mkdocs puts the hooks' folder on sys.path while it loads them
+
+# Public methods that are no operation of their own (scripts/_spec.py, shared with the README's table).
+HELPERS = _spec.HELPERS
 # The operation table made from the spec by `make generate`, in the spec's order.
 OPERATIONS: tuple[dict[str, Any], ...] = importlib.import_module("freedompay_cards._operations").OPERATIONS
 # The resources, in the order the spec's operations first name them (x-facade: resource.method).
 RESOURCES = tuple(dict.fromkeys(entry["name"].split(".")[0] for entry in OPERATIONS))
 STATUSES = ("documented", "partial", "inferred")
-
-# Public methods that are no operation of their own: the operation they call, whether they are a library
-# helper built on it (badge "library helper") or the same call under another name (its status), and why.
-HELPERS: dict[str, tuple[str, bool, str]] = {
-    "requests.wait": ("requests.status", True, "polls Request status until the request is final"),
-    "transactions.request_status": ("requests.status", False, "Transaction request status: the same call"),
-}
 
 
 # The page and section of each public name, by the module that defines it (relative to freedompay_cards).

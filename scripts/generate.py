@@ -471,9 +471,14 @@ def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str
     for module, names in methods.items():
         cells = []
         for name in names:
-            entry = operations.get(f"{module}.{name}")
-            mark = "" if entry is None else ("†" if entry["deprecated"] else "")
-            cells.append(f"`{name}`{mark}" if entry is not None else f"`{name}`*")
+            entry, helper = operations.get(f"{module}.{name}"), False
+            if entry is None and f"{module}.{name}" in _spec.HELPERS:
+                uses, helper, _ = _spec.HELPERS[f"{module}.{name}"]
+                entry = operations[uses]
+            if entry is None:
+                sys.exit(f"{module}.{name} is public but neither an operation of the spec (x-facade) "
+                         "nor listed in HELPERS (scripts/_spec.py)")  # fmt: skip
+            cells.append(f"`{name}`" + ("*" if helper else "†" if entry["deprecated"] else ""))
         surface.append(f"| `client.{module}` | {', '.join(cells)} |")
     surface.append("")
     surface.append(
