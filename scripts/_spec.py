@@ -8,11 +8,30 @@ parsed document (a dict), so they serve the project's spec (OpenAPI 3.1) and the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
 
+
+class DocStatus(NamedTuple):
+    meaning: str  # what the value says of the operation's vendor page (the README's doc-status table)
+    docstring: str  # the sentence a scaffolded method's docstring ends with (new_operation.py)
+
+
+# The values of x-doc-status (the spec's description explains them), in the order reports list them: generate.py
+# refuses any other, and the README, the docs site, spec_report.py and new_operation.py read them from here.
+DOC_STATUSES: dict[str, DocStatus] = {
+    "documented": DocStatus("the page shows the request and the answer", "Documented."),
+    "partial": DocStatus(
+        "the page shows less: a cut-off answer, a draft, or only part of it",
+        "Partial: the docs show only part of it (see the spec's description).",
+    ),
+    "inferred": DocStatus(
+        "no page body is available; path and fields are guesses from sibling methods",
+        "Inferred: the docs list this method but its page is not available; path and fields are guesses.",
+    ),
+}
 
 # Public facade methods that no operation of the spec names in its x-facade: the operation each calls, whether it
 # is a library helper built on that operation (True: the README marks it ``*``, the docs site badges it "library

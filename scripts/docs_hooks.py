@@ -35,7 +35,7 @@ HELPERS = _spec.HELPERS
 OPERATIONS: tuple[dict[str, Any], ...] = importlib.import_module("freedompay_cards._operations").OPERATIONS
 # The resources, in the order the spec's operations first name them (x-facade: resource.method).
 RESOURCES = tuple(dict.fromkeys(entry["name"].split(".")[0] for entry in OPERATIONS))
-STATUSES = ("documented", "partial", "inferred")
+STATUSES = tuple(_spec.DOC_STATUSES)
 
 
 # The page and section of each public name, by the module that defines it (relative to freedompay_cards).

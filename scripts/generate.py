@@ -375,6 +375,9 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
             problems.append(f"{where}: x-facade must name the facade method as resource.method (e.g. cards.block)")
         if not isinstance(mutating, bool):
             problems.append(f"{where}: x-mutating must be true (applies something) or false (a read)")
+        doc_status = op.get("x-doc-status")
+        if doc_status not in _spec.DOC_STATUSES:
+            problems.append(f"{where}: x-doc-status must be one of {', '.join(_spec.DOC_STATUSES)}, not {doc_status!r}")
         request = op["requestBody"]["content"]["application/json"]["schema"]
         answer = op["responses"]["200"]["content"]["application/json"]["schema"]
         has_request_id = "request_id" in _plain_schema(request, spec).get("properties", {})
@@ -407,7 +410,7 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
                 "request_id": request_id,
                 "lazy_arrays": tuple(lazy),
                 "signing": signing,
-                "doc_status": op.get("x-doc-status"),
+                "doc_status": doc_status,
                 "doc_page": op.get("x-doc-page"),
                 "deprecated": bool(op.get("deprecated", False)),
                 "summary": op.get("summary", ""),
@@ -454,11 +457,6 @@ def generate_operations(out_root: Path, client: Path) -> Path:
 
 
 README = ROOT / "README.md"
-_DOC_STATUS_WORDS = {
-    "documented": "the page shows the request and the answer",
-    "partial": "the page shows less: a cut-off answer, a draft, or only part of it",
-    "inferred": "no page body is available; path and fields are guesses from sibling methods",
-}
 
 
 def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, str]:
@@ -487,7 +485,7 @@ def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str
     )
     by_status: dict[str, list[str]] = {}
     for entry in table:
-        by_status.setdefault(entry["doc_status"] or "unknown", []).append(entry["name"])
+        by_status.setdefault(entry["doc_status"], []).append(entry["name"])
     status = [
         f"The spec (`openapi/card-api.yaml`, version {spec['info']['version']}, hash `{spec_hash(spec)}`) "
         f"describes {len(table)} operations on {len({e['path'] for e in table})} paths:",
@@ -495,10 +493,9 @@ def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str
         "| status | count | what it means | operations |",
         "|---|---|---|---|",
     ]
-    for name in ("documented", "partial", "inferred", *sorted(set(by_status) - set(_DOC_STATUS_WORDS))):
+    for name, doc_status in _spec.DOC_STATUSES.items():  # operation_table refuses any other value
         names = by_status.get(name, [])
-        words = _DOC_STATUS_WORDS.get(name, "")
-        status.append(f"| {name} | {len(names)} | {words} | {', '.join(f'`{n}`' for n in names)} |")
+        status.append(f"| {name} | {len(names)} | {doc_status.meaning} | {', '.join(f'`{n}`' for n in names)} |")
     return {"surface": "\n".join(surface), "doc-status": "\n".join(status)}
 
 

@@ -107,11 +107,6 @@ RID = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 GIFT_TIME = "2025-01-01 00:01:01"
 ENVELOPES = {"card": "CardApiEnvelope", "gift": "GiftEnvelope"}
 RESERVED = frozenset({"self", "request_id", "wait", "wait_timeout", "options", "body", "rid"})
-DOC_STATUS = {
-    "documented": "Documented.",
-    "partial": "Partial: the docs show only part of it (see the spec's description).",
-    "inferred": "Inferred: the docs list this method but its page is not available; path and fields are guesses.",
-}
 
 
 class Refusal(Exception):
@@ -489,7 +484,8 @@ def method_source(plan: Plan) -> str:
         words += " The outcome arrives through Request status: ``wait=True`` waits for it."
     if entry["deprecated"]:
         words += " Deprecated in the docs."
-    words += " " + DOC_STATUS.get(entry["doc_status"], "The spec gives no doc status.")
+    status = _spec.DOC_STATUSES.get(entry["doc_status"])
+    words += " " + (status.docstring if status else "The spec gives no doc status.")
     lines = [f"    async def {plan.method}(\n"]
     lines += [f"        {a},\n" for a in arguments]
     lines.append(f"    ) -> {plan.result}:\n")

@@ -19,7 +19,7 @@ from typing import Any
 import _spec  # scripts/_spec.py: this script's folder is on sys.path when it runs
 
 SPEC = _spec.SPEC
-DOC_STATUSES = ("documented", "partial", "inferred")
+DOC_STATUSES = tuple(_spec.DOC_STATUSES)
 
 
 class Spec:
