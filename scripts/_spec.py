@@ -7,11 +7,18 @@ parsed document (a dict), so they serve the project's spec (OpenAPI 3.1) and the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
+
+
+def snake(name: str) -> str:
+    """``CamelCase`` as ``camel_case``: a schema's generated module name (``IssueCardRequest`` is in
+    ``issue_card_request.py``), the snake form of a field or class name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class DocStatus(NamedTuple):

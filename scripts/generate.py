@@ -133,7 +133,7 @@ def _hide_secret_reprs(package: Path) -> None:
     """attrs writes every field into a model's repr, and reprs end up in tracebacks and error trackers:
     models holding an ``x-secret`` field get ``repr=False`` instead."""
     for name in _schemas_with_secrets():
-        module = package / "models" / (re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + ".py")
+        module = package / "models" / (_spec.snake(name) + ".py")
         text = module.read_text(encoding="utf-8")
         marker = f"@_attrs_define\nclass {name}:"
         if marker not in text:

@@ -246,7 +246,7 @@ def param_for(json_name: str, raw: Any, document: dict[str, Any], required: bool
 
 def model_attributes(model: str) -> list[str]:
     """The attributes of a generated model class, in order."""
-    path = GENERATED_MODELS / (re.sub(r"(?<!^)(?=[A-Z])", "_", model).lower() + ".py")
+    path = GENERATED_MODELS / (_spec.snake(model) + ".py")
     if not path.is_file():
         raise Refusal(f"{rel(path)} is missing: run `make generate`")
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -261,7 +261,7 @@ def model_attributes(model: str) -> list[str]:
 
 
 def attribute_for(json_name: str, attributes: list[str], model: str) -> str:
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", re.sub(r"\W", "_", json_name)).lower()
+    snake = _spec.snake(re.sub(r"\W", "_", json_name))
     for candidate in (json_name, snake, snake + "_", json_name + "_"):
         if candidate in attributes:
             return candidate
@@ -681,7 +681,7 @@ def test_source(plan: Plan) -> str:
     checks = [f"assert type(result).__name__ == {lit(plan.result)}"]
     if not plan.gift and entry["request_id"] != "none" and (plan.envelope_only or plan.new_result):
         checks.append("assert result.request_id == RID")
-    test_name = f"test_{plan.method}_sends_the_exact_body_and_returns_{_snake(plan.result)}"
+    test_name = f"test_{plan.method}_sends_the_exact_body_and_returns_{_spec.snake(plan.result)}"
     head = (
         f'"""{entry["name"]} ({plan.op_id}, POST {entry["path"]}):\n'
         "the exact body each client sends, and the result.\n\n"
@@ -704,10 +704,6 @@ def test_source(plan: Plan) -> str:
         f"    result = await async_client.{call}\n"
         "    assert api.bodies == [BODY]\n" + check_lines
     )
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 # ---------------------------------------------------------------------------------------------- writing
