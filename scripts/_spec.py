@@ -1,13 +1,20 @@
-"""Reading an OpenAPI document from the scripts: load it, follow ``$ref``, merge ``allOf`` objects.
+"""What the scripts share (generate, spec_report, docs_check, docs_hooks, spec_diff, new_operation).
 
-Shared by the scripts (generate, spec_report, docs_check, spec_diff, new_operation). Plain functions on the
+Reading an OpenAPI document: load it, follow ``$ref``, merge ``allOf`` objects. Plain functions on the
 parsed document (a dict), so they serve the project's spec (OpenAPI 3.1) and the vendor's page documents
 (OpenAPI 3.0) alike. PyYAML is imported only by ``load``: it is a dev dependency.
+
+And the few facts more than one script states: the doc statuses, the public methods that are no operation
+of their own, how a CamelCase name is written in snake case, and how written files are tidied with ruff.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -19,6 +26,39 @@ def snake(name: str) -> str:
     """``CamelCase`` as ``camel_case``: a schema's generated module name (``IssueCardRequest`` is in
     ``issue_card_request.py``), the snake form of a field or class name."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def ruff_env() -> dict[str, str]:
+    """The environment for the tools: this interpreter's bin folder first, so the pinned ruff is used."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def ruff() -> str:
+    """The pinned ruff (installed next to this interpreter), else one on PATH; exit when there is none."""
+    found = shutil.which("ruff", path=ruff_env()["PATH"])
+    if found is None:
+        sys.exit("ruff is not installed: run `make venv` (it installs the pinned ruff)")
+    return found
+
+
+# ruff's settings for machine-written output: no configuration file is read, so the output is the same
+# wherever it is generated, and nothing is cached.
+ISOLATED = ("--no-cache", "--isolated", "--line-length=120", "--target-version=py311")
+
+
+def tidy(paths: list[Path], *, isolated: bool, fixes: str = "I,F401", unsafe_fixes: bool = False) -> None:
+    """Apply ruff's ``fixes`` (by default: sort the imports, drop unused ones) to ``paths`` (files or folders),
+    then format them: with the project's settings (pyproject.toml), or ``isolated`` with ``ISOLATED``'s."""
+    settings = [*ISOLATED] if isolated else []
+    unsafe = ["--unsafe-fixes"] if unsafe_fixes else []
+    files = [str(path) for path in paths]
+    for command in (
+        [ruff(), "check", "--quiet", "--fix-only", *unsafe, f"--select={fixes}", *settings, *files],
+        [ruff(), "format", "--quiet", *settings, *files],
+    ):
+        subprocess.run(command, cwd=ROOT, env=ruff_env(), check=True)
 
 
 class DocStatus(NamedTuple):

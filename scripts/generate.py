@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -102,20 +101,6 @@ UNASYNC_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ASYNC_ONLY = "# unasync: remove"
 
 
-def _env() -> dict[str, str]:
-    """The environment for the tools: this interpreter's bin folder first, so the pinned ruff is used."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
-
-
-def _ruff() -> str:
-    ruff = shutil.which("ruff", path=_env()["PATH"])
-    if ruff is None:
-        sys.exit("ruff is not installed: run `make venv` (it installs the pinned ruff)")
-    return ruff
-
-
 def _schemas_with_secrets() -> list[str]:
     """Names of the spec's schemas that hold a field marked ``x-secret: true`` (directly, through ``allOf``
     at any depth, or on the schema a property's ``$ref`` names)."""
@@ -144,14 +129,14 @@ def _hide_secret_reprs(package: Path) -> None:
 
 def generate_client(out_root: Path) -> Path:
     """Run openapi-python-client into ``out_root/freedompay_card_api`` and stamp every file."""
-    _ruff()  # without ruff on PATH the generator silently skips formatting; refuse instead
+    _spec.ruff()  # without ruff on PATH the generator silently skips formatting; refuse instead
     target = out_root / "freedompay_card_api"
     cmd = [
         sys.executable, "-m", "openapi_python_client", "generate",
         "--path", str(SPEC), "--config", str(CONFIG), "--meta", "none", "--custom-template-path", str(TEMPLATES),
         "--output-path", str(target), "--overwrite", "--fail-on-warning",
     ]  # fmt: skip
-    done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, env=_spec.ruff_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0 or not target.is_dir():
         sys.exit(f"openapi-python-client failed:\n{done.stdout}\n{done.stderr}")
     _hide_secret_reprs(target)
@@ -185,11 +170,7 @@ def generate_sync(out_root: Path) -> Path | None:
     for src in sorted(ASYNC_SRC.glob("*.py")):
         body = unasync_source(src.read_text(encoding="utf-8"))
         (target / src.name).write_text(SYNC_HEADER.format(name=src.name) + body, encoding="utf-8")
-    common = ["--no-cache", "--isolated", "--line-length=120", "--target-version=py311", "--quiet", str(target)]
-    fix = [_ruff(), "check", "--fix-only", "--unsafe-fixes", "--select=I,F401,UP028", *common]  # UP028: `yield from`
-    fmt = [_ruff(), "format", *common]
-    for cmd in (fix, fmt):
-        subprocess.run(cmd, env=_env(), check=True)
+    _spec.tidy([target], isolated=True, fixes="I,F401,UP028", unsafe_fixes=True)  # UP028: `yield from`
     return target
 
 
@@ -312,19 +293,12 @@ def raw_resources_module() -> str:
     return "".join(lines)
 
 
-def _tidy(target: Path) -> None:
-    """Sort the imports of a generated facade module and format it, as the facade's own lint expects."""
-    common = ["--no-cache", "--isolated", "--line-length=120", "--target-version=py311", "--quiet", str(target)]
-    subprocess.run([_ruff(), "check", "--fix-only", "--select=I,F401", *common], env=_env(), check=True)
-    subprocess.run([_ruff(), "format", *common], env=_env(), check=True)
-
-
 def generate_raw_resources(out_root: Path) -> Path:
     """Write ``out_root/_raw_resources.py`` (compared with, or copied to, ``RAW_OUT``)."""
     out_root.mkdir(parents=True)
     target = out_root / RAW_OUT.name
     target.write_text(raw_resources_module(), encoding="utf-8")
-    _tidy(target)
+    _spec.tidy([target], isolated=True)  # as the facade's own lint expects
     return target
 
 
@@ -452,7 +426,7 @@ def generate_operations(out_root: Path, client: Path) -> Path:
     out_root.mkdir(parents=True)
     target = out_root / OPERATIONS_OUT.name
     target.write_text(operations_module(_spec.load(SPEC), client), encoding="utf-8")
-    _tidy(target)
+    _spec.tidy([target], isolated=True)  # as the facade's own lint expects
     return target
 
 

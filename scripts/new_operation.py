@@ -37,7 +37,6 @@ import json
 import keyword
 import re
 import runpy
-import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -805,17 +804,8 @@ def write(plan: Plan) -> list[Path]:
     edits[test_module] = plan.pieces["test"]
     for path, content in edits.items():
         path.write_text(content, encoding="utf-8")
-    tidy(list(edits))
+    _spec.tidy(list(edits), isolated=False)  # hand-kept files from now on: the project's ruff settings
     return list(edits)
-
-
-def tidy(paths: list[Path]) -> None:
-    """Sort the imports and format the files written, with the project's ruff settings."""
-    ruff = Path(sys.executable).parent / "ruff"
-    command = str(ruff) if ruff.exists() else "ruff"
-    files = [str(p) for p in paths]
-    subprocess.run([command, "check", "--quiet", "--fix-only", "--select=I,F401", *files], cwd=ROOT, check=True)
-    subprocess.run([command, "format", "--quiet", *files], cwd=ROOT, check=True)
 
 
 # ---------------------------------------------------------------------------------------------- output
