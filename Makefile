@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DOCS_CACHE ?= .cache/docs
 DOCS_BASE  ?= https://docs.freedompay.kz
 
-.PHONY: demo test generate check-generated lint spec-report docs-check docs-pull record record-live bench wheel docs venv clean
+.PHONY: demo test generate check-generated lint spec-report spec-diff new-operation docs-check docs-pull record record-live bench wheel docs venv clean
 
 venv: $(STAMP)
 
@@ -38,8 +38,6 @@ lint: $(STAMP)
 
 spec-report: $(STAMP)
 	$(PY) scripts/spec_report.py
-
-.PHONY: spec-diff new-operation
 
 # What the working tree's spec adds, removes or breaks for facade users, against the spec at REF (default
 # origin/main, else main, else HEAD), with both spec hashes. Exit 1 when something breaks.

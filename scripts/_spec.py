@@ -1,17 +1,94 @@
-"""Reading an OpenAPI document from the scripts: load it, follow ``$ref``, merge ``allOf`` objects.
+"""What the scripts share (generate, spec_report, docs_check, docs_hooks, spec_diff, new_operation).
 
-Shared by the scripts (generate, spec_report, docs_check, spec_diff, new_operation). Plain functions on the
+Reading an OpenAPI document: load it, follow ``$ref``, merge ``allOf`` objects. Plain functions on the
 parsed document (a dict), so they serve the project's spec (OpenAPI 3.1) and the vendor's page documents
 (OpenAPI 3.0) alike. PyYAML is imported only by ``load``: it is a dev dependency.
+
+And the few facts more than one script states: the doc statuses, the public methods that are no operation
+of their own, how a CamelCase name is written in snake case, and how written files are tidied with ruff.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
+
+
+def snake(name: str) -> str:
+    """``CamelCase`` as ``camel_case``: a schema's generated module name (``IssueCardRequest`` is in
+    ``issue_card_request.py``), the snake form of a field or class name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def ruff_env() -> dict[str, str]:
+    """The environment for the tools: this interpreter's bin folder first, so the pinned ruff is used."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def ruff() -> str:
+    """The pinned ruff (installed next to this interpreter), else one on PATH; exit when there is none."""
+    found = shutil.which("ruff", path=ruff_env()["PATH"])
+    if found is None:
+        sys.exit("ruff is not installed: run `make venv` (it installs the pinned ruff)")
+    return found
+
+
+# ruff's settings for machine-written output: no configuration file is read, so the output is the same
+# wherever it is generated, and nothing is cached.
+ISOLATED = ("--no-cache", "--isolated", "--line-length=120", "--target-version=py311")
+
+
+def tidy(paths: list[Path], *, isolated: bool, fixes: str = "I,F401", unsafe_fixes: bool = False) -> None:
+    """Apply ruff's ``fixes`` (by default: sort the imports, drop unused ones) to ``paths`` (files or folders),
+    then format them: with the project's settings (pyproject.toml), or ``isolated`` with ``ISOLATED``'s."""
+    settings = [*ISOLATED] if isolated else []
+    unsafe = ["--unsafe-fixes"] if unsafe_fixes else []
+    files = [str(path) for path in paths]
+    for command in (
+        [ruff(), "check", "--quiet", "--fix-only", *unsafe, f"--select={fixes}", *settings, *files],
+        [ruff(), "format", "--quiet", *settings, *files],
+    ):
+        subprocess.run(command, cwd=ROOT, env=ruff_env(), check=True)
+
+
+class DocStatus(NamedTuple):
+    meaning: str  # what the value says of the operation's vendor page (the README's doc-status table)
+    docstring: str  # the sentence a scaffolded method's docstring ends with (new_operation.py)
+
+
+# The values of x-doc-status (the spec's description explains them), in the order reports list them: generate.py
+# refuses any other, and the README, the docs site, spec_report.py and new_operation.py read them from here.
+DOC_STATUSES: dict[str, DocStatus] = {
+    "documented": DocStatus("the page shows the request and the answer", "Documented."),
+    "partial": DocStatus(
+        "the page shows less: a cut-off answer, a draft, or only part of it",
+        "Partial: the docs show only part of it (see the spec's description).",
+    ),
+    "inferred": DocStatus(
+        "no page body is available; path and fields are guesses from sibling methods",
+        "Inferred: the docs list this method but its page is not available; path and fields are guesses.",
+    ),
+}
+
+# Public facade methods that no operation of the spec names in its x-facade: the operation each calls, whether it
+# is a library helper built on that operation (True: the README marks it ``*``, the docs site badges it "library
+# helper") or the same call under another name (False: it shows that operation's status), and why. Read by
+# generate.py (the README's surface table) and docs_hooks.py (the docs site); a public method that is neither an
+# operation nor listed here fails both.
+HELPERS: dict[str, tuple[str, bool, str]] = {
+    "requests.wait": ("requests.status", True, "polls Request status until the request is final"),
+    "transactions.request_status": ("requests.status", False, "Transaction request status: the same call"),
+}
 
 
 class SpecError(ValueError):

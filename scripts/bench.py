@@ -132,10 +132,13 @@ def bench_per_call(rounds: int, calls: int) -> dict[str, Any]:
         return run
 
     cases = {
-        "raw_sync_us": timed(raw_call, "raw_sync_us"),
-        "facade_sync_us": timed(lambda: facade.cards.reset_pin_counter("card-1"), "facade_sync_us"),
-        "raw_async_us": atimed(araw_call, "raw_async_us"),
-        "facade_async_us": atimed(lambda: afacade.cards.reset_pin_counter("card-1"), "facade_async_us"),
+        name: timer(fn, name)
+        for name, (timer, fn) in {
+            "raw_sync_us": (timed, raw_call),
+            "facade_sync_us": (timed, lambda: facade.cards.reset_pin_counter("card-1")),
+            "raw_async_us": (atimed, araw_call),
+            "facade_async_us": (atimed, lambda: afacade.cards.reset_pin_counter("card-1")),
+        }.items()
     }
     for run in cases.values():  # warm up: imports, pools, caches
         run()
@@ -271,7 +274,7 @@ def bench_import(rounds: int) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cpu: dict[str, list[float]] = {}
 
-    def fresh(code: str, name: str = "") -> Callable[[], float]:
+    def fresh(code: str, name: str) -> Callable[[], float]:
         def run() -> float:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)  # microseconds, unlike os.times()
             start = time.perf_counter()

@@ -158,7 +158,6 @@ DEFAULT_SECTIONS = ("Payment Cards", "Gift Cards")
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 RESOLVE_SECONDS = 3.0
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PAGE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
 SIDES = ("request", "response")
 FIELD_KINDS = ("added", "removed", "required", "type", "format", "limits")
@@ -537,7 +536,7 @@ def parse_markdown(text: str, source: str) -> list[Page] | None:
     try:
         for path, item in paths.items():
             for method, op in (item or {}).items():
-                if str(method).lower() not in HTTP_METHODS or not isinstance(op, dict):
+                if str(method).lower() not in _spec.HTTP_METHODS or not isinstance(op, dict):
                     continue
                 request_schema = _json_schema(op.get("requestBody"))
                 responses = op.get("responses") or {}
@@ -642,7 +641,7 @@ def parse_rendered(text: str, source: str) -> Page | None:
     head = None
     for i, line in enumerate(lines):
         word = line.strip()
-        if word.lower() in HTTP_METHODS and word.isupper():
+        if word.lower() in _spec.HTTP_METHODS and word.isupper():
             j = _next_filled(lines, i + 1)
             if j is not None and _URL.match(lines[j].strip()):
                 head = (i, j)
@@ -958,7 +957,7 @@ def load_spec(path: Path) -> list[SpecOperation]:
     try:
         for route, item in (document.get("paths") or {}).items():
             for method, op in (item or {}).items():
-                if method not in HTTP_METHODS or not isinstance(op, dict):
+                if method not in _spec.HTTP_METHODS or not isinstance(op, dict):
                     continue
                 where = f"{method.upper()} {route}"
                 request = _json_schema(op.get("requestBody"))

@@ -1,11 +1,11 @@
 """MkDocs hooks for the API reference (`make docs`): the doc status of every operation, from the spec.
 
 Where the status comes from: each operation of ``openapi/card-api.yaml`` carries ``x-doc-status``
-(documented / partial / inferred) and, when a page exists, ``x-doc-page``. Its facade method is its
-``x-facade`` key (``cards.block`` is ``client.cards.block``); without one, the facade's operation table
-(``freedompay_cards._core.OPERATIONS``) maps the facade name to the generated module, whose last part is
-the operationId. Public methods that are no operation of their own are listed in ``HELPERS`` with the
-operation they use; a public method in neither place fails the build.
+(documented / partial / inferred) and, when a page exists, ``x-doc-page``; its facade method is its
+``x-facade`` key (``cards.block`` is ``client.cards.block``). ``make generate`` writes them into the
+operation table, ``freedompay_cards._operations.OPERATIONS``, which the hooks read. Public methods that are
+no operation of their own are listed in ``HELPERS`` with the operation they use; a public method in neither
+place fails the build.
 
 What the hooks put in the site:
 - ``<!-- public-names: PAGE -->`` becomes one mkdocstrings entry (``::: module.Name``) for every name of
@@ -25,27 +25,17 @@ import html
 import importlib
 import inspect
 import re
-from pathlib import Path
 from typing import Any
 
-import yaml
+import _spec  # scripts/_spec.py: mkdocs puts the hooks' folder on sys.path while it loads them
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "card-api.yaml"
+# Public methods that are no operation of their own (scripts/_spec.py, shared with the README's table).
+HELPERS = _spec.HELPERS
+# The operation table made from the spec by `make generate`, in the spec's order.
+OPERATIONS: tuple[dict[str, Any], ...] = importlib.import_module("freedompay_cards._operations").OPERATIONS
 # The resources, in the order the spec's operations first name them (x-facade: resource.method).
-RESOURCES = tuple(
-    dict.fromkeys(
-        entry["name"].split(".")[0] for entry in importlib.import_module("freedompay_cards._operations").OPERATIONS
-    )
-)
-STATUSES = ("documented", "partial", "inferred")
-
-# Public methods that are no operation of their own: the operation they call, whether they are a library
-# helper built on it (badge "library helper") or the same call under another name (its status), and why.
-HELPERS: dict[str, tuple[str, bool, str]] = {
-    "requests.wait": ("requests.status", True, "polls Request status until the request is final"),
-    "transactions.request_status": ("requests.status", False, "Transaction request status: the same call"),
-}
+RESOURCES = tuple(dict.fromkeys(entry["name"].split(".")[0] for entry in OPERATIONS))
+STATUSES = tuple(_spec.DOC_STATUSES)
 
 
 # The page and section of each public name, by the module that defines it (relative to freedompay_cards).
@@ -97,30 +87,18 @@ def public_entries(page: str) -> str:
 @functools.cache
 def operations() -> dict[str, dict[str, Any]]:
     """Every operation of the spec by facade name: operationId, path, summary, doc status and page."""
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    from_table: dict[str, str] = {}
-    try:
-        core = importlib.import_module("freedompay_cards._core")
-        from_table = {op.module.rsplit(".", 1)[-1]: name for name, op in core.OPERATIONS.items()}
-    except ImportError:  # the table is only the fallback for operations without x-facade
-        pass
     found: dict[str, dict[str, Any]] = {}
-    for path, item in spec["paths"].items():
-        for op in item.values():
-            operation_id = op["operationId"]
-            name = op.get("x-facade") or from_table.get(operation_id)
-            if name is None:
-                raise RuntimeError(f"{operation_id}: no x-facade in the spec and not in the facade's OPERATIONS")
-            status = op.get("x-doc-status")
-            if status not in STATUSES:
-                raise RuntimeError(f"{operation_id}: x-doc-status is {status!r}, not one of {STATUSES}")
-            found[name] = {
-                "operation_id": operation_id,
-                "path": path,
-                "summary": op.get("summary", ""),
-                "status": status,
-                "page": op.get("x-doc-page"),
-            }
+    for entry in OPERATIONS:
+        status = entry["doc_status"]
+        if status not in STATUSES:
+            raise RuntimeError(f"{entry['operation_id']}: x-doc-status is {status!r}, not one of {STATUSES}")
+        found[entry["name"]] = {
+            "operation_id": entry["operation_id"],
+            "path": entry["path"],
+            "summary": entry["summary"],
+            "status": status,
+            "page": entry["doc_page"],
+        }
     return found
 
 

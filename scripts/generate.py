@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -102,20 +101,6 @@ UNASYNC_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ASYNC_ONLY = "# unasync: remove"
 
 
-def _env() -> dict[str, str]:
-    """The environment for the tools: this interpreter's bin folder first, so the pinned ruff is used."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
-
-
-def _ruff() -> str:
-    ruff = shutil.which("ruff", path=_env()["PATH"])
-    if ruff is None:
-        sys.exit("ruff is not installed: run `make venv` (it installs the pinned ruff)")
-    return ruff
-
-
 def _schemas_with_secrets() -> list[str]:
     """Names of the spec's schemas that hold a field marked ``x-secret: true`` (directly, through ``allOf``
     at any depth, or on the schema a property's ``$ref`` names)."""
@@ -133,7 +118,7 @@ def _hide_secret_reprs(package: Path) -> None:
     """attrs writes every field into a model's repr, and reprs end up in tracebacks and error trackers:
     models holding an ``x-secret`` field get ``repr=False`` instead."""
     for name in _schemas_with_secrets():
-        module = package / "models" / (re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + ".py")
+        module = package / "models" / (_spec.snake(name) + ".py")
         text = module.read_text(encoding="utf-8")
         marker = f"@_attrs_define\nclass {name}:"
         if marker not in text:
@@ -144,14 +129,14 @@ def _hide_secret_reprs(package: Path) -> None:
 
 def generate_client(out_root: Path) -> Path:
     """Run openapi-python-client into ``out_root/freedompay_card_api`` and stamp every file."""
-    _ruff()  # without ruff on PATH the generator silently skips formatting; refuse instead
+    _spec.ruff()  # without ruff on PATH the generator silently skips formatting; refuse instead
     target = out_root / "freedompay_card_api"
     cmd = [
         sys.executable, "-m", "openapi_python_client", "generate",
         "--path", str(SPEC), "--config", str(CONFIG), "--meta", "none", "--custom-template-path", str(TEMPLATES),
         "--output-path", str(target), "--overwrite", "--fail-on-warning",
     ]  # fmt: skip
-    done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, env=_spec.ruff_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0 or not target.is_dir():
         sys.exit(f"openapi-python-client failed:\n{done.stdout}\n{done.stderr}")
     _hide_secret_reprs(target)
@@ -185,11 +170,7 @@ def generate_sync(out_root: Path) -> Path | None:
     for src in sorted(ASYNC_SRC.glob("*.py")):
         body = unasync_source(src.read_text(encoding="utf-8"))
         (target / src.name).write_text(SYNC_HEADER.format(name=src.name) + body, encoding="utf-8")
-    common = ["--no-cache", "--isolated", "--line-length=120", "--target-version=py311", "--quiet", str(target)]
-    fix = [_ruff(), "check", "--fix-only", "--unsafe-fixes", "--select=I,F401,UP028", *common]  # UP028: `yield from`
-    fmt = [_ruff(), "format", *common]
-    for cmd in (fix, fmt):
-        subprocess.run(cmd, env=_env(), check=True)
+    _spec.tidy([target], isolated=True, fixes="I,F401,UP028", unsafe_fixes=True)  # UP028: `yield from`
     return target
 
 
@@ -312,19 +293,12 @@ def raw_resources_module() -> str:
     return "".join(lines)
 
 
-def _tidy(target: Path) -> None:
-    """Sort the imports of a generated facade module and format it, as the facade's own lint expects."""
-    common = ["--no-cache", "--isolated", "--line-length=120", "--target-version=py311", "--quiet", str(target)]
-    subprocess.run([_ruff(), "check", "--fix-only", "--select=I,F401", *common], env=_env(), check=True)
-    subprocess.run([_ruff(), "format", *common], env=_env(), check=True)
-
-
 def generate_raw_resources(out_root: Path) -> Path:
     """Write ``out_root/_raw_resources.py`` (compared with, or copied to, ``RAW_OUT``)."""
     out_root.mkdir(parents=True)
     target = out_root / RAW_OUT.name
     target.write_text(raw_resources_module(), encoding="utf-8")
-    _tidy(target)
+    _spec.tidy([target], isolated=True)  # as the facade's own lint expects
     return target
 
 
@@ -375,6 +349,9 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
             problems.append(f"{where}: x-facade must name the facade method as resource.method (e.g. cards.block)")
         if not isinstance(mutating, bool):
             problems.append(f"{where}: x-mutating must be true (applies something) or false (a read)")
+        doc_status = op.get("x-doc-status")
+        if doc_status not in _spec.DOC_STATUSES:
+            problems.append(f"{where}: x-doc-status must be one of {', '.join(_spec.DOC_STATUSES)}, not {doc_status!r}")
         request = op["requestBody"]["content"]["application/json"]["schema"]
         answer = op["responses"]["200"]["content"]["application/json"]["schema"]
         has_request_id = "request_id" in _plain_schema(request, spec).get("properties", {})
@@ -407,7 +384,7 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
                 "request_id": request_id,
                 "lazy_arrays": tuple(lazy),
                 "signing": signing,
-                "doc_status": op.get("x-doc-status"),
+                "doc_status": doc_status,
                 "doc_page": op.get("x-doc-page"),
                 "deprecated": bool(op.get("deprecated", False)),
                 "summary": op.get("summary", ""),
@@ -449,16 +426,11 @@ def generate_operations(out_root: Path, client: Path) -> Path:
     out_root.mkdir(parents=True)
     target = out_root / OPERATIONS_OUT.name
     target.write_text(operations_module(_spec.load(SPEC), client), encoding="utf-8")
-    _tidy(target)
+    _spec.tidy([target], isolated=True)  # as the facade's own lint expects
     return target
 
 
 README = ROOT / "README.md"
-_DOC_STATUS_WORDS = {
-    "documented": "the page shows the request and the answer",
-    "partial": "the page shows less: a cut-off answer, a draft, or only part of it",
-    "inferred": "no page body is available; path and fields are guesses from sibling methods",
-}
 
 
 def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, str]:
@@ -471,9 +443,14 @@ def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str
     for module, names in methods.items():
         cells = []
         for name in names:
-            entry = operations.get(f"{module}.{name}")
-            mark = "" if entry is None else ("†" if entry["deprecated"] else "")
-            cells.append(f"`{name}`{mark}" if entry is not None else f"`{name}`*")
+            entry, helper = operations.get(f"{module}.{name}"), False
+            if entry is None and f"{module}.{name}" in _spec.HELPERS:
+                uses, helper, _ = _spec.HELPERS[f"{module}.{name}"]
+                entry = operations[uses]
+            if entry is None:
+                sys.exit(f"{module}.{name} is public but neither an operation of the spec (x-facade) "
+                         "nor listed in HELPERS (scripts/_spec.py)")  # fmt: skip
+            cells.append(f"`{name}`" + ("*" if helper else "†" if entry["deprecated"] else ""))
         surface.append(f"| `client.{module}` | {', '.join(cells)} |")
     surface.append("")
     surface.append(
@@ -482,7 +459,7 @@ def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str
     )
     by_status: dict[str, list[str]] = {}
     for entry in table:
-        by_status.setdefault(entry["doc_status"] or "unknown", []).append(entry["name"])
+        by_status.setdefault(entry["doc_status"], []).append(entry["name"])
     status = [
         f"The spec (`openapi/card-api.yaml`, version {spec['info']['version']}, hash `{spec_hash(spec)}`) "
         f"describes {len(table)} operations on {len({e['path'] for e in table})} paths:",
@@ -490,10 +467,9 @@ def readme_tables(spec: dict[str, Any], table: list[dict[str, Any]]) -> dict[str
         "| status | count | what it means | operations |",
         "|---|---|---|---|",
     ]
-    for name in ("documented", "partial", "inferred", *sorted(set(by_status) - set(_DOC_STATUS_WORDS))):
+    for name, doc_status in _spec.DOC_STATUSES.items():  # operation_table refuses any other value
         names = by_status.get(name, [])
-        words = _DOC_STATUS_WORDS.get(name, "")
-        status.append(f"| {name} | {len(names)} | {words} | {', '.join(f'`{n}`' for n in names)} |")
+        status.append(f"| {name} | {len(names)} | {doc_status.meaning} | {', '.join(f'`{n}`' for n in names)} |")
     return {"surface": "\n".join(surface), "doc-status": "\n".join(status)}
 
 

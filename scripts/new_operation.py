@@ -37,7 +37,6 @@ import json
 import keyword
 import re
 import runpy
-import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -107,11 +106,6 @@ RID = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 GIFT_TIME = "2025-01-01 00:01:01"
 ENVELOPES = {"card": "CardApiEnvelope", "gift": "GiftEnvelope"}
 RESERVED = frozenset({"self", "request_id", "wait", "wait_timeout", "options", "body", "rid"})
-DOC_STATUS = {
-    "documented": "Documented.",
-    "partial": "Partial: the docs show only part of it (see the spec's description).",
-    "inferred": "Inferred: the docs list this method but its page is not available; path and fields are guesses.",
-}
 
 
 class Refusal(Exception):
@@ -251,7 +245,7 @@ def param_for(json_name: str, raw: Any, document: dict[str, Any], required: bool
 
 def model_attributes(model: str) -> list[str]:
     """The attributes of a generated model class, in order."""
-    path = GENERATED_MODELS / (re.sub(r"(?<!^)(?=[A-Z])", "_", model).lower() + ".py")
+    path = GENERATED_MODELS / (_spec.snake(model) + ".py")
     if not path.is_file():
         raise Refusal(f"{rel(path)} is missing: run `make generate`")
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -266,7 +260,7 @@ def model_attributes(model: str) -> list[str]:
 
 
 def attribute_for(json_name: str, attributes: list[str], model: str) -> str:
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", re.sub(r"\W", "_", json_name)).lower()
+    snake = _spec.snake(re.sub(r"\W", "_", json_name))
     for candidate in (json_name, snake, snake + "_", json_name + "_"):
         if candidate in attributes:
             return candidate
@@ -489,7 +483,8 @@ def method_source(plan: Plan) -> str:
         words += " The outcome arrives through Request status: ``wait=True`` waits for it."
     if entry["deprecated"]:
         words += " Deprecated in the docs."
-    words += " " + DOC_STATUS.get(entry["doc_status"], "The spec gives no doc status.")
+    status = _spec.DOC_STATUSES.get(entry["doc_status"])
+    words += " " + (status.docstring if status else "The spec gives no doc status.")
     lines = [f"    async def {plan.method}(\n"]
     lines += [f"        {a},\n" for a in arguments]
     lines.append(f"    ) -> {plan.result}:\n")
@@ -685,7 +680,7 @@ def test_source(plan: Plan) -> str:
     checks = [f"assert type(result).__name__ == {lit(plan.result)}"]
     if not plan.gift and entry["request_id"] != "none" and (plan.envelope_only or plan.new_result):
         checks.append("assert result.request_id == RID")
-    test_name = f"test_{plan.method}_sends_the_exact_body_and_returns_{_snake(plan.result)}"
+    test_name = f"test_{plan.method}_sends_the_exact_body_and_returns_{_spec.snake(plan.result)}"
     head = (
         f'"""{entry["name"]} ({plan.op_id}, POST {entry["path"]}):\n'
         "the exact body each client sends, and the result.\n\n"
@@ -708,10 +703,6 @@ def test_source(plan: Plan) -> str:
         f"    result = await async_client.{call}\n"
         "    assert api.bodies == [BODY]\n" + check_lines
     )
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -813,17 +804,8 @@ def write(plan: Plan) -> list[Path]:
     edits[test_module] = plan.pieces["test"]
     for path, content in edits.items():
         path.write_text(content, encoding="utf-8")
-    tidy(list(edits))
+    _spec.tidy(list(edits), isolated=False)  # hand-kept files from now on: the project's ruff settings
     return list(edits)
-
-
-def tidy(paths: list[Path]) -> None:
-    """Sort the imports and format the files written, with the project's ruff settings."""
-    ruff = Path(sys.executable).parent / "ruff"
-    command = str(ruff) if ruff.exists() else "ruff"
-    files = [str(p) for p in paths]
-    subprocess.run([command, "check", "--quiet", "--fix-only", "--select=I,F401", *files], cwd=ROOT, check=True)
-    subprocess.run([command, "format", "--quiet", *files], cwd=ROOT, check=True)
 
 
 # ---------------------------------------------------------------------------------------------- output

@@ -19,58 +19,42 @@ from typing import Any
 import _spec  # scripts/_spec.py: this script's folder is on sys.path when it runs
 
 SPEC = _spec.SPEC
-DOC_STATUSES = ("documented", "partial", "inferred")
+DOC_STATUSES = tuple(_spec.DOC_STATUSES)
 
 
-class Spec:
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.doc = document
-
-    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        resolved: dict[str, Any] = _spec.resolve(schema, self.doc)
-        return resolved
-
-    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        """Properties and required names of an object schema, allOf merged."""
-        return _spec.object_parts(schema, self.doc)
-
-    def fields(self, schema: dict[str, Any], depth: int = 0) -> str:
-        props, required = self.properties(schema)
-        out = []
-        for name, sub in props.items():
-            sub = self.resolve(sub)
-            label = name + ("*" if name in required else "")
-            if depth < 2 and (sub.get("properties") or sub.get("allOf")):
-                label += "{" + self.fields(sub, depth + 1) + "}"
-            elif depth < 2 and sub.get("type") == "array":
-                items = self.resolve(sub.get("items", {}))
-                inner = self.fields(items, depth + 1) if items.get("properties") else items.get("type", "any")
-                label += "[" + inner + "]"
-            out.append(label)
-        return ", ".join(out)
+def fields(schema: Any, document: dict[str, Any], depth: int = 0) -> str:
+    """The fields of an object schema, ``allOf`` merged: nested objects as ``name{...}``, arrays as
+    ``name[...]`` (two levels deep), required ones marked ``*``."""
+    props, required = _spec.object_parts(schema, document)
+    out = []
+    for name, sub in props.items():
+        sub = _spec.resolve(sub, document)
+        label = name + ("*" if name in required else "")
+        if depth < 2 and (sub.get("properties") or sub.get("allOf")):
+            label += "{" + fields(sub, document, depth + 1) + "}"
+        elif depth < 2 and sub.get("type") == "array":
+            items = _spec.resolve(sub.get("items", {}), document)
+            inner = fields(items, document, depth + 1) if items.get("properties") else items.get("type", "any")
+            label += "[" + inner + "]"
+        out.append(label)
+    return ", ".join(out)
 
 
 def rows(document: dict[str, Any]) -> list[dict[str, str]]:
-    spec = Spec(document)
-    out = []
-    for path, item in document["paths"].items():
-        for method, op in item.items():
-            request = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
-            response = op["responses"]["200"]["content"]["application/json"]["schema"]
-            out.append(
-                {
-                    "method": method.upper(),
-                    "path": path,
-                    "operation_id": op["operationId"],
-                    "tag": op["tags"][0],
-                    "doc_status": op.get("x-doc-status", "MISSING"),
-                    "doc_page": op.get("x-doc-page", ""),
-                    "deprecated": "yes" if op.get("deprecated") else "",
-                    "request": spec.fields(request),
-                    "response": spec.fields(response),
-                }
-            )
-    return out
+    return [
+        {
+            "method": method.upper(),
+            "path": path,
+            "operation_id": op["operationId"],
+            "tag": op["tags"][0],
+            "doc_status": op.get("x-doc-status", "MISSING"),
+            "doc_page": op.get("x-doc-page", ""),
+            "deprecated": "yes" if op.get("deprecated") else "",
+            "request": fields(_spec.request_body_schema(op, document), document),
+            "response": fields(_spec.answer_schema(op, document), document),
+        }
+        for method, path, op in _spec.operations(document)
+    ]
 
 
 def main() -> int:

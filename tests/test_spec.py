@@ -195,3 +195,26 @@ def test_models_holding_a_secret_are_found_through_refs_and_nested_all_of(
     monkeypatch.setattr(generate, "SPEC", doc)
 
     assert generate._schemas_with_secrets() == ["ByRef", "Direct", "Nested"]
+
+
+def test_the_operation_table_refuses_an_unknown_or_missing_doc_status_naming_the_operation() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate
+
+    document = yaml.safe_load((ROOT / "openapi" / "card-api.yaml").read_text(encoding="utf-8"))
+    (first_path, first), (second_path, second) = [(path, item["post"]) for path, item in document["paths"].items()][:2]
+    first["x-doc-status"] = "guessed"
+    del second["x-doc-status"]
+
+    with pytest.raises(SystemExit) as refused:
+        generate.operation_table(document, generate.GENERATED)
+
+    message = str(refused.value)
+    assert (
+        f"{first_path} ({first['operationId']}): x-doc-status must be one of documented, partial, inferred, "
+        "not 'guessed'" in message
+    )
+    assert (
+        f"{second_path} ({second['operationId']}): x-doc-status must be one of documented, partial, inferred, "
+        "not None" in message
+    )
