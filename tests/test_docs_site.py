@@ -3,7 +3,7 @@ warnings as errors, then read as HTML.
 
 What must be in it is computed, not listed: the resources and their public methods come from the
 clients themselves, the public names from ``freedompay_cards.__all__``, and the doc status of each
-operation from openapi/card-api.yaml (``x-facade``, else the facade's operation table).
+operation from the operation table generated from openapi/card-api.yaml (its ``x-facade`` and ``x-doc-status``).
 """
 
 from __future__ import annotations
