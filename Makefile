@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DOCS_CACHE ?= .cache/docs
 DOCS_BASE  ?= https://docs.freedompay.kz
 
-.PHONY: demo test generate check-generated lint spec-report spec-diff new-operation docs-check docs-pull record record-live bench wheel docs venv clean
+.PHONY: demo test generate check-generated lint spec-report spec-diff release-notes new-operation docs-check docs-pull docs-sync docs-update record record-live bench wheel docs venv clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check facade scripts tests
 	$(VENV)/bin/ruff format --check facade scripts tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 
 spec-report: $(STAMP)
 	$(PY) scripts/spec_report.py
@@ -65,6 +66,15 @@ docs-check: $(STAMP)
 # Fetch the Card API pages listed in $(DOCS_BASE)/llms.txt into $(DOCS_CACHE), then check them (network needed).
 docs-pull: $(STAMP)
 	$(PY) scripts/docs_check.py pull --base $(DOCS_BASE) --cache $(DOCS_CACHE)
+
+# The whole line from the vendor's docs to a reviewed spec diff: docs-pull -> docs-sync -> generate ->
+# spec-diff -> CHANGELOG draft, then the next steps (scripts/docs_update.py; report in .cache/docs-update).
+docs-update: $(STAMP)
+	$(PY) scripts/docs_update.py --base $(DOCS_BASE) --cache $(DOCS_CACHE)
+
+# The CHANGELOG's [Unreleased] draft and the next version from the spec change since the last release.
+release-notes: $(STAMP)
+	$(PY) scripts/release_notes.py --write
 
 record: $(STAMP)
 	$(PY) scripts/record.py

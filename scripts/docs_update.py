@@ -1,0 +1,150 @@
+"""The whole line from the vendor's docs to a reviewed spec diff: ``make docs-update``.
+
+    python scripts/docs_update.py [--base URL] [--cache DIR] [--skip-pull]
+
+1. docs-pull: ``llms.txt`` and each Card API page into the cache (the rendered page when a ``.md`` is missing);
+2. docs-sync: what the pages say, applied to ``openapi/card-api.yaml`` (nothing deleted or loosened);
+3. generate: ``generated/`` and the facade's spec data made anew from the spec;
+4. spec-diff: what the change adds, removes or breaks for facade users, against the spec before this run;
+5. release notes: the CHANGELOG's [Unreleased] draft and the next version (scripts/release_notes.py);
+then the drift left after the sync (docs-check), and the next steps for a person.
+
+Writes ``.cache/docs-update/``: ``base.yaml`` (the spec before), ``pr-body.md`` (the drift report and the
+spec-diff summary: the scheduled workflow's pull request body), ``summary.txt`` and ``steps.json`` (each
+step's exit code and seconds). Exit 0: the spec says what the pages say and nothing is left to a person;
+1: applied what it safely could, a person must look (the report says what); 2: the docs or the spec could
+not be read, or a step failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "card-api.yaml"
+SCRIPTS = ROOT / "scripts"
+OUT = ROOT / ".cache" / "docs-update"
+TAIL = 4000  # characters of a step's output kept in the report
+
+
+@dataclass
+class Step:
+    name: str
+    command: list[str]
+    code: int = -1
+    seconds: float = 0.0
+    output: str = ""
+
+
+def run(step: Step, timeout: float) -> Step:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            step.command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False, errors="replace"
+        )
+        step.code, step.output = done.returncode, (done.stdout + done.stderr)
+    except subprocess.TimeoutExpired as err:
+        step.code, step.output = 2, f"{step.name}: no result after {timeout:.0f} s ({err.cmd[1]})"
+    step.seconds = round(time.perf_counter() - started, 2)
+    print(f"== {step.name}: exit {step.code} in {step.seconds} s", flush=True)
+    print(step.output.rstrip(), flush=True)
+    return step
+
+
+def script(name: str, *args: str) -> list[str]:
+    return [sys.executable, str(SCRIPTS / name), *args]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="https://docs.freedompay.kz", help="the docs site (its /llms.txt)")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "docs", help="where pages are saved")
+    parser.add_argument("--skip-pull", action="store_true", help="use the pages already in --cache")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds one step may take")
+    args = parser.parse_args(argv)
+    cache = args.cache if args.cache.is_absolute() else Path.cwd() / args.cache
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    base_spec = OUT / "base.yaml"
+    shutil.copyfile(SPEC, base_spec)
+    steps: list[Step] = []
+
+    def step(name: str, command: list[str]) -> Step:
+        steps.append(run(Step(name, command), args.timeout))
+        return steps[-1]
+
+    def finish(code: int) -> int:
+        (OUT / "steps.json").write_text(
+            json.dumps([{k: v for k, v in asdict(s).items() if k != "output"} for s in steps], indent=2) + "\n"
+        )
+        total = sum(s.seconds for s in steps)
+        print(f"docs-update: exit {code} after {total:.1f} s in {len(steps)} steps; report in {OUT.relative_to(ROOT)}")
+        return code
+
+    if not args.skip_pull:
+        pulled = step("docs-pull", script("docs_check.py", "pull", "--base", args.base, "--cache", str(cache)))
+        if pulled.code >= 2 and not any(cache.glob("**/*.md")):
+            return finish(2)
+    synced = step("docs-sync", script("docs_sync.py", str(cache)))
+    if synced.code >= 2:
+        return finish(2)
+    generated = step("generate", script("generate.py"))
+    diffed = step("spec-diff", script("spec_diff.py", "--base-file", str(base_spec)))
+    noted = step("release-notes", script("release_notes.py", "--write"))
+    checked = step("docs-check", script("docs_check.py", str(cache)))
+    if diffed.code >= 2 or noted.code != 0 or checked.code >= 2:
+        return finish(2)
+
+    changed = SPEC.read_bytes() != base_spec.read_bytes()
+    person = synced.code == 1 or generated.code != 0 or checked.code == 1
+    summary = diffed.output.strip().splitlines()[-1] if diffed.output.strip() else "no spec diff"
+    (OUT / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+    body = [
+        "# The spec follows the vendor's Card API docs",
+        "",
+        f"`make docs-update` read {args.base}: {summary}.",
+        "",
+        "## What docs-sync applied and what it leaves to a person",
+        "",
+        "```",
+        synced.output.strip()[-TAIL:],
+        "```",
+        "",
+        "## What make spec-diff says",
+        "",
+        "```",
+        diffed.output.strip()[-TAIL:],
+        "```",
+        "",
+        "## Drift left after the sync (make docs-check)",
+        "",
+        "```",
+        checked.output.strip()[-TAIL:] or "none",
+        "```",
+    ]
+    if generated.code != 0:
+        body += ["", "## make generate refused", "", "```", generated.output.strip()[-TAIL:], "```"]
+    (OUT / "pr-body.md").write_text("\n".join(body) + "\n", encoding="utf-8")
+    print()
+    print("Next steps:")
+    if not changed:
+        print("  - nothing changed in openapi/card-api.yaml: the spec already says what the pages say.")
+    else:
+        print("  - review the spec diff: git diff openapi/ (and CHANGELOG.md's drafted [Unreleased] entries)")
+    if generated.code != 0:
+        print("  - make generate refused the spec: set the keys it names (x-facade, x-mutating, ...), run it again")
+    print("  - make test: the field-coverage test names each new field the facade does not expose yet")
+    print("    (users already get new answer fields in `extra`, and send new request fields with extra_body=)")
+    print("  - where a page and the spec differ on purpose, declare it (x-doc-deviation) rather than edit it away")
+    return finish(1 if person else 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
