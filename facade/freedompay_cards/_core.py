@@ -14,7 +14,9 @@ import functools
 import importlib
 import json
 import re
+import sys
 import time
+import warnings
 from array import array
 from decimal import Decimal
 from types import ModuleType
@@ -63,6 +65,7 @@ class Operation:
         self.lazy_arrays = frozenset(entry["lazy_arrays"])
         self.doc_status: str | None = entry["doc_status"]
         self.signing: str = entry["signing"]
+        self.deprecated: bool = entry["deprecated"]  # the spec's `deprecated: true` (Apidog status deprecated)
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
@@ -84,6 +87,22 @@ class Operation:
     @functools.cached_property
     def generated(self) -> ModuleType:
         return importlib.import_module(f"freedompay_card_api.api.{self.module}")
+
+
+PACKAGE = __name__.rpartition(".")[0]  # freedompay_cards
+
+
+def warn_deprecated(op: Operation) -> None:
+    """A ``DeprecationWarning`` for a call of an operation the vendor's docs mark deprecated, pointing at the
+    caller's own line (the first frame outside this package)."""
+    level, frame = 2, sys._getframe(1)  # 2: the frame that called this function
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(PACKAGE):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(
+        f"{op.name} is deprecated in Freedom Pay's docs ({op.path}); it may stop working: see the CHANGELOG",
+        DeprecationWarning,
+        stacklevel=level,
+    )
 
 
 # Every operation of openapi/card-api.yaml, by facade name, from the generated table.

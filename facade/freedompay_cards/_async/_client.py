@@ -25,6 +25,7 @@ from .._core import (
     monotonic,
     read_answer,
     request_payload,
+    warn_deprecated,
 )
 from .._errors import (
     APIConnectionError,
@@ -419,6 +420,8 @@ class AsyncCardClient:
         if self._closed:
             raise ClientClosedError(operation=name, request_id=request_id)
         op = OPERATIONS[name]
+        if op.deprecated:
+            warn_deprecated(op)
         retries = settings.max_retries
         path, payload = request_payload(op, body, settings.extra_body)
         request = self._build(path, payload, settings)
