@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import docs_check  # noqa: E402  (scripts/ is not a package)
+from docs_tools import cli, markdown, model, rendered, sources  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 SPEC = FIXTURES / "spec.yaml"
@@ -70,19 +71,19 @@ def test_a_page_that_agrees_with_the_spec_is_no_drift(capsys: pytest.CaptureFixt
 
 
 def test_markdown_page_facts_follow_refs_allof_nullable_and_formats() -> None:
-    (page,) = docs_check.parse_markdown((CLEAN / "open.md").read_text(encoding="utf-8"), "open.md") or []
+    (page,) = markdown.parse_markdown((CLEAN / "open.md").read_text(encoding="utf-8"), "open.md") or []
     assert page.status == "released" and page.request and page.response
     request = page.request.resolved(())
-    assert request["request_id"] == docs_check.Facts("string", "uuid", True)
-    assert request["note"] == docs_check.Facts("string|null", None, False)
+    assert request["request_id"] == model.Facts("string", "uuid", True)
+    assert request["note"] == model.Facts("string|null", None, False)
     response = page.response.resolved(())
     assert response["status"].required and response["dt"].format == "date-time"  # from the allOf'd $ref
-    assert response["slot.row"] == docs_check.Facts("integer", None, True)
+    assert response["slot.row"] == model.Facts("integer", None, True)
     assert response["items"].type == "array[object]" and response["items[].item_id"].required
 
 
 def test_rendered_text_skips_the_navigation_and_reads_fields_until_the_examples() -> None:
-    page = docs_check.parse_rendered((CLEAN / "open.txt").read_text(encoding="utf-8"), "open.txt")
+    page = rendered.parse_rendered((CLEAN / "open.txt").read_text(encoding="utf-8"), "open.txt")
     assert page is not None and page.request is not None and page.response is not None
     assert (page.method, page.path, page.title, page.status) == ("POST", "/v1/locker/open", "Open a locker", None)
     request = [(r.name, r.facts.type, r.facts.required) for r in page.request.raw or []]
@@ -95,9 +96,9 @@ def test_rendered_text_skips_the_navigation_and_reads_fields_until_the_examples(
 
 def test_rendered_status_line_and_deprecated_title() -> None:
     text = (DRIFT / "developing.txt").read_text(encoding="utf-8")
-    assert docs_check.parse_rendered(text, "x").status == "developing"  # type: ignore[union-attr]
+    assert rendered.parse_rendered(text, "x").status == "developing"  # type: ignore[union-attr]
     text = text.replace("\nDeveloping\n", "\n").replace("\nOpen a locker\n", "\nOpen a locker (deprecated)\n")
-    assert docs_check.parse_rendered(text, "x").status == "deprecated"  # type: ignore[union-attr]
+    assert rendered.parse_rendered(text, "x").status == "deprecated"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -117,22 +118,22 @@ def test_rendered_status_line_and_deprecated_title() -> None:
     ],
 )
 def test_rendered_type_lines(line: str, label: str | None) -> None:
-    assert docs_check.parse_type_line(line) == label
+    assert rendered.parse_type_line(line) == label
 
 
 def test_nesting_uses_indentation_when_the_text_keeps_it_and_the_spec_when_flat() -> None:
-    def raw(name: str, indent: int, kind: str = "string") -> docs_check.RawField:
-        return docs_check.RawField(name, indent, docs_check.Facts(kind, None, False, format_known=False))
+    def raw(name: str, indent: int, kind: str = "string") -> model.RawField:
+        return model.RawField(name, indent, model.Facts(kind, None, False, format_known=False))
 
     indented = [raw("a", 0, "object"), raw("b", 2), raw("c", 0), raw("d", 0, "array[object]"), raw("e", 2)]
-    assert list(docs_check.nest(indented, ())) == ["a", "a.b", "c", "d", "d[].e"]
+    assert list(model.nest(indented, ())) == ["a", "a.b", "c", "d", "d[].e"]
     flat = [raw("client", 0, "object"), raw("phone", 0), raw("address", 0, "object"), raw("city", 0), raw("email", 0)]
     known = {"client", "client.phone", "client.address", "client.address.city", "client.email"}
-    assert list(docs_check.nest(flat, known)) == [
+    assert list(model.nest(flat, known)) == [
         "client", "client.phone", "client.address", "client.address.city", "client.email",
     ]  # fmt: skip
     # A field the spec does not know stays in the innermost open object (the documented limitation).
-    assert list(docs_check.nest([*flat[:4], raw("new", 0)], known))[-1] == "client.address.new"
+    assert list(model.nest([*flat[:4], raw("new", 0)], known))[-1] == "client.address.new"
 
 
 # ---------------------------------------------------------------------------------------------- drift kinds
@@ -501,9 +502,9 @@ def test_every_declaration_of_the_spec_matches_a_difference_on_todays_pages(
 
 
 def test_llms_txt_selection_by_section_and_endpoint_pages() -> None:
-    entries = docs_check.parse_llms((FIXTURES / "llms.txt").read_text(encoding="utf-8"), BASE)
+    entries = sources.parse_llms((FIXTURES / "llms.txt").read_text(encoding="utf-8"), BASE)
     assert len(entries) == 10
-    chosen, passed_over = docs_check.select(entries, docs_check.DEFAULT_SECTIONS)
+    chosen, passed_over = sources.select(entries, cli.DEFAULT_SECTIONS)
     assert [(page_id, entry.title) for entry, page_id in chosen] == [
         ("1001", "Open a locker"),
         ("1002", "Сards' list"),
@@ -513,7 +514,7 @@ def test_llms_txt_selection_by_section_and_endpoint_pages() -> None:
     ]
     assert chosen[3][0].url == f"{BASE}/api-1004.md"
     assert [entry.title for entry in passed_over] == ["Overview", "Dictionaries"]  # text pages
-    only_gift, _ = docs_check.select(entries, ["gift cards"])
+    only_gift, _ = sources.select(entries, ["gift cards"])
     assert [page_id for _, page_id in only_gift] == ["1003", "1005"]
 
 
@@ -529,7 +530,7 @@ def test_llms_txt_selection_by_section_and_endpoint_pages() -> None:
     ],
 )
 def test_endpoint_page_ids(url: str, page_id: str | None) -> None:
-    assert docs_check.endpoint_id(url) == page_id
+    assert sources.endpoint_id(url) == page_id
 
 
 def _served_site() -> httpx.MockTransport:
