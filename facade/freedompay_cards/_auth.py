@@ -5,7 +5,9 @@
     signature = b64url(HMAC-SHA512(secret_key, input))
     value     = b64url(header) + ".." + signature            (payload segment left empty)
 
-Documented in the Card API docs (a worked example is reproduced byte for byte in the tests).
+Documented in the Card API docs (a worked example is reproduced byte for byte in the tests). The header's
+name: the Overview's header table writes ``JWS-Signature``, its text and examples ``X-JWS-Signature``;
+this signer sends ``X-JWS-Signature`` (``SIGNATURE_HEADER``).
 
 Which operations are signed how is decided here, in ``SIGNERS``: the spec marks each operation with
 ``x-signing`` (absent: ``jws``, the documented signature; ``assumed-jws``: the gift cards, whose signing no

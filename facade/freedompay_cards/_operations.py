@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:e67d9bff240d840f"
+SPEC_HASH = "sha256:a7401e475e6d2115"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="BulkIssueRequest")
 @_attrs_define
 class BulkIssueRequest:
     request_id: UUID
-    """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
+    """ Partner-generated UUID, unique per operation. That a repeated id is rejected and not processed is said only
+    by older versions of the Card API Overview (on the apidog mirror), which word it for a request header; the
+    current Overview does not state it. The facade and the sandbox rely on it (a retry reuses the id; the sandbox
+    refuses a repeat). """
     product_id: ProductId
     """ Card product: 1000 Freedom Wallet Card, 2000 Instant Card, 3000 Electron Card. """
     quantity: int

@@ -16,7 +16,7 @@ T = TypeVar("T", bound="GiftProduct")
 @_attrs_define
 class GiftProduct:
     code: int | Unset = UNSET
-    """ Product code """
+    """ Product code, used as `product_code` when issuing. """
     name: str | Unset = UNSET
     name_en: str | Unset = UNSET
     currency: str | Unset = UNSET

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="LimitAmount")
 @_attrs_define
 class LimitAmount:
     """One amount of a limit. The page shows these fields only in its example: their types and
-    required-ness are guesses (the example sends `value` as a string).
+    required-ness are guesses (the example sends `value` as a string), each declared below.
 
     """
 

@@ -20,7 +20,10 @@ T = TypeVar("T", bound="UpdateClientRequest")
 @_attrs_define
 class UpdateClientRequest:
     request_id: UUID
-    """ Partner-generated UUID, unique per operation. A repeated id is rejected and not processed. """
+    """ Partner-generated UUID, unique per operation. That a repeated id is rejected and not processed is said only
+    by older versions of the Card API Overview (on the apidog mirror), which word it for a request header; the
+    current Overview does not state it. The facade and the sandbox rely on it (a retry reuses the id; the sandbox
+    refuses a repeat). """
     client_id: str
     """ Client id in Freedom Processing. The length bound is ours, not the docs'. """
     product_id: ProductId

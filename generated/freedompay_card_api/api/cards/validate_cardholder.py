@@ -70,7 +70,8 @@ def sync_detailed(
     example has 10 digits).
     The page's URL line gives this path; its example request names
     `/v5/partner/external/cardholder_validate`
-    instead. The URL line is followed here; which path the API serves is not confirmed.
+    instead. The URL line is followed here (see `x-doc-path`); which path the API serves is not
+    confirmed.
 
     Args:
         body (CardholderValidationRequest):
@@ -108,7 +109,8 @@ def sync(
     example has 10 digits).
     The page's URL line gives this path; its example request names
     `/v5/partner/external/cardholder_validate`
-    instead. The URL line is followed here; which path the API serves is not confirmed.
+    instead. The URL line is followed here (see `x-doc-path`); which path the API serves is not
+    confirmed.
 
     Args:
         body (CardholderValidationRequest):
@@ -141,7 +143,8 @@ async def asyncio_detailed(
     example has 10 digits).
     The page's URL line gives this path; its example request names
     `/v5/partner/external/cardholder_validate`
-    instead. The URL line is followed here; which path the API serves is not confirmed.
+    instead. The URL line is followed here (see `x-doc-path`); which path the API serves is not
+    confirmed.
 
     Args:
         body (CardholderValidationRequest):
@@ -177,7 +180,8 @@ async def asyncio(
     example has 10 digits).
     The page's URL line gives this path; its example request names
     `/v5/partner/external/cardholder_validate`
-    instead. The URL line is followed here; which path the API serves is not confirmed.
+    instead. The URL line is followed here (see `x-doc-path`); which path the API serves is not
+    confirmed.
 
     Args:
         body (CardholderValidationRequest):

@@ -61,11 +61,16 @@ def sync_detailed(
 ) -> Response[RequestStatusResponse]:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
-    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
-    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
-    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
-    its own ids, so merged they are optional here; a listed card always has its `card_id`.
+     One path has served two pages: "Request status" (cards and clients: `cards[].card_id`,
+    `client_id`; seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction
+    request status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518,
+    marked
+    Developing, later filed as deprecated under id 24592394, and no longer in the current navigation).
+    The spec follows the Request status page except where its answer declares otherwise: the page
+    marks `cards` and `client_id` required, the spec leaves them optional (an operation that creates no
+    card or no client, one still in `process`, and a transaction request have nothing to put there),
+    and it keeps the transaction page's `transaction_id` and `fin_document_id`, which the deferred
+    transaction operations read. A listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
@@ -96,11 +101,16 @@ def sync(
 ) -> RequestStatusResponse | None:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
-    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
-    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
-    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
-    its own ids, so merged they are optional here; a listed card always has its `card_id`.
+     One path has served two pages: "Request status" (cards and clients: `cards[].card_id`,
+    `client_id`; seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction
+    request status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518,
+    marked
+    Developing, later filed as deprecated under id 24592394, and no longer in the current navigation).
+    The spec follows the Request status page except where its answer declares otherwise: the page
+    marks `cards` and `client_id` required, the spec leaves them optional (an operation that creates no
+    card or no client, one still in `process`, and a transaction request have nothing to put there),
+    and it keeps the transaction page's `transaction_id` and `fin_document_id`, which the deferred
+    transaction operations read. A listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
@@ -126,11 +136,16 @@ async def asyncio_detailed(
 ) -> Response[RequestStatusResponse]:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
-    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
-    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
-    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
-    its own ids, so merged they are optional here; a listed card always has its `card_id`.
+     One path has served two pages: "Request status" (cards and clients: `cards[].card_id`,
+    `client_id`; seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction
+    request status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518,
+    marked
+    Developing, later filed as deprecated under id 24592394, and no longer in the current navigation).
+    The spec follows the Request status page except where its answer declares otherwise: the page
+    marks `cards` and `client_id` required, the spec leaves them optional (an operation that creates no
+    card or no client, one still in `process`, and a transaction request have nothing to put there),
+    and it keeps the transaction page's `transaction_id` and `fin_document_id`, which the deferred
+    transaction operations read. A listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
@@ -159,11 +174,16 @@ async def asyncio(
 ) -> RequestStatusResponse | None:
     """The outcome of an earlier request, and the ids it created
 
-     One path serves two pages: "Request status" (cards and clients: `cards[].card_id`, `client_id`;
-    seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction request
-    status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518, marked
-    Developing, and filed as deprecated in a newer navigation under id 24592394). Each page requires
-    its own ids, so merged they are optional here; a listed card always has its `card_id`.
+     One path has served two pages: "Request status" (cards and clients: `cards[].card_id`,
+    `client_id`; seen only on the .kg docs, https://docs.freedompay.kg/api-13677899) and "Transaction
+    request status" (`transaction_id`, `fin_document_id`; https://docs.freedompay.kz/api-14318518,
+    marked
+    Developing, later filed as deprecated under id 24592394, and no longer in the current navigation).
+    The spec follows the Request status page except where its answer declares otherwise: the page
+    marks `cards` and `client_id` required, the spec leaves them optional (an operation that creates no
+    card or no client, one still in `process`, and a transaction request have nothing to put there),
+    and it keeps the transaction page's `transaction_id` and `fin_document_id`, which the deferred
+    transaction operations read. A listed card always has its `card_id`.
 
     Args:
         body (RequestStatusRequest):
