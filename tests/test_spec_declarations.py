@@ -137,7 +137,7 @@ def test_todays_pages_show_no_drift_and_each_declared_difference_is_the_page_s()
 
 
 def test_the_reference_pages_show_no_drift_and_no_stale_declaration() -> None:
-    pages = ROOT.parent.parent / "shared" / "reference" / "pages"
+    pages = ROOT.parent / "shared" / "reference" / "pages"
     if not pages.is_dir():
         pytest.skip("no shared reference pages on this machine")
     report = _docs_check(pages)
