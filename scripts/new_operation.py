@@ -63,8 +63,9 @@ def result_module(resource: str) -> str:
 def register_lazy(init_text: str, name: str, module: str) -> str:
     """A lazy package ``__init__`` (``_models``, ``_convert``) with ``name`` re-exported from ``.module``:
     in its TYPE_CHECKING imports, its ``_MODULE_OF`` table and its ``__all__``."""
-    init_text = re.sub(r"^if TYPE_CHECKING:\n", f"if TYPE_CHECKING:\n    from .{module} import {name}\n", init_text,
-                       count=1, flags=re.M)  # fmt: skip
+    # the block may carry a comment (`if TYPE_CHECKING:  # ...`); `name as name` marks a re-export for mypy
+    init_text = re.sub(r"^(if TYPE_CHECKING:[^\n]*\n)", rf"\g<1>    from .{module} import {name} as {name}\n",
+                       init_text, count=1, flags=re.M)  # fmt: skip
     init_text = _insert_into_dict(init_text, "_MODULE_OF", f'    "{name}": ".{module}",\n', "_MODULE_OF")
     return re.sub(r"^__all__ = \[\n", f'__all__ = [\n    "{name}",\n', init_text, count=1, flags=re.M)
 

@@ -317,3 +317,11 @@ def test_a_new_answer_s_sandbox_handler_says_what_to_write(limits: tuple[Branch,
     )
     assert "NotImplementedError" in failure
     assert "facade/freedompay_cards/sandbox/_world.py: World.card_limits serves cards.limits" in failure
+
+
+@pytest.mark.parametrize("head", ["if TYPE_CHECKING:\n", "if TYPE_CHECKING:  # re-exported for type checkers\n"])
+def test_a_new_result_is_registered_for_type_checkers(head: str) -> None:
+    init = f'{head}    from ._cards import CardInfo as CardInfo\n\n_MODULE_OF = {{\n    "CardInfo": "._cards",\n}}\n\n__all__ = [\n    "CardInfo",\n]\n'
+    text = new_operation.register_lazy(init, "LimitReport", "_limits")
+    assert f"{head}    from ._limits import LimitReport as LimitReport\n" in text
+    assert '"LimitReport": "._limits",' in text and '    "LimitReport",\n' in text
