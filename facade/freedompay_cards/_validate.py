@@ -25,14 +25,14 @@ import stat
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from enum import IntEnum
+from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
 from ._errors import InvalidRequestError, InvalidRequestTypeError
 from ._schema import EMAIL
 
-E = TypeVar("E", bound=IntEnum)
+E = TypeVar("E", bound=Enum)  # a generated enum: IntEnum or str-valued
 
 MAX_RETRIES = 100  # more would keep a call retrying for hours; per client and per call
 MIN_SECONDS = 0.001  # a poll interval below a millisecond is a busy loop against the API
@@ -455,13 +455,17 @@ def _windows(first: dt.datetime, last: dt.datetime, window: dt.timedelta) -> Ite
     yield cursor, last
 
 
-def enum_member(field: str, value: object, enum: type[E]) -> E:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _type_error(field, f"{enum.__name__} or int", value)
+def enum_member(field: str, value: object, wire: type[E]) -> E:
+    """``value`` (a member of the facade's enum, or its plain value) as the generated model's enum ``wire``:
+    the spec's list decides, so a value the docs add is accepted once the spec has it and ``make generate``
+    ran, before anyone edits ``_enums.py``."""
+    kind = str if issubclass(wire, str) else int
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise _type_error(field, f"{kind.__name__} (one of {wire.__name__}'s values)", value)
     try:
-        return enum(value)
+        return wire(value)
     except ValueError:
-        allowed = ", ".join(f"{m.value} ({m.name})" for m in enum)
+        allowed = ", ".join(f"{m.value} ({m.name})" for m in wire)
         raise InvalidRequestError(field, f"must be one of {allowed}") from None
 
 

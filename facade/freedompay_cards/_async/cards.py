@@ -70,7 +70,7 @@ class AsyncCards:
         rid = self._client._request_id(request_id)
         body = m.BulkIssueRequest(
             request_id=uuid.UUID(rid),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
             quantity=v.count("quantity", quantity),
         )
         return await self._client._operation(
@@ -120,7 +120,7 @@ class AsyncCards:
             cardholder[key] = value
         body = m.IssueCardRequest(
             request_id=uuid.UUID(rid),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
             cardholder=cardholder,
         )
         return await self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
@@ -140,7 +140,7 @@ class AsyncCards:
         body = m.IssuePlasticCardRequest(
             request_id=uuid.UUID(rid),
             client_id=v.identifier("client_id", client_id),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
         )
         return await self._client._operation(
             "cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout

@@ -88,8 +88,8 @@ class AsyncClients:
         rid = self._client._request_id(request_id)
         new = m.NewClient(
             phone=v.phone("phone", phone),
-            type_=m.ClientType(v.enum_member("type", type, ClientType)),
-            resident=m.Residency(v.enum_member("resident", resident, Residency)),
+            type_=v.enum_member("type", type, m.ClientType),
+            resident=v.enum_member("resident", resident, m.Residency),
             first_name=v.text("first_name", first_name),
             last_name=v.text("last_name", last_name),
         )
@@ -116,7 +116,7 @@ class AsyncClients:
             )
         body = m.CreateClientRequest(
             request_id=uuid.UUID(rid),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
             client=new,
         )
         if branch_id is not None:
@@ -137,7 +137,7 @@ class AsyncClients:
         body = m.UpdateClientRequest(
             request_id=uuid.UUID(rid),
             client_id=v.identifier("client_id", client_id),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
             client=m.ClientPhone(phone=v.phone("phone", phone)),
         )
         return await self._client._operation("clients.update_phone", body, rid, options)

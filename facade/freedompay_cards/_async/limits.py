@@ -77,14 +77,7 @@ class AsyncLimits:
 
 
 def _target(scope: LimitScope | str, target_id: str) -> m.LimitObject:
-    if not isinstance(scope, str):
-        raise InvalidRequestTypeError("scope", f"expected LimitScope or str, got {type(scope).__name__}")
-    try:
-        kind = LimitScope(scope)
-    except ValueError:
-        allowed = ", ".join(s.value for s in LimitScope)
-        raise InvalidRequestError("scope", f"must be one of {allowed}") from None
-    return m.LimitObject(type_=m.LimitObjectType(kind.value), value=v.text("target_id", target_id))
+    return m.LimitObject(type_=v.enum_member("scope", scope, m.LimitObjectType), value=v.text("target_id", target_id))
 
 
 def _rules(limits: Sequence[Limit]) -> list[m.LimitRule]:

@@ -72,7 +72,7 @@ class Cards:
         rid = self._client._request_id(request_id)
         body = m.BulkIssueRequest(
             request_id=uuid.UUID(rid),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
             quantity=v.count("quantity", quantity),
         )
         return self._client._operation("cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
@@ -120,7 +120,7 @@ class Cards:
             cardholder[key] = value
         body = m.IssueCardRequest(
             request_id=uuid.UUID(rid),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
             cardholder=cardholder,
         )
         return self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
@@ -140,7 +140,7 @@ class Cards:
         body = m.IssuePlasticCardRequest(
             request_id=uuid.UUID(rid),
             client_id=v.identifier("client_id", client_id),
-            product_id=m.ProductId(v.enum_member("product", product, Product)),
+            product_id=v.enum_member("product", product, m.ProductId),
         )
         return self._client._operation("cards.issue_plastic", body, rid, options, wait=wait, wait_timeout=wait_timeout)
 
