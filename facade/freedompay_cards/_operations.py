@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:a7401e475e6d2115"
+SPEC_HASH = "sha256:7fb59450cf011d06"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (
