@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from tests.spec_tools import operations, spec
@@ -134,14 +133,6 @@ def test_todays_pages_show_no_drift_and_each_declared_difference_is_the_page_s()
         (status, "removed", "response.fin_document_id"),
         ("/v5/card-api/card/unblock", "format", "response.dt"),
     } <= declared
-
-
-def test_the_reference_pages_show_no_drift_and_no_stale_declaration() -> None:
-    pages = ROOT.parent.parent / "shared" / "reference" / "pages"
-    if not pages.is_dir():
-        pytest.skip("no shared reference pages on this machine")
-    report = _docs_check(pages)
-    assert not report["drift"], [d for op in report["operations"] for d in op["drift"]]
 
 
 def test_request_status_follows_its_page_or_declares_why() -> None:
