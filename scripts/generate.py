@@ -175,13 +175,15 @@ def generate_sync(out_root: Path) -> Path | None:
 
 
 # The JSON-schema keywords the sandbox's validator understands; everything else (descriptions, examples,
-# x-* extensions, content hints) is dropped from _spec.json.
+# x-* extensions, content hints) is dropped from _spec.json, except x-required-when (fields required only
+# for some values of another field), kept without its why.
 SCHEMA_KEYWORDS = frozenset(
     {
         "type", "required", "properties", "additionalProperties", "items", "enum", "format", "pattern",
         "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
     }
 )  # fmt: skip
+REQUIRED_WHEN = "x-required-when"
 
 
 def _plain_schema(schema: Any, spec: dict[str, Any]) -> Any:
@@ -200,6 +202,9 @@ def _plain_schema(schema: Any, spec: dict[str, Any]) -> Any:
         return {k: v for k, v in merged.items() if v != [] or k != "required"}
     out: dict[str, Any] = {}
     for key, value in schema.items():
+        if key == REQUIRED_WHEN:
+            out[key] = [{"when": rule["when"], "required": rule["required"]} for rule in value]
+            continue
         if key not in SCHEMA_KEYWORDS:
             continue
         if key == "properties":

@@ -57,6 +57,21 @@ def merged_object(schema: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _required_when(schema: dict[str, Any], instance: dict[str, Any]) -> None:
+    """Add to ``instance`` the fields the schema's ``x-required-when`` requires given its values (Create
+    client's product 1000), so that a minimal example is still a valid one."""
+    for rule in schema.get("x-required-when", []):
+        if not all(instance.get(name) in allowed for name, allowed in rule["when"].items()):
+            continue
+        for where, names in rule["required"].items():
+            holder, holder_schema = instance, schema
+            for part in where.split("."):
+                holder_schema = merged_object(holder_schema["properties"][part])
+                holder = holder.setdefault(part, example(holder_schema))
+            for name in names:
+                holder.setdefault(name, example(holder_schema["properties"][name]))
+
+
 _FORMAT_EXAMPLES = {
     "uuid": "828cf71d-a447-4a67-a149-c1df8bc197ca",
     "date": "1990-05-17",
@@ -73,11 +88,13 @@ def example(schema: dict[str, Any], *, all_fields: bool = False) -> Any:
     kind = schema.get("type", "object")
     if kind == "object":
         required = set(schema.get("required", []))
-        return {
+        instance = {
             name: example(sub, all_fields=all_fields)
             for name, sub in schema.get("properties", {}).items()
             if all_fields or name in required
         }
+        _required_when(schema, instance)
+        return instance
     if kind == "array":
         return [example(schema.get("items", {}), all_fields=all_fields)]
     if kind == "string":

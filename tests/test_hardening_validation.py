@@ -163,7 +163,7 @@ def test_per_call_max_retries_is_an_invalid_request(client: fp.CardClient, api: 
 
 
 def _create_with(client: fp.CardClient, document: Any) -> Any:
-    return client.clients.create(1000, **CLIENT, document=document)
+    return client.clients.create(2000, **CLIENT, document=document)  # 1000 would also need addresses
 
 
 def test_document_from_a_device_is_refused_without_reading_it(client: fp.CardClient, api: MockAPI) -> None:

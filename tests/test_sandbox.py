@@ -429,7 +429,7 @@ def test_an_asynchronous_operation_is_in_process_until_enough_polls() -> None:
 
 
 def test_wait_polls_until_success_and_returns_the_created_ids(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
-    started = cards_client.clients.create(1000, phone=77001234567, type=1, resident=1, first_name="A", last_name="B")
+    started = cards_client.clients.create(2000, phone=77001234567, type=1, resident=1, first_name="A", last_name="B")
     assert started.pending
 
     done = cards_client.requests.wait(started.request_id or "", interval=0.001, max_interval=0.001)

@@ -144,7 +144,7 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
     "/v5/card-api/client/add": lambda w: [
         {
             "request_id": rid(),
-            "product_id": 1000,
+            "product_id": 2000,  # product 1000 requires more (x-required-when): tests/test_client_product_rules.py
             "client": {
                 "phone": 77001234567,
                 "type": 1,

@@ -211,11 +211,11 @@ async def test_async_client_validates_before_sending_too(async_client: fp.AsyncC
 def test_pdf_path_is_read_and_encoded(client: fp.CardClient, api: MockAPI, tmp_path: Path) -> None:
     pdf = tmp_path / "passport.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
-    client.clients.create(1000, **_client_kw(document=pdf))
+    client.clients.create(2000, **_client_kw(document=pdf))
     assert api.bodies[0]["client"]["document"] == "JVBERi0xLjcK"
 
 
 def test_validated_values_are_normalised(client: fp.CardClient, api: MockAPI) -> None:
-    client.clients.create(1000, **_client_kw(phone="+77001234567", country="kaz", language="RU"))
+    client.clients.create(2000, **_client_kw(phone="+77001234567", country="kaz", language="RU"))
     sent = api.bodies[0]["client"]
     assert (sent["phone"], sent["country"], sent["language"]) == (77001234567, "KAZ", "ru")

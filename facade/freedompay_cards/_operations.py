@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:a3bfde87c16bedb4"
+SPEC_HASH = "sha256:fc5d08fd12257b75"
 SPEC_VERSION = "5.0.0"
 
 OPERATIONS: tuple[dict[str, Any], ...] = (

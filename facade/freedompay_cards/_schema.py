@@ -5,8 +5,11 @@
 
 The validator understands: ``type``, ``required``, ``properties``, ``additionalProperties`` (``false`` or
 a schema), ``items``, ``enum``, ``minLength``, ``maxLength``, ``pattern``, ``minimum``, ``maximum``,
-``exclusiveMinimum``, ``exclusiveMaximum`` and ``format`` (``uuid``, ``date``, ``date-time``, ``email``).
-It stops at the first problem and names the field (``client.phone``), which is what the sandbox reports.
+``exclusiveMinimum``, ``exclusiveMaximum`` and ``format`` (``uuid``, ``date``, ``date-time``, ``email``),
+and the spec's ``x-required-when`` (fields required only for some values of another field: Create client's
+product 1000), so the facade (before sending) and the sandbox apply that rule from the spec alike.
+It stops at the first problem and names the field (``client.phone``), which is what the sandbox reports;
+an ``x-required-when`` problem names every field missing under it at once.
 """
 
 from __future__ import annotations
@@ -271,13 +274,39 @@ def _compile_number(schema: Mapping[str, Any]) -> Check | None:
     return check
 
 
+def _missing_when(rules: list[Mapping[str, Any]], value: Mapping[str, Any]) -> None:
+    """``x-required-when``: for the first rule whose ``when`` holds (every named field has one of its
+    values), raise one ``SchemaError`` naming each ``required`` field absent from its object, e.g.
+    ``client.country``. An object that is itself absent is named once (its own fields are not listed:
+    there is no object to hold them)."""
+    for rule in rules:
+        when: Mapping[str, list[Any]] = rule["when"]
+        if not all(name in value and _one_of(value[name], allowed) for name, allowed in when.items()):
+            continue
+        missing: list[str] = []
+        for where, names in rule["required"].items():
+            holder: Any = value
+            for part in where.split("."):
+                holder = holder.get(part) if isinstance(holder, dict) else None
+            if isinstance(holder, dict):
+                missing += [f"{where}.{name}" for name in names if name not in holder]
+        if missing:
+            condition = " and ".join(f"{name} is {json.dumps(value[name])}" for name in when)
+            raise SchemaError(missing[0], f"is required when {condition} (missing: {', '.join(missing)})")
+
+
+def _one_of(item: Any, allowed: list[Any]) -> bool:
+    return any(item == a and type(item) is not bool for a in allowed)
+
+
 def _compile_object(schema: Mapping[str, Any], required: bool) -> Check | None:
     properties = {name: _checker(sub, required) for name, sub in schema.get("properties", {}).items()}
     names = tuple(schema.get("required", ())) if required else ()
+    when_rules: list[Mapping[str, Any]] = list(schema.get("x-required-when", ())) if required else []
     extra = schema.get("additionalProperties", True)
     extra_check = _checker(extra, required) if isinstance(extra, dict) else None
     closed = extra is False
-    if not properties and not names and extra_check is None and not closed:
+    if not properties and not names and not when_rules and extra_check is None and not closed:
         return None
 
     def check(value: dict[str, Any]) -> None:
@@ -298,5 +327,7 @@ def _compile_object(schema: Mapping[str, Any], required: bool) -> Check | None:
             inner = err.field
             raise SchemaError(name + inner if inner.startswith("[") else (f"{name}.{inner}" if inner else name),
                               err.problem) from None  # fmt: skip
+        if when_rules:  # after the fields' own checks: the rule reads values already known to be well-formed
+            _missing_when(when_rules, value)
 
     return check

@@ -84,8 +84,11 @@ class Clients:
         at most 2 MB). ``identified_at``/``identified_by`` go together (identification_info).
 
         The new ``client_id`` arrives through Request status: ``wait=True`` waits for it. For product 1000
-        the docs' Dictionaries page also requires country, person_id, document and both addresses.
-        Partial: the request is documented, the answer's table is cut off after ``status``.
+        the docs' Dictionaries page also requires country, person_id, document and both addresses, each with
+        its postal code, city, street and premises (``address_line1``-``3`` on the wire): without them the
+        call raises ``InvalidRequestError`` naming every missing field, before anything is sent (the rule is
+        the spec's ``x-required-when``). Partial: the request is documented, the answer's table is cut off
+        after ``status``.
         """
         rid = self._client._request_id(request_id)
         new = m.NewClient(

@@ -62,7 +62,8 @@ def sync_detailed(
      The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
     after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
     to be the common envelope. Which `client` fields are required depends on the product: for product
-    1000 the Dictionaries page also requires country, person_id, document and both addresses.
+    1000 the Dictionaries page also requires country, person_id, document and both addresses (declared
+    on the request schema with `x-required-when`, and refused before sending when missing).
 
     Args:
         body (CreateClientRequest):
@@ -96,7 +97,8 @@ def sync(
      The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
     after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
     to be the common envelope. Which `client` fields are required depends on the product: for product
-    1000 the Dictionaries page also requires country, person_id, document and both addresses.
+    1000 the Dictionaries page also requires country, person_id, document and both addresses (declared
+    on the request schema with `x-required-when`, and refused before sending when missing).
 
     Args:
         body (CreateClientRequest):
@@ -125,7 +127,8 @@ async def asyncio_detailed(
      The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
     after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
     to be the common envelope. Which `client` fields are required depends on the product: for product
-    1000 the Dictionaries page also requires country, person_id, document and both addresses.
+    1000 the Dictionaries page also requires country, person_id, document and both addresses (declared
+    on the request schema with `x-required-when`, and refused before sending when missing).
 
     Args:
         body (CreateClientRequest):
@@ -157,7 +160,8 @@ async def asyncio(
      The new `client_id` arrives through Request status. Partial: the page's answer table is cut off
     after `status`, so whether the answer also carries `client_id` is not shown; the answer is assumed
     to be the common envelope. Which `client` fields are required depends on the product: for product
-    1000 the Dictionaries page also requires country, person_id, document and both addresses.
+    1000 the Dictionaries page also requires country, person_id, document and both addresses (declared
+    on the request schema with `x-required-when`, and refused before sending when missing).
 
     Args:
         body (CreateClientRequest):
