@@ -26,7 +26,7 @@ import json
 import random
 import threading
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 SANDBOX_BASE_URL = "https://sandbox.invalid"
 JSON_HEADERS = {"Content-Type": "application/json"}
+MAX_LOGGED_PATH = 256  # characters of a request's path kept in the log (junk paths can be 64 KiB long)
 
 
 @frozen
@@ -217,9 +218,12 @@ class Sandbox:
         clock: Callable[[], dt.datetime] | None = None,
         initial_balance: Decimal = Decimal("100000.00"),
         currency: str = "KZT",
+        log_limit: int = 10_000,
     ) -> None:
         if isinstance(process_polls, bool) or not isinstance(process_polls, int) or process_polls < 0:
             raise ValueError("process_polls must be an int >= 0")
+        if isinstance(log_limit, bool) or not isinstance(log_limit, int) or log_limit < 1:
+            raise ValueError("log_limit must be an int >= 1")
         self.auth_id = auth_id
         self.secret_key = secret_key
         self.process_polls = process_polls
@@ -230,7 +234,7 @@ class Sandbox:
         )
         self._requests: dict[str, RequestRecord] = {}
         self._applied: Counter[str] = Counter()
-        self._log: list[LogEntry] = []
+        self._log: deque[LogEntry] = deque(maxlen=log_limit)  # the latest requests only: memory stays bounded
         self._faults: list[_Injection] = []
         self._transport: SandboxTransport | None = None
         self._http_clients: list[httpx.Client | httpx.AsyncClient] = []
@@ -291,7 +295,8 @@ class Sandbox:
 
     @property
     def log(self) -> tuple[LogEntry, ...]:
-        """Every request received, in order, including those refused or broken by a fault."""
+        """The latest ``log_limit`` requests received (10 000 by default), oldest first, including those
+        refused or broken by a fault. A path longer than ``MAX_LOGGED_PATH`` is kept cut short."""
         with self._lock:
             return tuple(self._log)
 
@@ -400,7 +405,7 @@ class Sandbox:
         with self._lock:
             fault = self._take_fault(path)
             entry = LogEntry(
-                path=path,
+                path=path if len(path) <= MAX_LOGGED_PATH else path[:MAX_LOGGED_PATH] + "...",
                 operation=None if route is None else route.operation,
                 request_id=_peek_request_id(body),
                 fault=None if fault is None else fault.label,
@@ -620,9 +625,13 @@ class Sandbox:
             await http.aclose()
             self._http_clients.remove(http)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False) -> SandboxServer:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False, connection_timeout: float = 10.0
+    ) -> SandboxServer:
         """Serve this sandbox over HTTP on ``host:port`` (0: any free port) in a background thread.
-        Use as a context manager, or call ``.close()``. Only loopback hosts unless ``allow_remote``."""
+        Use as a context manager, or call ``.close()``. Only loopback hosts unless ``allow_remote``. A
+        connection silent for ``connection_timeout`` seconds (idle, or a request arriving too slowly) is
+        closed."""
         from ._server import SandboxServer
 
-        return SandboxServer(self, host, port, allow_remote=allow_remote)
+        return SandboxServer(self, host, port, allow_remote=allow_remote, connection_timeout=connection_timeout)
