@@ -213,10 +213,15 @@ class SandboxServer:
     def __repr__(self) -> str:
         return f"SandboxServer(url={self.url!r})"
 
-    def wait(self) -> None:
-        """Block until the server is closed (``python -m freedompay_cards.sandbox`` uses it)."""
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the server is closed, or ``timeout`` seconds; return whether it still serves
+        (``python -m freedompay_cards.sandbox`` uses it)."""
+        if timeout is not None:
+            self._thread.join(timeout)
+            return self._thread.is_alive()
         while self._thread.is_alive():
             self._thread.join(0.5)
+        return False
 
     def close(self) -> None:
         """Stop serving and release the port; connections held by faults are let go."""
