@@ -7,10 +7,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -407,3 +409,21 @@ def test_a_wrong_state_message_uses_the_right_article(sandbox: Sandbox, cards_cl
         cards_client.cards.unblock(card.card_id, reason="x")
     with pytest.raises(fp.ConflictError, match="only an issued card can be activated"):
         cards_client.cards.activate(card.card_id)
+
+
+# ------------------------------------------------------------------------------------------ the docs page
+
+
+def test_the_sandbox_page_names_every_code_the_sandbox_uses() -> None:
+    root = Path(__file__).parent.parent
+    sources = "".join(
+        (root / "facade/freedompay_cards/sandbox" / name).read_text(encoding="utf-8")
+        for name in ("_world.py", "_app.py")
+    )
+    used = set(re.findall(r'(?:Refused|SimulationError)\(\s*"([A-Z_]+)"', sources))
+    used |= set(re.findall(r'_reject\(\s*\w+,\s*\w+,\s*"([A-Z_]+)"', sources))
+    page = (root / "docs/reference/sandbox.md").read_text(encoding="utf-8")
+
+    assert {"CARD_BLOCKED", "LIMIT_EXCEEDED", "INVALID_SIGNATURE", "EVENT_NOT_FOUND"} <= used  # the scan works
+    assert sorted(code for code in used if f"`{code}`" not in page) == []
+    assert "`order_id` must match" in page and "issued ──activate──▶ active" in page

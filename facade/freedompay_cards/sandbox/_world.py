@@ -17,15 +17,19 @@ What is documented and what is the sandbox's invention:
   captures everything and may be partial; refunds without ``amount`` are full; gift cards are issued
   inactive and confirmed with an SMS code, gift statuses and ``card_status`` values.
 - invented (nothing in the docs says so): card tokens (a UUID per card, ``Card.token``) and the
-  cardholder-validation score (see ``validate_cardholder``); how limits are kept and listed back (see
-  ``set_limits``), and that an account is named by its IBAN; the card states' names (``issued``,
-  ``active``, ``blocked``, ``closed``) and which transitions are refused; every ``error_code``; one
-  account per card holding an opening balance; holds and captures arithmetic; several partial clearings
-  of one authorisation; refunds only of what was captured; ``order_id`` having to match the
-  transaction's; statements listing captures (``purchase``) and refunds, extended statements adding the
-  authorisations; PANs from a test BIN, IBANs, RRNs, MCC 5999, merchants; gift products; reads of a
+  cardholder-validation score (see ``validate_cardholder``); how limits are kept, listed back and enforced
+  on spending (see ``check_limits``), and that an account is named by its IBAN; the simulated purchases,
+  refunds and reversals, their decline codes and how they show in statements; the card states' names
+  (``issued``, ``active``, ``blocked``, ``closed``) and which transitions are refused; every
+  ``error_code``; one account per card holding an opening balance; holds and captures arithmetic; several
+  partial clearings of one authorisation; refunds only of what was captured; ``order_id`` having to match
+  the transaction's; statements listing captures (``purchase``) and refunds, extended statements adding
+  the authorisations; PANs from a test BIN, IBANs, RRNs, MCC 5999, merchants; gift products; reads of a
   closed card (info, balance, statements, list, cardholder validation) still answering, every other
   operation on it refused with ``CARD_CLOSED``.
+
+The API reference's Sandbox page (``docs/reference/sandbox.md``) states these rules for users: keep it
+in step (``tests/test_sandbox_simulate.py`` checks that it names every code used here).
 """
 
 from __future__ import annotations
