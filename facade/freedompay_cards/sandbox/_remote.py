@@ -19,7 +19,7 @@ REMOTE_ACTIONS = {"purchase": "simulate/purchase", "refund": "simulate/refund", 
 REMOTE_ACTIONS.update({name: name for name in ACTIONS if name not in REMOTE_ACTIONS.values()})
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     # amounts travel as decimal strings: exact, whatever their digits
     return str(value) if isinstance(value, Decimal) else value
 
@@ -32,7 +32,7 @@ def remote_simulate(
     *,
     timeout: float = 10.0,
     transport: httpx.BaseTransport | None = None,
-    **fields: Any,
+    **fields: object,
 ) -> dict[str, Any]:
     """Run ``action`` (``purchase``, ``refund``, ``reversal`` or ``populate``) on the sandbox served at
     ``base_url`` with ``fields`` (as ``Sandbox.simulate_purchase`` and its siblings take them:
