@@ -5,7 +5,8 @@ A request goes through, in order: an injected fault (if any), the path (HTTP 404
 the spec (``VALIDATION_ERROR``), the ``_world.World`` method named after the spec's operationId (HTTP 501
 naming the method to add if there is none yet; ``missing_handlers()`` lists them all), the ``request_id``
 (``DUPLICATE_REQUEST_ID``), and only then the operation itself: the body, as the operation's generated
-request model (``from_dict``), goes to that method.
+request model (``from_dict``), goes to that method. Paths under ``/__sandbox__/`` are the sandbox's own, which
+no Card API path uses: simulations of the cardholder's side (``ACTIONS``), signed like API calls.
 
 Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``;
 Cardholder validation without ``request_status``, so it fails with ``status: error``; gift cards
@@ -257,7 +258,10 @@ class Sandbox:
 
     Reach it in-process with ``transport()``, ``client()`` and ``async_client()``, or over loopback HTTP
     with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``, ``limits``,
-    ``requests``, ``log``, ``times_processed()`` and ``last_otp()``; break it with ``inject()``.
+    ``requests``, ``log``, ``events``, ``times_processed()``, ``last_otp()``, ``otp_for()`` and
+    ``sent_otps``; seed it with ``create_client()``, ``create_card()`` and ``populate()``; play the
+    cardholder with ``simulate_purchase()``, ``simulate_refund()`` and ``simulate_reversal()``; break it
+    with ``inject()``. ``log`` keeps the latest ``log_limit`` requests.
     Thread-safe: one lock guards the state.
     """
 
