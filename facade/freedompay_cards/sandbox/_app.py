@@ -810,12 +810,28 @@ class Sandbox:
             self._http_clients.remove(http)
 
     def serve(
-        self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False, connection_timeout: float = 10.0
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        allow_remote: bool = False,
+        connection_timeout: float = 10.0,
+        request_deadline: float = 30.0,
+        max_connections: int = 128,
     ) -> SandboxServer:
         """Serve this sandbox over HTTP on ``host:port`` (0: any free port) in a background thread.
         Use as a context manager, or call ``.close()``. Only loopback hosts unless ``allow_remote``. A
         connection silent for ``connection_timeout`` seconds (idle, or a request arriving too slowly) is
-        closed."""
+        closed; a request not whole ``request_deadline`` seconds after its first byte is answered 408 and
+        closed; a connection beyond ``max_connections`` served at once is answered 503 and closed."""
         from ._server import SandboxServer
 
-        return SandboxServer(self, host, port, allow_remote=allow_remote, connection_timeout=connection_timeout)
+        return SandboxServer(
+            self,
+            host,
+            port,
+            allow_remote=allow_remote,
+            connection_timeout=connection_timeout,
+            request_deadline=request_deadline,
+            max_connections=max_connections,
+        )

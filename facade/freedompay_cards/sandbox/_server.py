@@ -7,6 +7,13 @@ threads are daemons and closing the server does not wait for them, so a stop (SI
 when a handler is stuck. A request whose ``Content-Length`` is over ``MAX_BODY_BYTES`` is answered 413
 before its body is read; a malformed one, 400.
 
+Silence is not the only way to hold a thread: a client can send a byte every few seconds, each read
+succeeding. So a whole request (request line, headers, body) must arrive within ``request_deadline``
+seconds (30) of its first byte: every read waits at most until then, and a late request is answered 408
+and closed. At most ``max_connections`` connections (128) are served at once, a thread each; one more is
+answered 503 (``Retry-After: 1``) by the accepting thread and closed, without reading it. Headers are
+bounded by the standard library (a line of 64 KiB, 100 of them: 431).
+
 Faults, as a real server can show them: ``drop_before`` and ``drop_after`` close the connection without
 an answer (a server cannot make a client's connect fail once it accepted the connection, so the client
 sees a dropped connection either way; only the first leaves the state untouched); ``timeout_after``
@@ -17,12 +24,14 @@ closes it; ``delay`` answers late; ``http`` and ``garbage`` answer what they say
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
 import logging
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -40,6 +49,10 @@ logger = logging.getLogger("freedompay_cards.sandbox")
 # before Base64, so 8 MiB leaves room for any valid request.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 CONNECTION_TIMEOUT = 10.0  # seconds a connection may stay silent (idle keep-alive, or a slow request)
+REQUEST_DEADLINE = 30.0  # seconds a whole request may take to arrive, from its first byte
+# connections served at once, a thread each: twice the 64 concurrent clients `make bench` drives, so
+# that a pool replaced at once (64 connections closing, their threads not yet gone, 64 opening) still fits
+MAX_CONNECTIONS = 128
 
 
 def is_loopback(host: str) -> bool:
@@ -50,6 +63,44 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+class _Overdue(OSError):
+    """A request still incomplete at its deadline. Not a ``TimeoutError``: the standard library's
+    handler would swallow that and close without the 408."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's reading side: each read waits at most ``idle`` seconds, and no later than the
+    deadline of the request being read (``limit`` seconds after its first byte)."""
+
+    def __init__(self, sock: socket.socket, idle: float, limit: float) -> None:
+        self._sock = sock
+        self._idle = idle
+        self._limit = limit
+        self.deadline: float | None = None  # none between requests: only ``idle`` applies
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        wait = self._idle
+        if self.deadline is not None:
+            wait = min(wait, self.deadline - time.monotonic())
+            if wait <= 0:
+                raise _Overdue("the request did not arrive within its deadline")
+        self._sock.settimeout(wait)
+        try:
+            count = self._sock.recv_into(buffer)
+        except TimeoutError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _Overdue("the request did not arrive within its deadline") from None
+            raise
+        finally:
+            self._sock.settimeout(self._idle)  # writes keep the connection's timeout
+        if count and self.deadline is None:
+            self.deadline = time.monotonic() + self._limit
+        return count
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -65,6 +116,26 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "freedompay-cards-sandbox"
     sandbox: Sandbox
     closing: threading.Event
+    connection_timeout: float  # also the standard library's ``timeout``, set on the socket in setup()
+    request_deadline: float
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the standard library's reader; it holds a reference to the socket
+        self.reader = _DeadlineReader(self.connection, self.connection_timeout, self.request_deadline)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        # an answer before the request line is read (408) needs these; parsing it sets them
+        self.requestline, self.command, self.path, self.request_version = "", "", "", self.protocol_version
+        try:
+            super().handle_one_request()
+        except _Overdue as exc:
+            logger.debug("%s too slow: %s", self.address_string(), exc)
+            with contextlib.suppress(OSError):
+                self._refuse(408, f"the request did not arrive within {self.request_deadline:g} seconds")
+        finally:
+            self.reader.deadline = None  # the next request's starts at its first byte
 
     def log_message(self, format: str, *args: object) -> None:
         if logger.isEnabledFor(logging.DEBUG):
@@ -87,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         try:
             self._serve()
+        except _Overdue:
+            raise  # answered 408 by handle_one_request
         except OSError as exc:  # the client went away (reset, broken pipe) or fell silent (timeout)
             self._gone(exc)
         except Exception:  # a sandbox bug: answer 500 rather than drop the connection silently
@@ -100,7 +173,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _gone(self, exc: OSError) -> None:
         """A client that left, or was too slow: one debug line, and the connection is closed."""
         self.close_connection = True
-        logger.debug("%s went away during %s %s: %s", self.address_string(), self.command, _short(self.path), exc)
+        logger.debug(
+            "%s went away during %s %s: %s", self.address_string(), self.command or "-", _short(self.path), exc
+        )
 
     def _refuse(self, status: int, description: str) -> None:
         """Answer ``status`` without reading the body, and close the connection (its rest is unread)."""
@@ -156,6 +231,44 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], max_connections: int) -> None:
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._busy = _busy_reply(max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        """A thread for the connection if one of the ``max_connections`` places is free, else 503."""
+        if not self._slots.acquire(blocking=False):
+            self._turn_away(request, client_address)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started: the place is free again
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _turn_away(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        """Answer 503 from the accepting thread, which must never wait: no read of the request, and a
+        write that cannot block (a fresh connection's send buffer is empty)."""
+        logger.debug("%s turned away: %s connections already served", client_address, self.max_connections)
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            request.send(self._busy)
+            # what the client already sent, read without waiting (and a bounded amount): closing over
+            # unread bytes would reset the connection, and the client could lose the 503
+            with contextlib.suppress(OSError):
+                for _ in range(16):
+                    if not request.recv(65536):
+                        break
+        self.shutdown_request(request)
+
     def handle_error(self, request: object, client_address: object) -> None:
         """socketserver prints a traceback to stderr for any error escaping a handler; a client going
         away is normal (one debug line), anything else is logged once on the sandbox's logger."""
@@ -166,8 +279,30 @@ class _Server(ThreadingHTTPServer):
             logger.error("sandbox connection from %s failed", client_address, exc_info=True)
 
 
+def _busy_reply(max_connections: int) -> bytes:
+    body = json.dumps(
+        {
+            "status": "error",
+            "request_status": "error",
+            "error_description": f"the sandbox is serving its limit of {max_connections} connections",
+        }
+    ).encode("ascii")
+    headers = {**JSON_HEADERS, "Retry-After": "1", "Connection": "close", "Content-Length": str(len(body))}
+    head = "HTTP/1.1 503 Service Unavailable\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return head.encode("ascii") + b"\r\n" + body
+
+
 class _IPv6Server(_Server):
     address_family = socket.AF_INET6
+
+
+def _seconds(name: str, value: object) -> float:
+    """``value`` as a positive, finite number of seconds, or a ``TypeError``/``ValueError`` naming it."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name} must be a positive, finite number of seconds")
+    return float(value)
 
 
 class SandboxServer:
@@ -185,19 +320,29 @@ class SandboxServer:
         *,
         allow_remote: bool = False,
         connection_timeout: float = CONNECTION_TIMEOUT,
+        request_deadline: float = REQUEST_DEADLINE,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to serve the sandbox on {host!r}: not a loopback address (allow_remote=True)")
-        if isinstance(connection_timeout, bool) or not isinstance(connection_timeout, int | float):
-            raise TypeError("connection_timeout must be a number of seconds")
-        if not 0 < connection_timeout < float("inf"):
-            raise ValueError("connection_timeout must be a positive, finite number of seconds")
+        connection_timeout = _seconds("connection_timeout", connection_timeout)
+        request_deadline = _seconds("request_deadline", request_deadline)
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise TypeError("max_connections must be an int")
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         self.sandbox = sandbox
         self._closing = threading.Event()
-        attributes = {"sandbox": sandbox, "closing": self._closing, "timeout": float(connection_timeout)}
+        attributes = {
+            "sandbox": sandbox,
+            "closing": self._closing,
+            "timeout": connection_timeout,
+            "connection_timeout": connection_timeout,
+            "request_deadline": request_deadline,
+        }
         handler = type("SandboxHandler", (_Handler,), attributes)
         server_class = _IPv6Server if ":" in host else _Server
-        self._httpd = server_class((host.strip("[]"), port), handler)
+        self._httpd = server_class((host.strip("[]"), port), handler, max_connections)
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self._thread = threading.Thread(
