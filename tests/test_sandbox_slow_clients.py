@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from freedompay_cards.sandbox import Sandbox, SandboxServer
-from freedompay_cards.sandbox._server import CONNECTION_TIMEOUT, MAX_CONNECTIONS, REQUEST_DEADLINE
+from freedompay_cards.sandbox._server import CONNECTION_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, REQUEST_DEADLINE
 
 WAIT = 5.0  # the longest any socket read here may block
 PAUSE = 0.1  # between two drips: far under the connection timeout, so every single read succeeds
@@ -135,6 +135,25 @@ def test_more_than_100_headers_are_refused_with_431(server: SandboxServer) -> No
         assert read_all(sock).startswith(b"HTTP/1.1 431")
 
 
+def test_headers_over_the_byte_budget_are_refused_with_431_even_in_few_lines(sandbox: Sandbox) -> None:
+    # 8 lines of 16 KiB: each under the standard library's line bound, and far under its 100 lines
+    headers = b"".join(f"X-Pad-{i}: {'x' * 16384}\r\n".encode() for i in range(MAX_HEADER_BYTES // 16384 * 2))
+    with sandbox.serve() as server, connect(server.port) as sock:
+        sock.sendall(b"POST /nowhere HTTP/1.1\r\nConnection: close\r\n" + headers + b"Content-Length: 2\r\n\r\n{}")
+        answer = read_all(sock)  # before: read whole, and answered 404
+
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:80]
+    assert str(MAX_HEADER_BYTES).encode() in answer
+    assert sandbox.log == ()
+
+
+def test_headers_under_the_byte_budget_are_read(server: SandboxServer) -> None:
+    headers = f"X-Pad: {'x' * (MAX_HEADER_BYTES - 200)}\r\n".encode()
+    with connect(server.port) as sock:
+        sock.sendall(b"POST /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers + b"\r\n")
+        assert read_all(sock).startswith(b"HTTP/1.1 404")
+
+
 def test_connections_over_max_connections_are_answered_503_at_once_and_threads_stay_bounded() -> None:
     threads_before = threading.active_count()
     with Sandbox().serve(connection_timeout=WAIT, max_connections=3) as server:
@@ -197,3 +216,4 @@ def test_the_sandbox_page_states_the_served_bounds() -> None:
     assert f"`connection_timeout` seconds ({CONNECTION_TIMEOUT:g})" in page
     assert f"`request_deadline` seconds ({REQUEST_DEADLINE:g})" in page
     assert f"`max_connections` connections ({MAX_CONNECTIONS})" in page
+    assert f"Headers over {MAX_HEADER_BYTES // 1024} KiB in all" in page

@@ -11,8 +11,8 @@ Silence is not the only way to hold a thread: a client can send a byte every few
 succeeding. So a whole request (request line, headers, body) must arrive within ``request_deadline``
 seconds (30) of its first byte: every read waits at most until then, and a late request is answered 408
 and closed. At most ``max_connections`` connections (128) are served at once, a thread each; one more is
-answered 503 (``Retry-After: 1``) by the accepting thread and closed, without reading it. Headers are
-bounded by the standard library (a line of 64 KiB, 100 of them: 431).
+answered 503 (``Retry-After: 1``) by the accepting thread and closed, without reading it. Headers over
+``MAX_HEADER_BYTES`` in all, a line over 64 KiB or more than 100 lines are answered 431.
 
 Faults, as a real server can show them: ``drop_before`` and ``drop_after`` close the connection without
 an answer (a server cannot make a client's connect fail once it accepted the connection, so the client
@@ -24,6 +24,7 @@ closes it; ``delay`` answers late; ``http`` and ``garbage`` answer what they say
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
 import ipaddress
 import json
@@ -49,6 +50,9 @@ logger = logging.getLogger("freedompay_cards.sandbox")
 # before Base64, so 8 MiB leaves room for any valid request.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 CONNECTION_TIMEOUT = 10.0  # seconds a connection may stay silent (idle keep-alive, or a slow request)
+# The headers' bytes, all lines together: a signed request's are under 2 KiB. The standard library alone
+# lets 100 lines of 64 KiB through (6.4 MiB a request).
+MAX_HEADER_BYTES = 64 * 1024
 REQUEST_DEADLINE = 30.0  # seconds a whole request may take to arrive, from its first byte
 # connections served at once, a thread each: twice the 64 concurrent clients `make bench` drives, so
 # that a pool replaced at once (64 connections closing, their threads not yet gone, 64 opening) still fits
@@ -103,6 +107,22 @@ class _DeadlineReader(io.RawIOBase):
         return count
 
 
+class _HeaderBudget:
+    """The reader ``parse_request`` reads the header lines from: past ``budget`` bytes, the
+    ``HTTPException`` the standard library answers 431."""
+
+    def __init__(self, file: io.BufferedIOBase, budget: int) -> None:
+        self._file = file
+        self._left = budget
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self._file.readline(size)
+        self._left -= len(line)
+        if self._left < 0:
+            raise http.client.HTTPException(f"the headers are over {MAX_HEADER_BYTES} bytes")
+        return line
+
+
 def _short(text: str, limit: int = 200) -> str:
     """A client-sent string (a path) cut to a loggable length."""
     return text if len(text) <= limit else text[:limit] + "..."
@@ -136,6 +156,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._refuse(408, f"the request did not arrive within {self.request_deadline:g} seconds")
         finally:
             self.reader.deadline = None  # the next request's starts at its first byte
+
+    def parse_request(self) -> bool:
+        rfile = self.rfile
+        self.rfile = _HeaderBudget(rfile, MAX_HEADER_BYTES)  # type: ignore[assignment]
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = rfile
 
     def log_message(self, format: str, *args: object) -> None:
         if logger.isEnabledFor(logging.DEBUG):
