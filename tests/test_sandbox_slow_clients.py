@@ -156,7 +156,7 @@ def test_headers_under_the_byte_budget_are_read(server: SandboxServer) -> None:
 
 def test_connections_over_max_connections_are_answered_503_at_once_and_threads_stay_bounded() -> None:
     threads_before = threading.active_count()
-    with Sandbox().serve(connection_timeout=WAIT, max_connections=3) as server:
+    with Sandbox().serve(connection_timeout=30, max_connections=3) as server:
         held = [connect(server.port) for _ in range(3)]
         extra: list[socket.socket] = []
         try:
