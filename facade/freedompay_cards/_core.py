@@ -14,8 +14,10 @@ import functools
 import importlib
 import json
 import re
+import threading
 import time
 from array import array
+from collections import OrderedDict
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -45,7 +47,9 @@ class Operation:
     ``mutating``: applies something, so never sent twice without reconciliation (``x-mutating``);
     ``deferred``: the outcome arrives through Request status (``x-deferred``); ``request_id``: ``key``
     (the operation's own idempotency key), ``subject`` (names another request: Request status) or
-    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``); ``signing``: the
+    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``); ``outcome_ids``:
+    the Request status fields its success carries (``x-outcome-ids``); ``secret_answer``: its answer is
+    secret data (every field beyond the envelope and ``card_id`` is ``x-secret``); ``signing``: the
     label ``_auth.SIGNERS`` maps to the signer of its requests (``x-signing``).
     """
 
@@ -61,6 +65,8 @@ class Operation:
         self.deferred: bool = entry["deferred"]
         self.request_id: str = entry["request_id"]
         self.lazy_arrays = frozenset(entry["lazy_arrays"])
+        self.outcome_ids: tuple[str, ...] = entry["outcome_ids"]
+        self.secret_answer: bool = entry["secret_answer"]
         self.doc_status: str | None = entry["doc_status"]
         self.signing: str = entry["signing"]
 
@@ -137,6 +143,54 @@ def build_request(
         raise InvalidRequestError("extra_body", f"is not JSON that can be sent ({type(exc).__name__})") from None
     extensions = {SIGNED_PATH: path}  # the API path is what is signed, not a proxy's prefix
     return http.build_request("POST", _url(base_url + path), content=content, headers=headers, extensions=extensions)
+
+
+class SentRequests:
+    """The request_ids a client (and its ``with_options`` copies) sent, each with a fingerprint of the
+    request it named, the last ``LIMIT`` of them: a request_id reused for another request (another
+    operation, another body) is refused before anything is sent, so that Request status can never
+    report one request's outcome as another's. Re-sending the same request with its request_id (what
+    a caller does after an outcome-unknown error) is allowed."""
+
+    __slots__ = ("_lock", "_seen")
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def claim(self, op: Operation, request_id: str | None, content: bytes) -> None:
+        if request_id is None:
+            return
+        fingerprint = hash((op.path, content))  # the bytes hold the request_id: the body decides alone
+        with self._lock:
+            known = self._seen.setdefault(request_id, fingerprint)
+            if known == fingerprint:
+                if len(self._seen) > self.LIMIT:
+                    self._seen.popitem(last=False)
+                return
+        raise InvalidRequestError(
+            "request_id",
+            f"{request_id} was already sent by this client with another request; a request_id names one "
+            "request (re-send that same request with it, or make a new one: check request_id_factory)",
+        )
+
+
+def outcome_misfit(op: Operation, raw: dict[str, Any], request_id: str | None) -> UnexpectedResponseError | None:
+    """The error for a success that Request status reports for ``op``'s request_id without the ids a
+    success of ``op`` carries (``x-outcome-ids``): the request_id names another operation's request, so
+    this answer is not ``op``'s outcome. None when it fits."""
+    missing = [name for name in op.outcome_ids if raw.get(name) in (None, "", [])]
+    if raw.get("request_status") != "success" or not missing:
+        return None
+    error = UnexpectedResponseError(
+        f"Request status reports a success for this request_id without {', '.join(missing)}, which a success "
+        f"of {op.name} carries: the request_id was used for another request, and this call's outcome is not "
+        "known (check by your own reference, e.g. the order_id, before sending again with a new request_id)",
+        operation=op.name, request_id=request_id, http_status=200, body=raw,
+    )  # fmt: skip
+    error.outcome_unknown = True
+    return error
 
 
 class AttemptFailure(Exception):
