@@ -301,6 +301,25 @@ def test_an_error_body_never_keeps_a_field_named_with_a_secret_label(client: fp.
     assert redact({"error_code": "X", "status": "error"}) == {"error_code": "X", "status": "error"}  # no over-reach
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"status": "ok", "request_status": "queued", "track2": "4111111111111111=2912101"},  # undocumented state
+        {"status": "ok", "request_status": "success", "dt": 5, "track2": "4111111111111111=2912101"},  # bad type
+        {"status": "error", "error_code": "CARD_NOT_FOUND", "track2": "4111111111111111=2912101"},
+    ],
+)
+def test_an_unreadable_secret_data_answer_keeps_only_its_envelope_in_the_error(
+    client: fp.CardClient, api: MockAPI, answer: dict[str, Any]
+) -> None:
+    api.on("/v5/card-api/card/secret_data", answer)
+    with pytest.raises(fp.FreedomPayError) as info:
+        client.cards.secret_data("c1", max_retries=0)
+    body = info.value.body  # type: ignore[attr-defined]
+    assert body["track2"] == REDACTED and body["status"] == answer["status"]
+    assert "2912101" not in repr(body) + str(info.value)
+
+
 def test_cassette_bodies_never_keep_a_field_named_with_a_secret_label() -> None:
     cleaned = cassettes.scrub_body(json.dumps({"status": "ok", **LEAKY}).encode())
     assert isinstance(cleaned, bytes)

@@ -34,7 +34,7 @@ from ._errors import (
     http_error,
 )
 from ._operations import OPERATIONS as SPEC_OPERATIONS
-from ._redact import scrub_text
+from ._redact import REDACTED, scrub_text
 from ._retry import parse_retry_after, status_verdict
 from ._schema import SchemaError, model_from, request_schema, response_schema, validate
 
@@ -276,26 +276,28 @@ def read_answer(
     else:
         status = _known(raw.get("status"), _CARD_STATES)
         if status is None:
-            raise _unexpected(op, request_id, f"status {_shown(raw.get('status'))}", raw, retryable=False)
+            raise _unexpected(
+                op, request_id, f"status {_shown(raw.get('status'))}", redact_lazy(raw, op), retryable=False
+            )
         raw["status"] = status
         if "request_status" in raw:
             state = _known(raw["request_status"], _REQUEST_STATES)
             if state is None and status == "ok":
                 problem = f"request_status {_shown(raw['request_status'])} is not a documented state"
-                raise _unexpected(op, request_id, problem, raw, retryable=False)
+                raise _unexpected(op, request_id, problem, redact_lazy(raw, op), retryable=False)
             raw["request_status"] = state or raw["request_status"]
         if status == "error" or (op.raise_on_failed_request and raw.get("request_status") == "error"):
-            error = card_api_error(redact_lazy(raw), operation=op.name, request_id=request_id)
+            error = card_api_error(redact_lazy(raw, op), operation=op.name, request_id=request_id)
             raise AttemptFailure(error, maybe_applied=False, retryable=False)
     schema = response_schema(op.path)
     try:
         validate(schema, raw)
     except SchemaError as err:
-        raise _unexpected(op, request_id, str(err), redact_lazy(raw), retryable=False) from None
+        raise _unexpected(op, request_id, str(err), redact_lazy(raw, op), retryable=False) from None
     try:
         parsed = model_from(_model(op), schema, {k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()})
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw), retryable=False) from None
+        raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw, op), retryable=False) from None
     for name, value in raw.items():
         if isinstance(value, LazyArray):
             value.schema = schema["properties"][name].get("items", {})
@@ -307,9 +309,21 @@ def _shown(value: Any) -> str:
     return "missing" if value is None else repr(value)[:40]
 
 
-def redact_lazy(raw: dict[str, Any]) -> dict[str, Any]:
-    """``raw`` as an error body keeps it (lazy arrays summarised)."""
+def redact_lazy(raw: dict[str, Any], op: Operation | None = None) -> dict[str, Any]:
+    """``raw`` as an error body keeps it: lazy arrays summarised; of a secret-data answer (``op``), only
+    what ``secret_answer_keeps`` names, every other field replaced whatever its name."""
+    if op is not None and op.secret_answer:
+        keep = secret_answer_keeps()
+        return {k: (v if k in keep else REDACTED) for k, v in raw.items()}
     return {k: (f"<{len(v)} items>" if isinstance(v, LazyArray) else v) for k, v in raw.items()}
+
+
+@functools.cache
+def secret_answer_keeps() -> frozenset[str]:
+    """What of a secret-data answer is not secret: the fields of the bare Card API envelope, read from the
+    spec through an operation answered by it, and ``card_id``."""
+    path = next(op.path for op in OPERATIONS.values() if op.response_model == "CardApiEnvelope")
+    return frozenset(response_schema(path)["properties"]) | {"card_id"}
 
 
 @functools.cache

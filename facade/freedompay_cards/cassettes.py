@@ -76,11 +76,9 @@ def scrub_value(value: Any) -> Any:
 def _secret_answer_paths() -> tuple[frozenset[str], frozenset[str]]:
     """(the API paths whose answers are secret data, the fields such an answer keeps: the Card API
     envelope's and ``card_id``), from the spec's operation table and schemas."""
-    from ._schema import response_schema
+    from ._core import secret_answer_keeps
 
-    paths = frozenset(op["path"] for op in OPERATIONS if op["secret_answer"])
-    envelope = next(op["path"] for op in OPERATIONS if op["response_model"] == "CardApiEnvelope")
-    return paths, frozenset(response_schema(envelope)["properties"]) | {"card_id"}
+    return frozenset(op["path"] for op in OPERATIONS if op["secret_answer"]), secret_answer_keeps()
 
 
 def _secret_answer(value: Any) -> Any:
