@@ -117,7 +117,8 @@ class CardClient:
     is the largest answer read: past it the connection is closed. Every method also takes these per call
     (see ``RequestOptions``), and ``with_options(...)`` makes a configured copy sharing the connections.
 
-    ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain PIN
+    ``request_id_factory`` makes request ids (default ``uuid.uuid4``); a request_id this client (or a
+    ``with_options`` copy) sent with another request is refused before sending. ``pin_encryptor`` turns a plain PIN
     into the encrypted form Set PIN takes (the scheme is Freedom Processing's; see ``cards.set_pin``).
     ``app_info`` (name, version, url) is added to the User-Agent. ``FREEDOMPAY_LOG=debug`` (or ``info``)
     turns on the ``freedompay_cards`` logger on stderr.
