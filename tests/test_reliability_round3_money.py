@@ -362,6 +362,17 @@ def test_a_malformed_idna_base_url_is_a_configuration_error() -> None:
         fp.CardClient(AUTH_ID, SECRET, base_url="https://xn--.com")
 
 
+def test_the_cli_reports_a_malformed_idna_base_url_as_a_usage_error_not_a_traceback() -> None:
+    import io
+
+    from freedompay_cards._cli import main
+
+    env = {"FREEDOMPAY_AUTH_ID": AUTH_ID, "FREEDOMPAY_SECRET_KEY": SECRET, "FREEDOMPAY_BASE_URL": "https://xn--.com"}
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["cards", "info", "c1"], environ=env, stdin=io.StringIO(), stdout=out, stderr=err) == 2
+    assert "FREEDOMPAY_BASE_URL" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
 def test_a_non_ascii_extra_header_value_is_refused_before_sending(client: fp.CardClient, api: MockAPI) -> None:
     with pytest.raises(fp.InvalidRequestError, match="extra_headers"):
         client.cards.info("c1", extra_headers={"X-Note": "café"})
