@@ -256,6 +256,16 @@ def test_request_not_found_as_request_status_error_leads_to_the_same_id_re_send(
     assert api.paths == [CREATE, STATUS, CREATE] and api.bodies[0] == api.bodies[2]
 
 
+def test_request_not_found_while_waiting_for_an_accepted_payment_is_outcome_unknown(
+    client: fp.CardClient, api: MockAPI
+) -> None:
+    api.on(CREATE, PROCESS)
+    api.on(STATUS, {"status": "ok", "request_status": "error", "error_code": "REQUEST_NOT_FOUND", "dt": DT})
+    with pytest.raises(fp.NotFoundError) as info:
+        _create(client, wait=True)
+    assert info.value.outcome_unknown and info.value.request_id == RID1  # accepted: never "not applied"
+
+
 def test_another_request_status_error_is_still_the_operation_s_failure(client: fp.CardClient, api: MockAPI) -> None:
     api.on(CREATE, httpx.ReadTimeout("slow"))
     api.on(STATUS, {"status": "ok", "request_status": "error", "error_code": "INSUFFICIENT_FUNDS", "dt": DT})

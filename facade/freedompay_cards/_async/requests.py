@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 from .. import _validate as v
 from .._core import OPERATIONS, async_sleep, monotonic, outcome_misfit
 from .._enums import RequestStatus
-from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error
+from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error, is_unknown_request
 from .._lazy import LazyModule
 from .._options import CallSettings, RequestOptions
 
@@ -102,11 +102,14 @@ class AsyncRequests:
                 raise
             count += 1
             if result.request_status == RequestStatus.ERROR:
-                raise card_api_error(
+                failed = card_api_error(
                     {"status": "ok", **result.extra, "request_status": "error",
                      "error_code": result.error_code, "error_description": result.error_description},
                     operation=operation, request_id=rid,
                 )  # fmt: skip
+                # "unknown request" says nothing of what became of it (in either shape: see _fetch above)
+                failed.outcome_unknown = is_unknown_request(failed)
+                raise failed
             if result.request_status == RequestStatus.SUCCESS:
                 return result
             remaining = ends - monotonic()  # still in process: not final yet
