@@ -330,6 +330,13 @@ def test_an_unreadable_secret_data_answer_keeps_only_its_envelope_in_the_error(
     assert "2912101" not in repr(body) + str(info.value)
 
 
+def test_a_body_that_is_not_json_never_keeps_a_field_named_with_a_secret_label() -> None:
+    text = 'error: card_cvv=653&cvvValue=653&card_pin=9876&expire_date=12/29, "cardNumber": "4111111111111111"'
+    for cleaned in (redact(text), cassettes.scrub_body(text)):
+        assert isinstance(cleaned, str) and not [value for value in SECRET_VALUES if value in cleaned]
+    assert redact("error_code=1234 status: ok") == "error_code=1234 status: ok"
+
+
 def test_cassette_bodies_never_keep_a_field_named_with_a_secret_label() -> None:
     cleaned = cassettes.scrub_body(json.dumps({"status": "ok", **LEAKY}).encode())
     assert isinstance(cleaned, bytes)

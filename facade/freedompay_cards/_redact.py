@@ -227,12 +227,16 @@ def is_labelled_secret(name: str, value: object) -> bool:
 
 
 # ------------------------------------------------------------------ field values in raw text (rule 1)
-# A secret field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A.
-# Compiled on first use: only an answer that is not JSON needs it.
+# A field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A,
+# card_cvv=653. Every name=value pair is found; the value is blanked when ``is_secret_name`` says the name
+# is a secret's. A name starts a word and is at most 64 characters. Compiled on first use: only an
+# answer that is not JSON needs it.
 @functools.cache
 def _field_in_text() -> re.Pattern[str]:
-    opening, names = _word_start(sorted(SECRET_FIELDS, key=len, reverse=True))
-    return re.compile(f"({opening}(?i:{names})" + r"""["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
+    return re.compile(r"""(?<![\w\-])([A-Za-z][\w\-]{0,63})["']?\s*[:=]\s*""")
+
+
+_VALUE_IN_TEXT = re.compile(r"""("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
 
 
 def mask_pan(pan: str) -> str:
@@ -279,7 +283,17 @@ def scrub_text(text: str) -> str:
 def scrub_raw_text(text: str) -> str:
     """A raw body that is not JSON (an HTML error page, a cut-off answer): ``scrub_text``, and the value
     of every secret field named in it (``"cvv":"123"``, ``pin=8F3A``) blanked."""
-    return _field_in_text().sub(lambda m: m.group(1) + '"' + REDACTED + '"', scrub_text(text))
+    text = scrub_text(text)
+    parts: list[str] = []
+    done = 0  # text before this is copied (a value blanked ends here)
+    for field in _field_in_text().finditer(text):
+        if field.start() < done or not is_secret_name(field.group(1)):
+            continue
+        value = _VALUE_IN_TEXT.match(text, field.end())
+        if value is not None:
+            parts += [text[done : field.end()], '"' + REDACTED + '"']
+            done = value.end()
+    return "".join(parts) + text[done:] if parts else text
 
 
 # ------------------------------------------------------------------ walking parsed bodies (rules 1, 4, 6)
