@@ -87,10 +87,11 @@ SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"}
 # Names that contain a secret's label (rule 1): ``card_cvv``, ``cvvValue``, ``card_pin``, ``pinBlock``,
 # ``expire_date``, ``expiryMonth``, ``card_pan``, ``cardNumber``, ``card_holder_name``, ``client_secret``. A
 # name is matched in snake case (``cvvValue`` is ``cvv_value``); ``pin``, ``pan``, ``otp`` and ``exp`` count
-# only as whole words of it (``shipping``, ``company``, ``export`` are no labels).
+# only as whole words of it, last or before code/block/value/number/enc(rypted) (``shipping``, ``company``,
+# ``export``, ``pin_counter`` are no labels: a count of PIN tries is not a PIN).
 _SECRET_NAME = re.compile(
     r"cv[vc]|secret|passw|card_?number|holder_?name"
-    r"|(?:^|_)(?:pin|pan|otp)(?:_|$|code|block)|(?:^|_)exp(?:ir|_|$|date|month|year)"
+    r"|(?:^|_)(?:pin|pan|otp)(?:$|_?(?:code|block|value|number|enc))|(?:^|_)exp(?:ir|_?date|_?month|_?year|$)"
 )
 _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[\s\-.]+")
 
