@@ -204,6 +204,30 @@ def test_the_memory_of_request_ids_is_bounded() -> None:
         sent.claim(op, str(SentRequests.LIMIT), b"another body")
 
 
+def test_threads_claiming_one_request_id_with_different_requests_leave_exactly_one_winner() -> None:
+    import threading
+
+    from freedompay_cards._core import OPERATIONS, SentRequests
+
+    op, refused = OPERATIONS["cards.block"], []
+    for _ in range(50):
+        sent, start = SentRequests(), threading.Barrier(8)
+
+        def claim(n: int, sent: SentRequests = sent, start: threading.Barrier = start) -> None:
+            start.wait(timeout=5)
+            try:
+                sent.claim(op, RID1, b"body %d" % n)
+            except fp.InvalidRequestError:
+                refused.append(n)
+
+        threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=5)
+    assert len(refused) == 50 * 7
+
+
 def test_a_reconciled_success_of_another_operation_is_never_the_payment_s_outcome(
     client: fp.CardClient, api: MockAPI
 ) -> None:
