@@ -329,6 +329,34 @@ def _envelope(schema: dict[str, Any], spec: dict[str, Any]) -> str:
     return "gift" if any(_envelope(part, spec) == "gift" for part in schema.get("allOf", [])) else "card"
 
 
+def _secret_answer(answer: dict[str, Any], spec: dict[str, Any]) -> bool:
+    """Is the answer secret data: is every field it adds to the Card API envelope, ``card_id`` aside,
+    marked ``x-secret``? Then a field it does not name is secret too (scrubbed whole in cassettes)."""
+    envelope, _ = _spec.object_parts({"$ref": "#/components/schemas/CardApiEnvelope"}, spec)
+    properties, _ = _spec.object_parts(answer, spec)
+    added = [p for name, p in properties.items() if name not in envelope and name != "card_id"]
+    return bool(added) and all(_spec.resolve(p, spec).get("x-secret") for p in added)
+
+
+def secret_field_names(spec: dict[str, Any]) -> list[str]:
+    """Every property name the spec marks ``x-secret`` anywhere (schemas, nested objects, array items)."""
+    names: set[str] = set()
+    stack: list[Any] = list(spec["components"]["schemas"].values())
+    seen: set[int] = set()
+    while stack:
+        schema = _spec.resolve(stack.pop(), spec)
+        if not isinstance(schema, dict) or id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        properties, _ = _spec.object_parts(schema, spec)
+        for name, prop in properties.items():
+            if _spec.resolve(prop, spec).get("x-secret"):
+                names.add(name)
+            stack.append(prop)
+        stack += [schema[key] for key in ("items", "additionalProperties") if isinstance(schema.get(key), dict)]
+    return sorted(names)
+
+
 def _generated_models(module: Path) -> tuple[str, str]:
     """The request and the answer model classes a generated operation module uses."""
     text = module.read_text(encoding="utf-8")
@@ -347,6 +375,14 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
     """One entry per operation, from the spec and the generated client made from it."""
     table: list[dict[str, Any]] = []
     problems: list[str] = []
+    status_fields = {
+        name
+        for item in spec["paths"].values()
+        if item["post"].get("x-request-id") == "subject"
+        for name in _plain_schema(item["post"]["responses"]["200"]["content"]["application/json"]["schema"], spec).get(
+            "properties", {}
+        )
+    }
     for path, item in spec["paths"].items():
         op = item["post"]
         where = f"{path} ({op.get('operationId')})"
@@ -374,6 +410,12 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
             for name in lazy
             if answer_fields.get(name, {}).get("type") != "array"
         ]
+        outcome_ids = op.get("x-outcome-ids", [])
+        problems += [
+            f"{where}: x-outcome-ids names {name!r}, which is not a field of the Request status answer"
+            for name in outcome_ids
+            if name not in status_fields
+        ]
         tag = op["tags"][0]
         request_model, answer_model = _generated_models(client / "api" / tag / f"{op['operationId']}.py")
         table.append(
@@ -389,6 +431,8 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
                 "deferred": bool(op.get("x-deferred", False)),
                 "request_id": request_id,
                 "lazy_arrays": tuple(lazy),
+                "outcome_ids": tuple(outcome_ids),
+                "secret_answer": _secret_answer(answer, spec),
                 "signing": signing,
                 "doc_status": doc_status,
                 "doc_page": op.get("x-doc-page"),
@@ -414,13 +458,20 @@ from typing import Any
 SPEC_HASH = {spec_hash!r}
 SPEC_VERSION = {version!r}
 
+# Every field name the spec marks x-secret: secret wherever it appears (``_redact``).
+SECRET_FIELDS: tuple[str, ...] = {secret_fields!r}
+
 OPERATIONS: tuple[dict[str, Any], ...] = (
 '''
 
 
 def operations_module(spec: dict[str, Any], client: Path) -> str:
     """The text of ``_operations.py``."""
-    lines = [OPERATIONS_HEADER.format(spec_hash=spec_hash(spec), version=spec["info"]["version"])]
+    lines = [
+        OPERATIONS_HEADER.format(
+            spec_hash=spec_hash(spec), version=spec["info"]["version"], secret_fields=tuple(secret_field_names(spec))
+        )
+    ]
     for entry in operation_table(spec, client):
         lines.append("    {\n" + "".join(f"        {key!r}: {value!r},\n" for key, value in entry.items()) + "    },\n")
     lines.append(")\n")

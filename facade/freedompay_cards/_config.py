@@ -186,6 +186,7 @@ class ClientConfig:
         _printable("base_url", base_url)
         try:
             url = httpx.URL(base_url)
+            host = url.host  # decodes an IDNA host (``xn--...``), which may be malformed (IDNAError)
         except (httpx.InvalidURL, ValueError) as exc:
             # the parser's message may quote the URL: only shown when the URL holds no credentials
             reason = f" ({exc})" if "@" not in base_url else ""
@@ -196,13 +197,13 @@ class ClientConfig:
                 "must not carry a user name or password (user:password@host): the API authenticates with "
                 "auth_id and secret_key, and a proxy takes its credentials through http_client",
             )
-        if url.scheme not in {"http", "https"} or not url.host:
+        if url.scheme not in {"http", "https"} or not host:
             raise ConfigurationError(name, f"must be an http or https URL with a host, {example}")
         if url.port is not None and not 0 < url.port < 65536:
             raise ConfigurationError(name, f"has port {url.port}; a port is from 1 to 65535")
         if url.query or url.fragment:
             raise ConfigurationError(name, "must have no query or fragment")
-        if url.scheme == "http" and not _is_loopback(url.host) and not allow_insecure_http:
+        if url.scheme == "http" and not _is_loopback(host) and not allow_insecure_http:
             raise ConfigurationError(
                 name, "uses plain http to a non-loopback host; use https, or pass allow_insecure_http=True"
             )

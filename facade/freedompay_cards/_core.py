@@ -18,6 +18,7 @@ import sys
 import time
 import warnings
 from array import array
+from collections import OrderedDict
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -34,7 +35,7 @@ from ._errors import (
     http_error,
 )
 from ._operations import OPERATIONS as SPEC_OPERATIONS
-from ._redact import scrub_text
+from ._redact import REDACTED, scrub_text
 from ._retry import parse_retry_after, status_verdict
 from ._schema import SchemaError, model_from, request_schema, response_schema, validate
 
@@ -47,7 +48,9 @@ class Operation:
     ``mutating``: applies something, so never sent twice without reconciliation (``x-mutating``);
     ``deferred``: the outcome arrives through Request status (``x-deferred``); ``request_id``: ``key``
     (the operation's own idempotency key), ``subject`` (names another request: Request status) or
-    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``); ``signing``: the
+    ``none``; ``lazy_arrays``: answer arrays decoded item by item (``x-lazy-arrays``); ``outcome_ids``:
+    the Request status fields its success carries (``x-outcome-ids``); ``secret_answer``: its answer is
+    secret data (every field beyond the envelope and ``card_id`` is ``x-secret``); ``signing``: the
     label ``_auth.SIGNERS`` maps to the signer of its requests (``x-signing``).
     """
 
@@ -63,6 +66,8 @@ class Operation:
         self.deferred: bool = entry["deferred"]
         self.request_id: str = entry["request_id"]
         self.lazy_arrays = frozenset(entry["lazy_arrays"])
+        self.outcome_ids: tuple[str, ...] = entry["outcome_ids"]
+        self.secret_answer: bool = entry["secret_answer"]
         self.doc_status: str | None = entry["doc_status"]
         self.signing: str = entry["signing"]
         self.deprecated: bool = entry["deprecated"]  # the spec's `deprecated: true` (Apidog status deprecated)
@@ -158,6 +163,54 @@ def build_request(
     return http.build_request("POST", _url(base_url + path), content=content, headers=headers, extensions=extensions)
 
 
+class SentRequests:
+    """The request_ids a client (and its ``with_options`` copies) sent, each with a fingerprint of the
+    request it named, the last ``LIMIT`` of them: a request_id reused for another request (another
+    operation, another body) is refused before anything is sent, so that Request status can never
+    report one request's outcome as another's. Re-sending the same request with its request_id (what
+    a caller does after an outcome-unknown error) is allowed."""
+
+    __slots__ = ("_seen",)
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, int] = OrderedDict()
+
+    def claim(self, op: Operation, request_id: str | None, content: bytes) -> None:
+        if request_id is None:
+            return
+        fingerprint = hash((op.path, content))  # the bytes hold the request_id: the body decides alone
+        # No lock: setdefault is one atomic step under the GIL (two threads claiming one request_id with
+        # different requests: exactly one wins); an extra eviction by a racing thread costs nothing.
+        seen = self._seen
+        if seen.setdefault(request_id, fingerprint) == fingerprint:
+            if len(seen) > self.LIMIT:
+                seen.popitem(last=False)
+            return
+        raise InvalidRequestError(
+            "request_id",
+            f"{request_id} was already sent by this client with another request; a request_id names one "
+            "request (re-send that same request with it, or make a new one: check request_id_factory)",
+        )
+
+
+def outcome_misfit(op: Operation, raw: dict[str, Any], request_id: str | None) -> UnexpectedResponseError | None:
+    """The error for a success that Request status reports for ``op``'s request_id without the ids a
+    success of ``op`` carries (``x-outcome-ids``): the request_id names another operation's request, so
+    this answer is not ``op``'s outcome. None when it fits."""
+    missing = [name for name in op.outcome_ids if raw.get(name) in (None, "", [])]
+    if raw.get("request_status") != "success" or not missing:
+        return None
+    error = UnexpectedResponseError(
+        f"Request status reports a success for this request_id without {', '.join(missing)}, which a success "
+        f"of {op.name} carries: the request_id was used for another request, and this call's outcome is not "
+        "known (check by your own reference, e.g. the order_id, before sending again with a new request_id)",
+        operation=op.name, request_id=request_id, http_status=200, body=raw,
+    )  # fmt: skip
+    error.outcome_unknown = True
+    return error
+
+
 class AttemptFailure(Exception):
     """Internal: one attempt's failure, the error a caller would see, and what it says of the request:
     ``maybe_applied`` (it may have been applied) and ``retryable`` (another attempt is worth it)."""
@@ -241,26 +294,28 @@ def read_answer(
     else:
         status = _known(raw.get("status"), _CARD_STATES)
         if status is None:
-            raise _unexpected(op, request_id, f"status {_shown(raw.get('status'))}", raw, retryable=False)
+            raise _unexpected(
+                op, request_id, f"status {_shown(raw.get('status'))}", redact_lazy(raw, op), retryable=False
+            )
         raw["status"] = status
         if "request_status" in raw:
             state = _known(raw["request_status"], _REQUEST_STATES)
             if state is None and status == "ok":
                 problem = f"request_status {_shown(raw['request_status'])} is not a documented state"
-                raise _unexpected(op, request_id, problem, raw, retryable=False)
+                raise _unexpected(op, request_id, problem, redact_lazy(raw, op), retryable=False)
             raw["request_status"] = state or raw["request_status"]
         if status == "error" or (op.raise_on_failed_request and raw.get("request_status") == "error"):
-            error = card_api_error(redact_lazy(raw), operation=op.name, request_id=request_id)
+            error = card_api_error(redact_lazy(raw, op), operation=op.name, request_id=request_id)
             raise AttemptFailure(error, maybe_applied=False, retryable=False)
     schema = response_schema(op.path)
     try:
         validate(schema, raw)
     except SchemaError as err:
-        raise _unexpected(op, request_id, str(err), redact_lazy(raw), retryable=False) from None
+        raise _unexpected(op, request_id, str(err), redact_lazy(raw, op), retryable=False) from None
     try:
         parsed = model_from(_model(op), schema, {k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()})
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw), retryable=False) from None
+        raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw, op), retryable=False) from None
     for name, value in raw.items():
         if isinstance(value, LazyArray):
             value.schema = schema["properties"][name].get("items", {})
@@ -272,9 +327,21 @@ def _shown(value: Any) -> str:
     return "missing" if value is None else repr(value)[:40]
 
 
-def redact_lazy(raw: dict[str, Any]) -> dict[str, Any]:
-    """``raw`` as an error body keeps it (lazy arrays summarised)."""
+def redact_lazy(raw: dict[str, Any], op: Operation | None = None) -> dict[str, Any]:
+    """``raw`` as an error body keeps it: lazy arrays summarised; of a secret-data answer (``op``), only
+    what ``secret_answer_keeps`` names, every other field replaced whatever its name."""
+    if op is not None and op.secret_answer:
+        keep = secret_answer_keeps()
+        return {k: (v if k in keep else REDACTED) for k, v in raw.items()}
     return {k: (f"<{len(v)} items>" if isinstance(v, LazyArray) else v) for k, v in raw.items()}
+
+
+@functools.cache
+def secret_answer_keeps() -> frozenset[str]:
+    """What of a secret-data answer is not secret: the fields of the bare Card API envelope, read from the
+    spec through an operation answered by it, and ``card_id``."""
+    path = next(op.path for op in OPERATIONS.values() if op.response_model == "CardApiEnvelope")
+    return frozenset(response_schema(path)["properties"]) | {"card_id"}
 
 
 @functools.cache

@@ -100,6 +100,8 @@ def headers(value: object) -> dict[str, str]:
             raise InvalidRequestError("extra_headers", f"{name!r} is not a header name")
         if any(c in item for c in "\r\n\0"):
             raise InvalidRequestError("extra_headers", f"{name}: a value must not contain line breaks or NUL")
+        if not item.isascii():  # httpx sends header values as ASCII: anything else cannot be sent
+            raise InvalidRequestError("extra_headers", f"{name}: a value must be ASCII text")
         if name.lower() in RESERVED_HEADERS:
             raise InvalidRequestError("extra_headers", f"{name} is set by the library and cannot be replaced")
         out[name] = item

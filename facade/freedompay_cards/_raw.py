@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextvars
 import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     import httpx
@@ -38,7 +38,8 @@ def capture(response: httpx.Response) -> None:
 
 class RawResponse(Generic[T]):
     """The HTTP answer an operation was read from, and the typed result it gives (``parse()``).
-    Its ``repr`` names the status and the request_id only: the headers and body stay out of logs."""
+    Its ``repr`` names the status and the request_id only: the headers and body stay out of logs; pickling
+    is refused (the request it came from carries the signature), as for the other holders of secrets."""
 
     __slots__ = ("_parsed", "http_response")
 
@@ -66,6 +67,9 @@ class RawResponse(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}] request_id={self.request_id!r}>"
+
+    def __reduce__(self) -> Any:  # the request it holds carries the X-JWS-Signature: refuse rather than leak
+        raise TypeError("RawResponse holds the signed request and cannot be pickled; keep parse() or its fields")
 
 
 def _last(held: list[httpx.Response]) -> httpx.Response:

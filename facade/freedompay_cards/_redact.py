@@ -6,8 +6,10 @@ below apply to every value the library shows: error messages (``str(err)``, ``re
 and the strings nested in it at any depth, ``TransactionInfo.details``, the lines of the
 ``freedompay_cards`` logger, and (through ``cassettes.py``) recorded cassettes.
 
-1. Secret fields. In a parsed body, the value of a field named in ``SECRET_FIELDS`` (any case, any depth)
-   becomes ``<redacted>``, whatever it holds. In a raw body that is not JSON, ``name=value`` and
+1. Secret fields. In a parsed body, the value of a field named in ``SECRET_FIELDS`` (the spec's
+   ``x-secret`` fields and a few more; any case, any depth), or whose name contains a secret's label
+   (``card_cvv``, ``cvvValue``, ``card_pin``, ``expire_date``: ``is_secret_name``), becomes
+   ``<redacted>``, whatever it holds. In a raw body that is not JSON, ``name=value`` and
    ``"name":"value"`` pairs with such a name are blanked as well (``scrub_raw_text``).
 2. Card numbers. 13 to 19 digits in a row (single spaces or dashes between digits allowed) that pass the
    Luhn check are masked to their first 4 and last 4 digits (``4000********7899``), with or without a label;
@@ -51,13 +53,16 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ._operations import SECRET_FIELDS as _SPEC_SECRET_FIELDS
+
 REDACTED = "<redacted>"
 TOO_DEEP = "<too deep>"
 # A real answer is a few levels deep; anything past this is not an answer worth showing.
 MAX_DEPTH = 64
 
-# Body fields whose values are secret wherever they appear (requests and responses, any depth).
-SECRET_FIELDS = frozenset(
+# Body fields whose values are secret wherever they appear (requests and responses, any depth): these,
+# and every field the spec marks ``x-secret`` (``_operations.SECRET_FIELDS``, generated from it).
+SECRET_FIELDS = frozenset(_SPEC_SECRET_FIELDS) | frozenset(
     {
         "pin",
         "pan",
@@ -78,6 +83,25 @@ SECRET_FIELDS = frozenset(
 )
 # Headers whose values are secret.
 SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"})
+
+# Names that contain a secret's label (rule 1): ``card_cvv``, ``cvvValue``, ``card_pin``, ``pinBlock``,
+# ``expire_date``, ``expiryMonth``, ``card_pan``, ``cardNumber``, ``card_holder_name``, ``client_secret``. A
+# name is matched in snake case (``cvvValue`` is ``cvv_value``); ``pin``, ``pan``, ``otp`` and ``exp`` count
+# only as whole words of it, last or before code/block/value/number/enc(rypted) (``shipping``, ``company``,
+# ``export``, ``pin_counter`` are no labels: a count of PIN tries is not a PIN).
+_SECRET_NAME = re.compile(
+    r"cv[vc]|secret|passw|card_?number|holder_?name"
+    r"|(?:^|_)(?:pin|pan|otp)(?:$|_?(?:code|block|value|number|enc))|(?:^|_)exp(?:ir|_?date|_?month|_?year|$)"
+)
+_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[\s\-.]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """Rule 1: is a field (or header) called ``name`` secret, whatever its value: named in
+    ``SECRET_FIELDS`` (any case), or containing a secret's label."""
+    return name.lower() in SECRET_FIELDS or _SECRET_NAME.search(_WORD_BREAK.sub("_", name).lower()) is not None
+
 
 # 13 to 19 digits in a row, or in groups of 3 to 6 digits joined by one space or dash (as cards are written:
 # 4-4-4-4, 4-6-5, 4-4-4-4-3): a PAN wherever it hides in free text. Other groupings are not cards (a
@@ -204,12 +228,16 @@ def is_labelled_secret(name: str, value: object) -> bool:
 
 
 # ------------------------------------------------------------------ field values in raw text (rule 1)
-# A secret field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A.
-# Compiled on first use: only an answer that is not JSON needs it.
+# A field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A,
+# card_cvv=653. Every name=value pair is found; the value is blanked when ``is_secret_name`` says the name
+# is a secret's. A name starts a word and is at most 64 characters. Compiled on first use: only an
+# answer that is not JSON needs it.
 @functools.cache
 def _field_in_text() -> re.Pattern[str]:
-    opening, names = _word_start(sorted(SECRET_FIELDS, key=len, reverse=True))
-    return re.compile(f"({opening}(?i:{names})" + r"""["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
+    return re.compile(r"""(?<![\w\-])([A-Za-z][\w\-]{0,63})["']?\s*[:=]\s*""")
+
+
+_VALUE_IN_TEXT = re.compile(r"""("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
 
 
 def mask_pan(pan: str) -> str:
@@ -256,7 +284,17 @@ def scrub_text(text: str) -> str:
 def scrub_raw_text(text: str) -> str:
     """A raw body that is not JSON (an HTML error page, a cut-off answer): ``scrub_text``, and the value
     of every secret field named in it (``"cvv":"123"``, ``pin=8F3A``) blanked."""
-    return _field_in_text().sub(lambda m: m.group(1) + '"' + REDACTED + '"', scrub_text(text))
+    text = scrub_text(text)
+    parts: list[str] = []
+    done = 0  # text before this is copied (a value blanked ends here)
+    for field in _field_in_text().finditer(text):
+        if field.start() < done or not is_secret_name(field.group(1)):
+            continue
+        value = _VALUE_IN_TEXT.match(text, field.end())
+        if value is not None:
+            parts += [text[done : field.end()], '"' + REDACTED + '"']
+            done = value.end()
+    return "".join(parts) + text[done:] if parts else text
 
 
 # ------------------------------------------------------------------ walking parsed bodies (rules 1, 4, 6)
@@ -267,12 +305,15 @@ def walk(
     value: Any,
     *,
     field: Callable[[str, Any], Any],
-    text: Callable[[str], str],
+    text: Callable[[str], Any],
     max_depth: int | None = MAX_DEPTH,
+    key: Callable[[str], str] | None = None,
 ) -> Any:
     """A copy of the JSON-like ``value`` (dicts, lists, tuples, scalars), made without recursion: for each
     dict entry ``field(key, value)`` gives the replacement, or ``DESCEND`` to keep walking; every string
-    (and string key) goes through ``text``. Below ``max_depth`` levels a container becomes ``TOO_DEEP``."""
+    goes through ``text``, and every string key through ``key`` (default: ``text``). Below ``max_depth``
+    levels a container becomes ``TOO_DEEP``."""
+    key_text = text if key is None else key
     root: list[Any] = [None]
     stack: list[tuple[Any, Any, Any, int]] = [(root, 0, value, 0)]
     while stack:
@@ -283,9 +324,9 @@ def walk(
                 continue
             out: dict[Any, Any] = {}
             parent[slot] = out
-            for key, child in item.items():
-                name = text(key) if isinstance(key, str) else key
-                replaced = field(key, child) if isinstance(key, str) else DESCEND
+            for name, child in item.items():
+                replaced = field(name, child) if isinstance(name, str) else DESCEND
+                name = key_text(name) if isinstance(name, str) else name
                 if replaced is DESCEND:
                     out[name] = None
                     stack.append((out, name, child, depth + 1))
@@ -313,7 +354,7 @@ def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
         return scrub_raw_text(value)
 
     def field(key: str, child: Any) -> Any:
-        if key.lower() in secret_fields or is_labelled_secret(key, child):
+        if key.lower() in secret_fields or is_secret_name(key) or is_labelled_secret(key, child):
             return REDACTED
         return DESCEND
 

@@ -14,6 +14,25 @@ import email.utils
 import math
 import random
 import time
+from decimal import Decimal
+
+from ._errors import ConfigurationError, ConfigurationTypeError
+
+# A Retry-After further than this (seconds) from now, or a date further than this in the past, is not a
+# wait a server means: it is ignored, and the policy's own backoff used.
+MAX_RETRY_AFTER = 86400.0
+
+
+def _seconds(name: str, value: object) -> float:
+    """A policy's duration: a finite number of seconds (an int, a float or a Decimal)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ConfigurationTypeError(name, f"expected a number of seconds, got {type(value).__name__}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ConfigurationError(name, "must be a finite number of seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        raise ConfigurationError(name, "must be a finite number of seconds")
+    return seconds
 
 
 class RetryPolicy:
@@ -24,10 +43,15 @@ class RetryPolicy:
     def __init__(
         self, max_retries: int = 2, base: float = 0.5, cap: float = 8.0, retry_after_cap: float = 60.0
     ) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError("max_retries must be an int >= 0")
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise ConfigurationTypeError("max_retries", f"expected an int >= 0, got {type(max_retries).__name__}")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries", "must be an int >= 0")
+        base, cap, retry_after_cap = (
+            _seconds("base", base), _seconds("cap", cap), _seconds("retry_after_cap", retry_after_cap),
+        )  # fmt: skip
         if not 0 <= base <= cap or retry_after_cap < 0:
-            raise ValueError("need 0 <= base <= cap and retry_after_cap >= 0")
+            raise ConfigurationError("base", "need 0 <= base <= cap and retry_after_cap >= 0")
         self.max_retries = max_retries
         self.base = base
         self.cap = cap
@@ -57,7 +81,9 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date; None if absent or unreadable."""
+    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date; None if absent, unreadable or
+    absurd (negative, further than ``MAX_RETRY_AFTER`` ahead, a date further than that in the past), so
+    that the policy's backoff applies. A date in the recent past means "now": 0."""
     if not value:
         return None
     value = value.strip()
@@ -65,15 +91,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         seconds = float(value)  # RFC 9110 says whole seconds; a fraction is read rather than dropped
     except ValueError:
         seconds = None
-    if seconds is not None:
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    if seconds is None:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            seconds = None if when is None else when.timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, OverflowError, OSError):  # a year past 9999 or before 1: no date
+            return None
+        if seconds is not None and -MAX_RETRY_AFTER <= seconds < 0:
+            seconds = 0.0
+    if seconds is None or not math.isfinite(seconds) or not 0 <= seconds <= MAX_RETRY_AFTER:
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return seconds
 
 
 # ------------------------------------------------------------------------------------------ verdicts

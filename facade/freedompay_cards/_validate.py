@@ -22,6 +22,7 @@ import json
 import os
 import re
 import stat
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -63,6 +64,8 @@ def describe_char(char: str) -> str:
         kind = "a bidirectional-text control"
     elif code < 0x20 or 0x7F <= code <= 0x9F:
         kind = "a control character"
+    elif unicodedata.category(char) == "Nd":
+        kind = "a digit that is not ASCII"
     else:
         kind = "an invisible formatting character"
     return f"U+{code:04X} ({kind})"
@@ -168,8 +171,16 @@ def text(field: str, value: object, *, spec_name: str | None = None) -> str:
 
 def identifier(field: str, value: object, *, spec_name: str | None = None) -> str:
     """An id (card_id, client_id, transaction_id, order_id...): like ``text``, and without any control or
-    invisible formatting character (newlines and zero-width spaces included)."""
-    return _checked_text(field, value, spec_name, _compiled(NOT_IN_ID), "; ids take none")
+    invisible formatting character (newlines, zero-width spaces and every other character of Unicode
+    category Cf, the TAG block included); the digits in it are ASCII (a ``٣`` looks like no ``3``)."""
+    checked = _checked_text(field, value, spec_name, _compiled(NOT_IN_ID), "; ids take none")
+    if not checked.isascii():  # the common case costs one check; the rest is for the rare non-ASCII id
+        for position, char in enumerate(checked):
+            kind = unicodedata.category(char)
+            if kind == "Cf" or (kind == "Nd" and not char.isascii()):
+                problem = f"contains {describe_char(char)} at position {position}; ids take none"
+                raise InvalidRequestError(field, problem)
+    return checked
 
 
 def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:

@@ -19,17 +19,21 @@ not import vcrpy.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import threading
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ._operations import OPERATIONS
 from ._redact import (
     DESCEND,
     REDACTED,
     SECRET_FIELDS,
     SECRET_HEADERS,
     is_labelled_secret,
+    is_secret_name,
     replace_cards,
     scrub_labelled,
     scrub_raw_text,
@@ -58,27 +62,67 @@ def _fake(key: str, value: Any) -> Any:
     name = key.lower()
     if name in FAKES:
         return FAKES[name]
-    return REDACTED if is_labelled_secret(key, value) else DESCEND
+    return REDACTED if is_secret_name(key) or is_labelled_secret(key, value) else DESCEND
 
 
 def scrub_value(value: Any) -> Any:
-    """A JSON value with every secret field replaced by its fake, a field named by a secret's label
-    (``"sms_code": "5678"``) blanked, and every string scrubbed by ``scrub_text``. Walked without
-    recursion, at any depth."""
+    """A JSON value with every secret field replaced by its fake, a field whose name holds a secret's
+    label (``card_cvv``, ``expire_date``) or named by one with a secret's shape (``"sms_code": "5678"``)
+    blanked, and every string scrubbed by ``scrub_text``. Walked without recursion, at any depth."""
     return walk(value, field=_fake, text=scrub_text, max_depth=None)
 
 
-def scrub_body(body: bytes | str | None) -> bytes | str | None:
+@functools.cache
+def _secret_answer_paths() -> tuple[frozenset[str], frozenset[str]]:
+    """(the API paths whose answers are secret data, the fields such an answer keeps: the Card API
+    envelope's and ``card_id``), from the spec's operation table and schemas."""
+    from ._core import secret_answer_keeps
+
+    return frozenset(op["path"] for op in OPERATIONS if op["secret_answer"]), secret_answer_keeps()
+
+
+def _secret_answer(value: Any) -> Any:
+    """A secret-data answer: every field beyond the envelope and ``card_id`` replaced, whatever its name
+    (the names are guesses; the facade's ``SecretCardData`` treats them all as secret too)."""
+    if not isinstance(value, dict):
+        return value
+    keep = _secret_answer_paths()[1]
+    return {k: v if k in keep else FAKES.get(k.lower(), REDACTED) for k, v in value.items()}
+
+
+def scrub_body(body: bytes | str | None, *, secret_answer: bool = False) -> bytes | str | None:
     """A JSON body scrubbed and re-serialised compactly (the bytes our client sends); any other body with
-    secret fields blanked and card numbers replaced, as free text."""
+    secret fields blanked and card numbers replaced, as free text. ``secret_answer``: the body answers a
+    secret-data operation (every field beyond the envelope is replaced)."""
     if not body:
         return body
     raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
-        cleaned = json.dumps(scrub_value(json.loads(raw)), separators=(",", ":"), ensure_ascii=False)
+        parsed = json.loads(raw)
+        cleaned = json.dumps(
+            scrub_value(_secret_answer(parsed) if secret_answer else parsed), separators=(",", ":"), ensure_ascii=False
+        )
     except (ValueError, RecursionError):
         cleaned = scrub_value(scrub_raw_text(raw))
     return cleaned.encode("utf-8") if isinstance(body, bytes) else cleaned
+
+
+def scrub_header(name: str, value: str) -> str:
+    """A header's value as a cassette keeps it: a secret header's (the signature, echoed or not) or one
+    whose name holds a secret's label replaced; in any other, card numbers and labelled secrets."""
+    if name.lower() in SECRET_HEADERS or is_secret_name(name):
+        return REDACTED
+    return scrub_text(value)
+
+
+# What the last request scrubbed asked for (vcrpy, and conformance's cassettes, scrub a request and then
+# its answer, in one thread): whether that answer is secret data, known only from the request's path.
+_LAST_REQUEST = threading.local()
+
+
+def _asks_secret_data(uri: object) -> bool:
+    path = urlsplit(uri).path if isinstance(uri, str) else ""
+    return any(path.endswith(secret) for secret in _secret_answer_paths()[0])
 
 
 def scrub_request(request: Any) -> Any:
@@ -87,22 +131,36 @@ def scrub_request(request: Any) -> Any:
     for name in list(request.headers):
         if name.lower() in SECRET_HEADERS or name.lower() in VOLATILE_REQUEST_HEADERS:
             del request.headers[name]
+        elif isinstance(request.headers[name], str):
+            request.headers[name] = scrub_header(name, request.headers[name])
     request.body = scrub_body(request.body)
+    _LAST_REQUEST.secret_answer = _asks_secret_data(getattr(request, "uri", None))
     return request
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """vcrpy ``before_record_response``: scrub the JSON body, fix Content-Length, drop volatile headers."""
+    """vcrpy ``before_record_response``: scrub the JSON body (every field beyond the envelope, for the
+    answer to a secret-data request scrubbed just before), scrub header values, fix Content-Length, drop
+    volatile headers."""
+    secret_answer = getattr(_LAST_REQUEST, "secret_answer", False)
+    _LAST_REQUEST.secret_answer = False
     body = response.get("body", {})
+    headers = response.get("headers", {})
     if "string" in body:
-        body["string"] = scrub_body(body["string"])
-        headers = response.get("headers", {})
-        for name in list(headers):
-            if name.lower() in VOLATILE_RESPONSE_HEADERS:
-                del headers[name]
-            elif name.lower() == "content-length" and isinstance(body["string"], (bytes, str)):
-                size = len(body["string"].encode() if isinstance(body["string"], str) else body["string"])
-                headers[name] = [str(size)]
+        body["string"] = scrub_body(body["string"], secret_answer=secret_answer)
+    for name in list(headers):
+        if name.lower() in VOLATILE_RESPONSE_HEADERS and "string" in body:
+            del headers[name]
+        elif name.lower() == "content-length" and isinstance(body.get("string"), (bytes, str)):
+            size = len(body["string"].encode() if isinstance(body["string"], str) else body["string"])
+            headers[name] = [str(size)]
+        else:
+            values = headers[name]
+            headers[name] = (
+                [scrub_header(name, v) if isinstance(v, str) else v for v in values]
+                if isinstance(values, list)
+                else values
+            )
     return response
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .. import _validate as v
-from .._core import async_sleep, monotonic
+from .._core import OPERATIONS, async_sleep, monotonic, outcome_misfit
 from .._enums import RequestStatus
-from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error
+from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error, is_unknown_request
 from .._lazy import LazyModule
 from .._options import CallSettings, RequestOptions
 
@@ -83,10 +83,18 @@ class AsyncRequests:
         ends = monotonic() + timeout
         polls = settings.until(ends)  # every poll (and its retries) ends by the wait's deadline
         body = m.RequestStatusRequest(request_id=uuid.UUID(rid))
+        waited_for = OPERATIONS.get(operation)
+
+        def to_result(parsed: Any, raw: dict[str, Any], request_id: str | None) -> OperationResult:
+            misfit = None if waited_for is None else outcome_misfit(waited_for, raw, request_id)
+            if misfit is not None:  # a success without the ids the operation creates is not its outcome
+                raise misfit
+            return convert.operation_result(parsed, raw, request_id)
+
         count = 0
         while True:
             try:
-                result = await self._client._fetch("requests.status", body, rid, polls, convert.operation_result)
+                result = await self._client._fetch("requests.status", body, rid, polls, to_result)
             except FreedomPayError as err:
                 err.outcome_unknown = True  # the request itself may have been applied
                 if isinstance(err, APITimeoutError) and monotonic() >= ends:
@@ -94,11 +102,14 @@ class AsyncRequests:
                 raise
             count += 1
             if result.request_status == RequestStatus.ERROR:
-                raise card_api_error(
+                failed = card_api_error(
                     {"status": "ok", **result.extra, "request_status": "error",
                      "error_code": result.error_code, "error_description": result.error_description},
                     operation=operation, request_id=rid,
                 )  # fmt: skip
+                # "unknown request" says nothing of what became of it (in either shape: see _fetch above)
+                failed.outcome_unknown = is_unknown_request(failed)
+                raise failed
             if result.request_status == RequestStatus.SUCCESS:
                 return result
             remaining = ends - monotonic()  # still in process: not final yet

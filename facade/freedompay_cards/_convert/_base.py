@@ -11,7 +11,7 @@ from .._core import LazyArray, unset
 from .._enums import RequestStatus
 from .._errors import UnexpectedResponseError
 from .._models._base import LazyResults, answer_paths
-from .._redact import SECRET_FIELDS, Secret, is_labelled_secret, scrub_text
+from .._redact import DESCEND, Secret, is_labelled_secret, is_secret_name, scrub_text, walk
 from .._schema import model_from
 
 T = TypeVar("T")
@@ -21,17 +21,28 @@ def guarded(key: str, value: Any) -> Any:
     """A value kept in ``extra`` (an answer field no attribute maps), as safe to show as the rest of a
     result: a field named or labelled as a secret (``cvv``; ``sms_code`` with a code's shape) becomes a
     ``Secret``, and so does text holding a card number or a labelled secret, shown masked; objects and
-    lists are walked."""
-    if key.lower() in SECRET_FIELDS or is_labelled_secret(key, value):
+    lists are walked without recursion, and what lies deeper than ``MAX_DEPTH`` levels is ``<too deep>``
+    (an answer nested without bound is read, never a ``RecursionError``)."""
+    if is_secret_name(key) or is_labelled_secret(key, value):
         return Secret(str(value))
     if isinstance(value, str):
-        shown = scrub_text(value)
-        return value if shown == value else Secret(value, shown)
-    if isinstance(value, dict):
-        return {k: guarded(k, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [guarded("", v) for v in value]
+        return _guarded_text(value)
+    if isinstance(value, dict | list):
+        return walk(value, field=_guarded_field, text=_guarded_text, key=_same)
     return value
+
+
+def _guarded_field(key: str, value: Any) -> Any:
+    return Secret(str(value)) if is_secret_name(key) or is_labelled_secret(key, value) else DESCEND
+
+
+def _guarded_text(value: str) -> Any:
+    shown = scrub_text(value)
+    return value if shown == value else Secret(value, shown)
+
+
+def _same(key: str) -> str:
+    return key
 
 
 def leftover(raw: dict[str, Any], result: type) -> dict[str, Any]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .._core import as_datetime, decimal, unset
+from .._core import as_datetime, decimal, secret_answer_keeps, unset
 from .._models._base import secret_pan
 from .._models._cards import (
     Account,
@@ -19,9 +18,7 @@ from .._models._cards import (
     SecretCardData,
     StatementOperation,
 )
-from .._operations import OPERATIONS
 from .._redact import Secret
-from .._schema import response_schema
 from ._base import _items, _object, _optional_status, _request_status, _required, leftover, timestamp
 
 if TYPE_CHECKING:
@@ -84,16 +81,9 @@ def balance(parsed: m.BalanceResponse, raw: dict[str, Any], request_id: str | No
     )
 
 
-@functools.cache
-def _secret_data_envelope() -> frozenset[str]:
-    """What ``SecretCardData.fields`` leaves out: the fields of the bare Card API envelope, read from the
-    spec through an operation answered by it, and ``card_id``."""
-    path = next(op["path"] for op in OPERATIONS if op["response_model"] == "CardApiEnvelope")
-    return frozenset(response_schema(path)["properties"]) | {"card_id"}
-
-
 def secret_data(parsed: m.SecretDataResponse, raw: dict[str, Any], request_id: str | None) -> SecretCardData:
-    fields = {k: Secret(str(v)) for k, v in raw.items() if k not in _secret_data_envelope() and v is not None}
+    keep = secret_answer_keeps()  # what SecretCardData.fields leaves out
+    fields = {k: Secret(str(v)) for k, v in raw.items() if k not in keep and v is not None}
     pan, expiry, cvv, name = (unset(parsed.pan), unset(parsed.expiry), unset(parsed.cvv), unset(parsed.cardholder_name))
     return SecretCardData(
         request_id=request_id,

@@ -22,8 +22,10 @@ from .._core import (
     OPERATIONS,
     AttemptFailure,
     Operation,
+    SentRequests,
     build_request,
     monotonic,
+    outcome_misfit,
     read_answer,
     request_payload,
     sync_sleep,
@@ -116,7 +118,8 @@ class CardClient:
     is the largest answer read: past it the connection is closed. Every method also takes these per call
     (see ``RequestOptions``), and ``with_options(...)`` makes a configured copy sharing the connections.
 
-    ``request_id_factory`` makes request ids (default ``uuid.uuid4``). ``pin_encryptor`` turns a plain PIN
+    ``request_id_factory`` makes request ids (default ``uuid.uuid4``); a request_id this client (or a
+    ``with_options`` copy) sent with another request is refused before sending. ``pin_encryptor`` turns a plain PIN
     into the encrypted form Set PIN takes (the scheme is Freedom Processing's; see ``cards.set_pin``).
     ``app_info`` (name, version, url) is added to the User-Agent. ``FREEDOMPAY_LOG=debug`` (or ``info``)
     turns on the ``freedompay_cards`` logger on stderr.
@@ -148,6 +151,8 @@ class CardClient:
             request_id_factory=request_id_factory,
             allow_insecure_http=allow_insecure_http,
         )
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise ConfigurationTypeError("retry_policy", f"expected a RetryPolicy, got {type(retry_policy).__name__}")
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationTypeError("http_client", f"expected an httpx.Client, got {type(http_client).__name__}")
         if http_client is not None and http_client.params:
@@ -174,6 +179,7 @@ class CardClient:
         self._policy = RetryPolicy(self._defaults.max_retries, policy.base, policy.cap, policy.retry_after_cap)
         self._pin_encryptor = pin_encryptor
         self._plain_settings: CallSettings | None = None  # the settings of a call with no options, made once
+        self._sent = SentRequests()  # shared with the with_options copies: one memory of request_ids
         self._bind()
 
     def _bind(self) -> None:
@@ -327,7 +333,10 @@ class CardClient:
             _valid_seconds("wait_timeout", wait_timeout)
         settings = self._settings(options)
         answer = self._call(name, body, request_id, settings)
-        result = convert.operation_result(answer.parsed, answer.raw, answer.request_id, reconciled=answer.reconciled)
+        reconciled = answer.reconciled
+        result = self._convert(
+            name, answer, lambda parsed, raw, rid: convert.operation_result(parsed, raw, rid, reconciled=reconciled)
+        )
         rid = answer.request_id
         if not wait or rid is None or (result.succeeded and answer.reconciled):
             return result  # a reconciled answer came from Request status: it already has the created ids
@@ -361,17 +370,24 @@ class CardClient:
 
     @staticmethod
     def _convert(name: str, answer: Answer, to_result: Callable[[Any, dict[str, Any], str | None], T]) -> T:
+        """The result of an answer read as a success; any failure to build it is an
+        ``UnexpectedResponseError`` (never a bare one: a ``RecursionError``, a ``KeyError``), and for an
+        operation that applies something it says the outcome is unknown: the API answered that it applied
+        it, so it must never read as "not applied" (and be sent again)."""
         try:
             return to_result(answer.parsed, answer.raw, answer.request_id)
         except UnexpectedResponseError as err:
             err.operation = err.operation or name
             err.request_id = err.request_id or answer.request_id
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
-            raise UnexpectedResponseError(
+            failure = err
+        except Exception as exc:  # whatever it is, the caller gets the library's error
+            failure = UnexpectedResponseError(
                 f"the answer is not the documented JSON ({type(exc).__name__})",
                 operation=name, request_id=answer.request_id, http_status=200,
-            ) from None  # fmt: skip
+            )  # fmt: skip
+        if OPERATIONS[name].mutating:
+            failure.outcome_unknown = True
+        raise failure from None
 
     def _request_id(self, value: object) -> str:
         return _valid_request_id(value, self._config.request_id_factory)
@@ -425,6 +441,8 @@ class CardClient:
         retries = settings.max_retries
         path, payload = request_payload(op, body, settings.extra_body)
         request = self._build(path, payload, settings)
+        if op.request_id_is_key:
+            self._sent.claim(op, request_id, request.content)
         attempts = 0
         maybe_applied = False  # an attempt of this call may have been applied
         answered = False  # an earlier attempt was answered with an HTTP status that turned it away
@@ -435,6 +453,7 @@ class CardClient:
                 body.request_id = uuid.UUID(request_id)
                 path, payload = request_payload(op, body, settings.extra_body)
                 request = self._build(path, payload, settings)
+                self._sent.claim(op, request_id, request.content)
             try:
                 return self._attempt(op, request, request_id, attempts, settings)
             except AttemptFailure as failure:
@@ -617,11 +636,18 @@ class CardClient:
         state = answer.parsed.request_status
         if state == "error":
             failed = card_api_error(answer.raw, operation=op.name, request_id=request_id)
+            if is_unknown_request(failed):  # "unknown request" in the other shape: not known, as above
+                logger.debug("%s request_id=%s status: unknown", op.name, request_id)
+                return None
             failed.attempts = attempts
             raise failed
         if state not in ("success", "process"):  # no state at all: not known
             logger.debug("%s request_id=%s status: %r", op.name, request_id, state)
             return None
+        misfit = outcome_misfit(op, answer.raw, request_id)
+        if misfit is not None:  # another operation's success under this request_id: never this one's
+            misfit.attempts = attempts
+            raise misfit
         logger.debug("%s request_id=%s reconciled: %s", op.name, request_id, state)
         answer.reconciled = True
         return answer
