@@ -46,7 +46,7 @@ SPEC_IN_REPO = "openapi/card-api.yaml"
 DEFAULT_REFS = ("origin/main", "main", "HEAD")
 # Formats openapi-python-client turns into a Python type: changing one changes the generated model's type.
 TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "binary"})
-BEHAVIOUR_KEYS = ("x-mutating", "x-deferred", "x-request-id", "x-lazy-arrays", "x-signing")
+BEHAVIOUR_KEYS = ("x-mutating", "x-deferred", "x-request-id", "x-lazy-arrays", "x-signing", "x-outcome-ids")
 DOC_KEYS = ("x-doc-status", "x-doc-page", "deprecated")
 LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
 UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems")

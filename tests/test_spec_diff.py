@@ -125,11 +125,13 @@ def test_behaviour_keys_and_doc_status_are_reported_as_compatible() -> None:
         op["deprecated"] = True
         post(doc, "/v1/card/info")["x-request-id"] = "subject"
         post(doc, "/v1/card/info")["x-signing"] = "assumed-jws"  # how it is signed: a live check may change it
+        op["x-outcome-ids"] = ["client_id"]  # what a reconciled success must carry
 
     assert changed(edit) == [
         ("cards.info", "operation", "behaviour", "x-request-id", False),
         ("cards.info", "operation", "behaviour", "x-signing", False),
         ("clients.create", "operation", "behaviour", "x-deferred", False),
+        ("clients.create", "operation", "behaviour", "x-outcome-ids", False),
         ("clients.create", "operation", "docs", "x-doc-status", False),
         ("clients.create", "operation", "docs", "deprecated", False),
     ]
