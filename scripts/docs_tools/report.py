@@ -7,7 +7,8 @@ import sys
 from collections.abc import Collection
 from typing import Any
 
-from .model import SIDES, Page, Report
+from .model import SIDES, Page, Report, SpecOperation
+from .sources import endpoint_id
 
 # The exit statuses of docs-check (and of pull, which ends with a check).
 EXIT_OK = 0  # no drift
@@ -26,6 +27,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "title": page.title,
             "method": page.method,
             "path": page.path,
+            "page_id": page.page_id,
             "apidog_status": page.status,
             **{
                 f"{side}_fields": None
@@ -62,10 +64,12 @@ def report_json(report: Report) -> dict[str, Any]:
         "drift": report.drift_count > 0,
         "totals": {
             "pages": len(report.pages),
-            "operations_checked": sum(1 for r in report.operations if r.operation),
+            "operations_checked": sum(1 for r in report.operations if r.operation and r.pages),
             "operations_not_checked": len(report.not_checked),
             "drift": report.drift_count,
             "declared": report.declared_count,
+            "unreadable": len(report.unreadable),
+            "listed_not_modelled": len(report.unmodelled),
         },
         "pages": [page_json(p) for p in report.pages],
         "operations": operations,
@@ -77,11 +81,23 @@ def report_json(report: Report) -> dict[str, Any]:
                 "operation_id": op.operation_id,
                 "doc_status": op.doc_status,
                 "doc_page": op.doc_page,
+                "listed": _listed(report, op),
             }
             for op in report.not_checked
         ],
         "skipped": report.skipped,
+        "unreadable": [{"source": source, "reason": reason} for source, reason in report.unreadable],
+        "listed_not_modelled": [
+            {"page": u.page, "title": u.title, "path": u.path, "why": u.why, "pages": [p.source for p in pages]}
+            for u, pages in report.unmodelled
+        ],
     }
+
+
+def _listed(report: Report, op: SpecOperation) -> bool | None:
+    """Whether the llms.txt index among the sources lists the operation's page (None: no index, or no page)."""
+    page_id = endpoint_id(op.doc_page) if op.doc_page else None
+    return None if report.listed is None or page_id is None else page_id in report.listed
 
 
 def _fields_text(fields: list[str] | None) -> str:
@@ -124,12 +140,25 @@ def report_text(report: Report) -> str:
         out.append("Not checked (no page among the sources):")
         for op in report.not_checked:
             doc_page = f"  x-doc-page: {op.doc_page}" if op.doc_page else ""
-            out.append(f"  {op.method} {op.path}  {op.operation_id}  [{op.doc_status or 'no x-doc-status'}]{doc_page}")
+            listed = {True: "  (listed in the index, not among the sources)", False: "", None: ""}[_listed(report, op)]
+            out.append(
+                f"  {op.method} {op.path}  {op.operation_id}  [{op.doc_status or 'no x-doc-status'}]{doc_page}{listed}"
+            )
+        out.append("")
+    if report.unmodelled:
+        out.append("Listed, not modelled (the spec's x-unmodelled-pages; not drift):")
+        for u, pages in report.unmodelled:
+            where = f" {u.path}" if u.path else ""
+            out.append(f"  page {u.page} {u.title!r}{where} -- why: {u.why} [{', '.join(p.source for p in pages)}]")
+        out.append("")
+    if report.unreadable:
+        out.append("Unreadable sources (not compared; --strict makes them exit 2):")
+        out += [f"  {source}: {reason}" for source, reason in report.unreadable]
         out.append("")
     if report.skipped:
         out += [f"Skipped: {note}" for note in report.skipped] + [""]
     with_drift = sum(1 for r in report.operations if r.drift)
-    checked = sum(1 for r in report.operations if r.operation)
+    checked = sum(1 for r in report.operations if r.operation and r.pages)
     head = (
         f"Total: {report.drift_count} difference(s) in {with_drift} operation(s)"
         if report.drift_count
@@ -137,7 +166,8 @@ def report_text(report: Report) -> str:
     )
     out.append(
         f"{head}; {report.declared_count} declared deviation(s); {len(report.pages)} page(s) read; "
-        f"{checked} operation(s) checked, {len(report.not_checked)} not checked."
+        f"{checked} operation(s) checked, {len(report.not_checked)} not checked"
+        + (f"; {len(report.unreadable)} source(s) could not be read." if report.unreadable else ".")
     )
     return "\n".join(out)
 

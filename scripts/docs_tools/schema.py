@@ -67,7 +67,15 @@ def flatten(schema: Any, document: dict[str, Any], *, format_known: bool = True)
             text = sub.get("description")
             description = text if isinstance(text, str) else None
             out[path] = Facts(
-                label, fmt, name in required, format_known, why, kinds, schema_limits(sub), description, sub
+                label,
+                fmt,
+                name in required,
+                format_known,
+                why,
+                kinds,
+                schema_limits(sub),
+                description=description,
+                schema=sub,
             )
             child = children_prefix(path, label)
             if child is not None and depth < 10:

@@ -61,7 +61,9 @@ def parse_llms(text: str, base: str) -> list[IndexEntry]:
 
 def endpoint_id(url: str) -> str | None:
     """The id of an Apidog endpoint page's address (``api-123``, ``some-slug-123e0``), None for a text page."""
-    name = unquote(urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]).removesuffix(".md")
+    name = unquote(urlparse(url).path.rstrip("/").rsplit("/", 1)[-1])
+    stem, dot, suffix = name.rpartition(".")
+    name = stem if dot and f".{suffix.lower()}" in PAGE_SUFFIXES else name
     match = re.fullmatch(r"api-(\d+)", name) or re.fullmatch(r"(?:.*-)?(\d+)e0", name)
     return match.group(1) if match else None
 
@@ -88,24 +90,28 @@ def select(
     return [(entry, page_id) for page_id, entry in chosen.items()], passed_over
 
 
-def _pages_of_text(text: str, source: str, *, is_html: bool) -> tuple[list[Page], str | None]:
-    """The pages in one source's text, or a note saying why it is skipped; SourceError if unrecognised."""
+_Found = tuple[list[Page], str | None, list[IndexEntry]]
+
+
+def _pages_of_text(text: str, source: str, *, is_html: bool) -> _Found:
+    """The pages in one source's text, or a note saying why it is skipped (with the entries, for an llms.txt
+    index); SourceError if unrecognised."""
     if not text.strip():
         raise SourceError("empty")
     if is_html:
         page = parse_rendered(html_to_text(text), source)
         if page is None:
             raise SourceError("an HTML page without a method line followed by the page's URL: not a doc page")
-        return [page], None
+        return [page], None, []
     pages = parse_markdown(text, source)
     if pages is not None:
-        return pages, None
+        return pages, None, []
     page = parse_rendered(text, source)
     if page is not None:
-        return [page], None
+        return [page], None, []
     links = parse_llms(text, "https://index.invalid")
     if links and not text.lstrip().startswith("{"):
-        return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)"
+        return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)", links
     raise SourceError(
         "not recognised: neither an Apidog Markdown page (no '## OpenAPI Specification' section) nor rendered "
         "page text (no line holding a method followed by the page's URL)"
@@ -116,7 +122,7 @@ def _looks_like_html(text: str) -> bool:
     return bool(re.match(r"\s*(<!doctype html|<html\b)", text, re.IGNORECASE))
 
 
-def _read_file(path: Path) -> tuple[list[Page], str | None]:
+def _read_file(path: Path) -> _Found:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -160,21 +166,39 @@ def _folder_urls(folder: Path) -> dict[Path, str]:
         return {}
 
 
+@dataclass
+class Read:
+    """What the sources hold: the pages, notes on skipped files, the (source, reason) of each source that could
+    not be read, and the entries of any llms.txt index among them (None: no index)."""
+
+    pages: list[Page]
+    skipped: list[str]
+    errors: list[tuple[str, str]]
+    index: list[IndexEntry] | None = None
+
+
 def read_sources(
     sources: Iterable[str], transport: httpx.BaseTransport | None = None
 ) -> tuple[list[Page], list[str], list[tuple[str, str]]]:
     """Every page of the sources, the notes on skipped files, and the (source, reason) of each error."""
-    pages: list[Page] = []
-    notes: list[str] = []
-    errors: list[tuple[str, str]] = []
+    read = read_all(sources, transport)
+    return read.pages, read.skipped, read.errors
 
-    def take(found: tuple[list[Page], str | None], url: str | None = None) -> None:
+
+def read_all(sources: Iterable[str], transport: httpx.BaseTransport | None = None) -> Read:
+    """Every page of the sources, what was skipped, what could not be read (each source on its own: one
+    unreadable source never hides the others) and the llms.txt index, if one is among them."""
+    read = Read([], [], [])
+
+    def take(found: _Found, url: str | None = None) -> None:
         for page in found[0]:
             page.url = page.url or url
             page.page_id = page.page_id or endpoint_id(page.url or page.source)
-        pages.extend(found[0])
+        read.pages.extend(found[0])
         if found[1]:
-            notes.append(found[1])
+            read.skipped.append(found[1])
+        if found[2]:
+            read.index = [*(read.index or []), *found[2]]
 
     for source in sources:
         try:
@@ -196,11 +220,11 @@ def read_sources(
                     try:
                         take(_read_file(file), urls.get(file.resolve()))
                     except SourceError as exc:
-                        errors.append((str(file), str(exc)))
+                        read.errors.append((str(file), str(exc)))
             elif path.exists():
                 take(_read_file(path))
             else:
                 raise SourceError("no such file or folder")
         except SourceError as exc:
-            errors.append((source, str(exc)))
-    return pages, notes, errors
+            read.errors.append((source, str(exc)))
+    return read
