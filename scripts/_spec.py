@@ -109,6 +109,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{source} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise SpecError(f"{source} is nested too deeply to be read") from None
     if not isinstance(document, dict):
         raise SpecError(f"{source} does not hold an OpenAPI document (a mapping)")
     return document
@@ -136,16 +138,29 @@ def resolve(schema: Any, document: dict[str, Any]) -> Any:
     return schema
 
 
-def object_parts(schema: Any, document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+MAX_ALLOF_DEPTH = 64  # allOf parts nested deeper than this are refused (SpecError), as a loop would be
+
+
+def object_parts(
+    schema: Any, document: dict[str, Any], _within: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], list[str]]:
     """The properties and the required names of an object schema: ``$ref`` followed, ``allOf`` parts
-    merged in order (a later part's property replaces an earlier one of the same name)."""
+    merged in order (a later part's property replaces an earlier one of the same name). ``SpecError`` on an
+    ``allOf`` that contains itself (through ``$ref``) or nests deeper than ``MAX_ALLOF_DEPTH``."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str):
+        if ref in _within:
+            raise SpecError(f"allOf loop through {ref}")
+        _within = (*_within, ref)
+    if len(_within) > MAX_ALLOF_DEPTH:
+        raise SpecError(f"allOf nested deeper than {MAX_ALLOF_DEPTH} levels")
     schema = resolve(schema, document)
     if not isinstance(schema, dict):
         return {}, []
     props: dict[str, Any] = {}
     required: list[str] = []
     for part in schema.get("allOf", []):
-        sub_props, sub_required = object_parts(part, document)
+        sub_props, sub_required = object_parts(part, document, (*_within, "allOf"))
         props.update(sub_props)
         required += [name for name in sub_required if name not in required]
     own = schema.get("properties", {})

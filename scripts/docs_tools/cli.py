@@ -14,7 +14,7 @@ from . import __doc__ as package_doc
 from .compare import build_report
 from .model import SpecLoadError
 from .pull import pull_pages
-from .report import EXIT_DRIFT, EXIT_OK, fail, report_json, report_text
+from .report import EXIT_DRIFT, EXIT_OK, EXIT_UNREADABLE, fail, report_json, report_text
 from .sources import read_all
 from .spec import load_spec_side
 
@@ -77,6 +77,14 @@ def pull(
 
 
 def main(argv: list[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
+    try:
+        return _main(argv, transport=transport)
+    except RecursionError:  # every reader guards its own nesting; this is the last line, never a traceback
+        print("docs_check: a source or the spec is nested too deeply to be read", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _main(argv: list[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     summary = (package_doc or "").split("\n\n")[0]
     if args_in[:1] == ["pull"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,9 @@ from .markdown import parse_markdown
 from .model import PAGE_SUFFIXES, Page, SourceError
 from .rendered import parse_rendered
 
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)  # per connection and per read
+FETCH_SECONDS = 60.0  # the whole of one page (or llms.txt), however the server paces it
+FETCH_MAX_BYTES = 16 * 1024 * 1024  # one page (or llms.txt); a real one is well under 1 MiB
 
 _LINK_LINE = re.compile(r"^(\s*)[-*+]\s+(.*?)\[([^\]]+)\]\(\s*([^)\s]+)\s*\)\s*(?::\s*(.*))?$")
 _LABEL_LINE = re.compile(r"^(\s*)[-*+]\s+([^\[\]]+?)\s*:?\s*$")
@@ -137,19 +140,50 @@ def _read_file(path: Path) -> _Found:
     return _pages_of_text(text, str(path), is_html=html_file)
 
 
+def _mib(size: int) -> str:
+    return f"{size / 1048576:g} MiB"
+
+
 def fetch_text(url: str, client: httpx.Client) -> tuple[str, bytes, str]:
-    """The text, the bytes and the content type at ``url``; SourceError with the reason otherwise."""
+    """The text, the bytes and the content type at ``url``; SourceError with the reason otherwise. The answer
+    is streamed: given up past ``FETCH_MAX_BYTES`` or when it has not all arrived within ``FETCH_SECONDS``
+    (a server that drips it never holds the run)."""
+    deadline = time.monotonic() + FETCH_SECONDS
+    late = f"cannot fetch: the page did not arrive within {FETCH_SECONDS:g} s"
+    limit = min(FETCH_SECONDS, TIMEOUT.read or FETCH_SECONDS)
+    timeout = httpx.Timeout(limit, connect=min(FETCH_SECONDS, TIMEOUT.connect or FETCH_SECONDS))
+    chunks: list[bytes] = []
     try:
-        response = client.get(url)
+        with client.stream("GET", url, timeout=timeout) as response:
+            if response.status_code != 200:
+                raise SourceError(f"cannot fetch: HTTP {response.status_code}")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > FETCH_MAX_BYTES:
+                raise SourceError(f"cannot fetch: the page is larger than {_mib(FETCH_MAX_BYTES)} ({declared} bytes)")
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > FETCH_MAX_BYTES:
+                    raise SourceError(f"cannot fetch: the page is larger than {_mib(FETCH_MAX_BYTES)}")
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise SourceError(late)
+            encoding = response.encoding
+            content_type = response.headers.get("content-type", "")
+    except httpx.TimeoutException:
+        raise SourceError(
+            late if time.monotonic() > deadline else "cannot fetch: the server stopped answering"
+        ) from None
     except httpx.HTTPError as exc:
         raise SourceError(f"cannot fetch: {type(exc).__name__}: {exc}") from None
-    if response.status_code != 200:
-        raise SourceError(f"cannot fetch: HTTP {response.status_code}")
+    if time.monotonic() > deadline:
+        raise SourceError(late)
+    content = b"".join(chunks)
     try:
-        text = response.content.decode(response.encoding or "utf-8")
+        text = content.decode(encoding or "utf-8")
     except (UnicodeDecodeError, LookupError):
         raise SourceError("the answer is not text") from None
-    return text, response.content, response.headers.get("content-type", "")
+    return text, content, content_type
 
 
 def http_client(transport: httpx.BaseTransport | None) -> httpx.Client:
