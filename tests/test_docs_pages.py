@@ -7,6 +7,7 @@ type lines with formats and limits. Each test states what the checker got wrong 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.test_docs_check import CLEAN, DRIFT, FIXTURES, SPEC, check, docs_check, drift
+from tests.test_docs_check import BASE, CLEAN, DRIFT, FIXTURES, SPEC, _served_site, check, docs_check, drift
 
 REAL = FIXTURES / "real"
 
@@ -271,3 +272,118 @@ def test_a_page_that_moved_is_matched_by_its_page_id(capsys: pytest.CaptureFixtu
     assert (code, drift(report)) == (1, {("path", None)})
     (op,) = report["operations"]
     assert op["operation_id"] == "open_locker" and "the page moved" in op["drift"][0]["message"]
+
+
+# ---------------------------------------------------------------------------------------------- item 5
+
+DOCS = FIXTURES / "doc-pages"
+
+
+def _bound(document: dict[str, Any], *, declare_note: bool = False) -> None:
+    schemas = document["components"]["schemas"]
+    status = schemas["Envelope"]["properties"]["status"]
+    status["x-known-values"] = ["ok", "error"]
+    status["x-doc-dictionary"] = {"page": "https://docs.example.test/doc-2002", "section": "Answer statuses"}
+    schemas["OpenRequest"]["x-doc-dictionary"] = {
+        "page": "2002",
+        "section": "Fields required for express lockers",
+        "compare": "required",
+    }
+    if declare_note:
+        schemas["OpenRequest"]["x-doc-dictionary"] |= {
+            "differs": "required",
+            "why": "Required for express lockers only, which OpenAPI cannot say; the facade checks it.",
+        }
+    document["components"]["securitySchemes"] = {
+        "lockerSignature": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Locker-Signature",
+            "x-doc-dictionary": {"page": "2001", "section": "Headers", "compare": "name"},
+        }
+    }
+
+
+def test_doc_pages_are_compared_with_the_spec_s_values_names_and_required_ness(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Before: a doc page was "not recognised" (exit 2) and nothing on it was compared.
+    code, report, _ = check(capsys, DOCS, spec=spec_copy(tmp_path, _bound))
+    assert report["totals"]["doc_pages"] == 2
+    dictionaries = next(d for d in report["doc_pages"] if d["page_id"] == "2002")
+    assert [(d["kind"], d["field"]) for d in dictionaries["drift"]] == [
+        ("required", "components.schemas.OpenRequest.note")
+    ]
+    assert any("'Locker sizes'" in n for n in dictionaries["notes"])  # a table no binding reads is named
+    assert code == 1
+    # the same difference, declared on the property, is listed as declared
+    code, report, _ = check(capsys, DOCS, spec=spec_copy(tmp_path, lambda d: _bound(d, declare_note=True)))
+    assert (code, report["totals"]["drift"], report["totals"]["declared"]) == (0, 0, 1)
+    # and the declaration is stale once the page no longer requires the field
+    page = tmp_path / "doc-2002.md"
+    page.write_text(
+        (DOCS / "doc-2002.md")
+        .read_text(encoding="utf-8")
+        .replace("| `note` | Where the courier leaves the parcel. |\n", ""),
+        encoding="utf-8",
+    )
+    code, report, _ = check(capsys, page, spec=tmp_path / "spec.yaml")
+    (doc,) = report["doc_pages"]
+    assert (code, [d["kind"] for d in doc["drift"]]) == (1, ["stale-declaration"])
+
+
+def test_a_dictionaries_change_shows_up_like_a_page_change(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    spec = spec_copy(tmp_path, lambda d: _bound(d, declare_note=True))
+    pages = tmp_path / "pages"
+    shutil.copytree(DOCS, pages)
+    dictionaries = pages / "doc-2002.md"
+    text = dictionaries.read_text(encoding="utf-8")
+    dictionaries.write_text(
+        text.replace(
+            "| `error` | It did not; the answer says why. |", "| `error` | It did not. |\n| `busy` | Try later. |"
+        ),
+        encoding="utf-8",
+    )
+    overview = pages / "doc-2001.md"
+    overview.write_text(
+        overview.read_text(encoding="utf-8").replace("| X-Locker-Signature |", "| Locker-Signature |"), encoding="utf-8"
+    )
+    code, report, _ = check(capsys, pages, spec=spec)
+    found = {(d["kind"], d["field"]) for doc in report["doc_pages"] for d in doc["drift"]}
+    assert code == 1
+    assert found == {
+        ("values", "components.schemas.Envelope.properties.status"),
+        ("values", "components.securitySchemes.lockerSignature"),
+    }
+    messages = [d["message"] for doc in report["doc_pages"] for d in doc["drift"]]
+    assert any("lists busy, error, ok; the spec error, ok" in m for m in messages)
+    # a section the spec reads that left the page is drift too
+    dictionaries.write_text(text.replace("## Answer statuses", "## Statuses of an answer"), encoding="utf-8")
+    code, report, _ = check(capsys, dictionaries, spec=spec)
+    assert ("gone", "components.schemas.Envelope.properties.status") in {
+        (d["kind"], d["field"]) for doc in report["doc_pages"] for d in doc["drift"]
+    }
+
+
+def test_a_malformed_doc_binding_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    def bad(document: dict[str, Any]) -> None:
+        document["components"]["schemas"]["Envelope"]["x-doc-dictionary"] = {"page": "2002"}
+
+    code, report, _ = check(capsys, CLEAN / "open.md", spec=spec_copy(tmp_path, bad))
+    assert code == 2 and "x-doc-dictionary must be" in report["errors"][0]["reason"]
+
+
+def test_pull_saves_the_sections_doc_pages_and_checks_them(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    site = _served_site(
+        {
+            "/doc-2001.md": (DOCS / "doc-2001.md").read_bytes(),
+            "/dictionaries-2002m0.md": (DOCS / "doc-2002.md").read_bytes(),
+        }
+    )
+    spec = spec_copy(tmp_path, lambda d: _bound(d, declare_note=True))
+    argv = ["pull", "--base", BASE, "--cache", str(tmp_path / "cache"), "--spec", str(spec), "--json"]
+    assert docs_check.main(argv, transport=site) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"doc-2001.md", "doc-2002.md"} <= {p.name for p in (tmp_path / "cache").iterdir()}
+    assert sorted(d["page_id"] for d in report["doc_pages"]) == ["2001", "2002"]
+    assert report["totals"]["declared"] == 4  # the fixture's 3, and the Dictionaries' declared requirement

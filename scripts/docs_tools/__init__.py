@@ -10,10 +10,10 @@ then checks them.
 Sources
 -------
 A SOURCE is a file, a folder (every ``*.md``, ``*.markdown``, ``*.txt``, ``*.html`` and ``*.htm`` below it,
-recursively) or an ``http(s)://`` address (fetched with httpx: 5 s to connect, 20 s to read). A folder that
-holds an ``index.json`` written by ``pull`` lends each file its page address for the report. A file that is
-an llms.txt index (see below) is skipped with a note: it lists pages, it is not one. Every page is read in
-one of two forms, recognised by its content:
+recursively) or an ``http(s)://`` address (fetched with httpx: 5 s to connect, 20 s per read, at most 60 s
+and 16 MiB per page). A folder that holds an ``index.json`` written by ``pull`` lends each file its page
+address for the report. A file that is an llms.txt index (see below) is skipped with a note: it lists
+pages, it is not one. Every page is read in one of these forms, recognised by its content:
 
 * **Apidog Markdown** (the page's address with ``.md`` appended): ``# <title>``, then a section
   ``## OpenAPI Specification`` holding a fenced ``yaml`` block, a whole OpenAPI 3.0 document for the page's
@@ -51,6 +51,13 @@ one of two forms, recognised by its content:
   a nested object ends, so each field is placed under the innermost open object in which the spec knows a
   field of that name, else under the innermost open object. Limitation: a field the spec does not know that
   follows a nested object is reported inside that object.
+
+* **Doc pages** (Apidog text pages: the Card API's Overview and Dictionaries), Markdown without an OpenAPI
+  section, recognised by a text page's address or file name (``doc-<id>``, ``<slug>-<id>m0``) or by their
+  title: their tables are compared with what the spec binds to them with ``x-doc-dictionary`` (enums and
+  ``x-known-values``, the fields a section requires, a header's name); see ``docs_tools/docpages.py``.
+  A Dictionaries change is reported like a page change (a value added or gone, a section gone), and a
+  table no binding reads is named in a note.
 
 A page that is neither, an empty or binary file, malformed YAML, or an address that cannot be fetched is
 unreadable: it is reported by name with its reason, and every readable source is still compared (exit 0 or
@@ -126,7 +133,7 @@ readable page at all, a spec that cannot be read, or (``--strict``) any source t
 
     {"spec": path, "drift": bool,
      "totals": {"pages", "operations_checked", "operations_not_checked", "drift", "declared", "unreadable",
-                "listed_not_modelled"},
+                "listed_not_modelled", "doc_pages"},
      "pages": [{"source", "url", "form": "markdown"|"rendered", "title", "method", "path", "page_id",
                 "apidog_status", "request_fields": [path]|null, "response_fields": [path]|null}],
      "operations": [{"method", "path", "operation_id"|null, "doc_status", "doc_page", "deprecated",
@@ -137,7 +144,10 @@ readable page at all, a spec that cannot be read, or (``--strict``) any source t
                       "listed": bool|null (the index lists its page; null: no index)}],
      "skipped": [text],
      "unreadable": [{"source", "reason"}],
-     "listed_not_modelled": [{"page", "title", "path", "why", "pages": [source]}]}
+     "listed_not_modelled": [{"page", "title", "path", "why", "pages": [source]}],
+     "doc_pages": [{"source", "url", "page_id", "title", "sha256", "sections": [heading],
+                    "drift": [difference], "declared": [difference], "notes": [text]}],
+     "notes": [text]}
 
     difference = {"kind", "field" (e.g. "request.card_id") | null, "page": text|null, "spec": text|null,
                   "pages": [source], "message": text, "why": text|null, "declared_in": "operation"|"property"|null,
@@ -152,12 +162,14 @@ DOCS_BASE=...``), an index of the site's pages: Markdown list lines ``- [Title](
 description``, under ``#`` headings, possibly after a folder path (``Card API > Payment Cards [Title](..)``)
 or nested under link-less list items. A page is selected when one of the headings, folders or list items
 above it is named like a ``--section`` (default "Payment Cards" and "Gift Cards", case-insensitive), and
-its address is an endpoint page (``api-<id>`` or ``<slug>-<id>e0``; Apidog's text pages, ``doc-<id>`` or
-``<slug>-<id>m0``, are passed over). Each selected page's ``.md`` is saved as ``api-<id>.md`` in the cache
-(written to a temporary file, then renamed), ``llms.txt`` is saved beside them, and ``index.json`` records
+its address is an endpoint page (``api-<id>`` or ``<slug>-<id>e0``). Each selected page's ``.md`` is saved
+as ``api-<id>.md`` in the cache; the text pages of those sections (``doc-<id>`` or ``<slug>-<id>m0``:
+Overview, Dictionaries) as ``doc-<id>.md``, a text page that cannot be fetched leaving only a warning
+(each written to a temporary file, then renamed); ``llms.txt`` is saved beside them, and ``index.json`` records
 per page its file, address, title, trail, fetch time and SHA-256; files an earlier pull saved that are no
 longer selected are removed. Then the cache is checked as above and that check's exit status returned.
-Without network it fails at once (the host is resolved first, with a 3 s limit) with exit 2.
+Without network it fails at once (the host is resolved first, with a 3 s limit) with exit 2. Every fetch
+(``pull``'s and an address given as a SOURCE) is streamed and given up past 16 MiB or 60 s per page.
 A source literally named ``pull`` is written ``./pull``.
 
 The package (scripts/docs_tools/)
@@ -167,6 +179,7 @@ One module per stage; ``scripts/docs_check.py`` is the entry point.
 * ``model``: the page model (``Page`` -> ``Body`` -> ``Facts`` per field path) and the report model;
 * ``sources``: files, folders and addresses to pages, and the llms.txt index; ``pull``: saving the pages;
 * ``markdown``, ``rendered``, ``html``: reading one page in each form; ``schema``: OpenAPI schemas to fields;
+* ``docpages``: doc pages (Overview, Dictionaries) and the spec's ``x-doc-dictionary`` bindings;
 * ``spec``: the spec's operations and declarations; ``compare``: drift; ``report``: text, JSON, exit statuses;
 * ``cli``: the command line.
 """

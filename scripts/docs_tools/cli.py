@@ -12,6 +12,7 @@ import httpx
 
 from . import __doc__ as package_doc
 from .compare import build_report
+from .docpages import compare_doc_pages
 from .model import SpecLoadError
 from .pull import pull_pages
 from .report import EXIT_DRIFT, EXIT_OK, EXIT_UNREADABLE, fail, report_json, report_text
@@ -40,11 +41,12 @@ def check(
     except SpecLoadError as exc:
         return fail([(str(spec_path), str(exc))], as_json)
     read = read_all(sources, transport)
-    if read.errors and (strict or not read.pages):
+    anything = read.pages or read.doc_pages
+    if read.errors and (strict or not anything):
         if not strict:
             read.errors.append((", ".join(sources), "no readable doc page among the sources"))
         return fail(read.errors, as_json)
-    if not read.pages:
+    if not anything:
         return fail([(", ".join(sources), "no doc page among the sources")], as_json)
     for source, reason in read.errors:
         print(f"docs_check: {source}: {reason} (not compared; the other sources are)", file=sys.stderr)
@@ -57,6 +59,9 @@ def check(
         unmodelled=spec.unmodelled,
         index=read.index,
     )
+    report.doc_pages, unread = compare_doc_pages(read.doc_pages, spec.document)
+    if read.index is not None or read.doc_pages:  # a whole site's pages: say which doc pages were not read
+        report.notes += unread
     print(json.dumps(report_json(report), indent=2, ensure_ascii=False) if as_json else report_text(report))
     return EXIT_DRIFT if report.drift_count else EXIT_OK
 

@@ -8,14 +8,16 @@ A doc page is read into :class:`Page` (its title, method, path, Apidog status, p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 PAGE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
 SIDES = ("request", "response")
 FIELD_KINDS = ("added", "removed", "required", "type", "format", "limits")
-DIFFERS = (*FIELD_KINDS, "status", "doc-status", "gone")
+DIFFERS = (*FIELD_KINDS, "status", "doc-status", "gone", "values")
 DEPRECATED = frozenset({"deprecated", "obsolete", "to-be-deprecated"})
 # Apidog's endpoint statuses, as a rendered page shows them between the title and the method.
 STATUS_WORDS = frozenset(
@@ -111,6 +113,28 @@ class Page:
         ``known``: the field paths the spec knows, to nest a rendered page's flat list."""
         body: Body | None = getattr(self, side)
         return None if body is None else body.resolved(known)
+
+
+@dataclass
+class DocPage:
+    """A doc page (Apidog text page: Overview, Dictionaries): its sections' tables, by heading."""
+
+    source: str
+    title: str
+    page_id: str | None
+    sha256: str  # of the page's text: what the spec was written from can be told apart from a change
+    sections: dict[str, list[tuple[list[str], list[list[str]]]]] = field(default_factory=dict)  # (header, rows)
+    url: str | None = None
+
+
+@dataclass
+class DocReport:
+    """What one doc page says against the spec's ``x-doc-dictionary`` bindings."""
+
+    page: DocPage
+    drift: list[Difference] = field(default_factory=list)
+    declared: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -254,6 +278,17 @@ def types_match(page: str, spec: str) -> bool:
     return ours == theirs
 
 
+def page_id_of(address: str, kind: str) -> str | None:
+    """The Apidog page id an address or file name shows: ``kind`` "endpoint" (``api-123``, ``<slug>-123e0``)
+    or "text" (``doc-123``, ``<slug>-123m0``); None when it shows none of that kind."""
+    name = unquote(urlparse(address).path.rstrip("/").rsplit("/", 1)[-1])
+    stem, dot, suffix = name.rpartition(".")
+    name = stem if dot and f".{suffix.lower()}" in PAGE_SUFFIXES else name
+    prefix, tail = ("api", "e0") if kind == "endpoint" else ("doc", "m0")
+    match = re.fullmatch(rf"{prefix}-(\d+)", name) or re.fullmatch(rf"(?:.*-)?(\d+){tail}", name)
+    return match.group(1) if match else None
+
+
 def known_names(known: Collection[str], page_names: Collection[str] = ()) -> set[str]:
     """The field names in ``known`` paths (``client.address.city`` -> ``client``, ``address``, ``city``)."""
     return {part.removesuffix("[]") for path in known for part in path.split(".")} | set(page_names)
@@ -303,11 +338,13 @@ class Report:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): not compared
     unmodelled: list[tuple[UnmodelledPage, list[Page]]] = field(default_factory=list)  # listed, not modelled
     listed: frozenset[str] | None = None  # the page ids an llms.txt index among the sources lists
+    doc_pages: list[DocReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def drift_count(self) -> int:
-        return sum(len(op.drift) for op in self.operations)
+        return sum(len(op.drift) for op in self.operations) + sum(len(d.drift) for d in self.doc_pages)
 
     @property
     def declared_count(self) -> int:
-        return sum(len(op.declared) for op in self.operations)
+        return sum(len(op.declared) for op in self.operations) + sum(len(d.declared) for d in self.doc_pages)

@@ -70,6 +70,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "declared": report.declared_count,
             "unreadable": len(report.unreadable),
             "listed_not_modelled": len(report.unmodelled),
+            "doc_pages": len(report.doc_pages),
         },
         "pages": [page_json(p) for p in report.pages],
         "operations": operations,
@@ -91,6 +92,21 @@ def report_json(report: Report) -> dict[str, Any]:
             {"page": u.page, "title": u.title, "path": u.path, "why": u.why, "pages": [p.source for p in pages]}
             for u, pages in report.unmodelled
         ],
+        "doc_pages": [
+            {
+                "source": d.page.source,
+                "url": d.page.url,
+                "page_id": d.page.page_id,
+                "title": d.page.title,
+                "sha256": d.page.sha256,
+                "sections": list(d.page.sections),
+                "drift": [x.as_json() for x in d.drift],
+                "declared": [x.as_json() for x in d.declared],
+                "notes": d.notes,
+            }
+            for d in report.doc_pages
+        ],
+        "notes": report.notes,
     }
 
 
@@ -131,10 +147,20 @@ def report_text(report: Report) -> str:
         if op_report.declared:
             out.append(f"    ({len(op_report.declared)} declared deviation(s), listed below)")
         out.append("")
-    declared = [(r, d) for r in report.operations for d in r.declared]
+    for doc in report.doc_pages:
+        where = f" <{doc.page.url}>" if doc.page.url else ""
+        page_id = f"page id {doc.page.page_id}, " if doc.page.page_id else ""
+        out.append(f"doc page {doc.page.source}{where} {doc.page.title!r} ({page_id}sha256 {doc.page.sha256[:12]})")
+        out += [f"  - {d.message}" for d in doc.drift] or ["  no drift"]
+        out += [f"    note: {note}" for note in doc.notes]
+        if doc.declared:
+            out.append(f"    ({len(doc.declared)} declared deviation(s), listed below)")
+        out.append("")
+    declared = [(f"{r.method} {r.path}", d) for r in report.operations for d in r.declared]
+    declared += [(f"doc page {r.page.title!r}", d) for r in report.doc_pages for d in r.declared]
     if declared:
         out.append("Declared deviations (in the spec; not counted as drift):")
-        out += [f"  {r.method} {r.path}: {d.message} -- why: {d.why} ({d.declared_in})" for r, d in declared]
+        out += [f"  {where}: {d.message} -- why: {d.why} ({d.declared_in})" for where, d in declared]
         out.append("")
     if report.not_checked:
         out.append("Not checked (no page among the sources):")
@@ -157,7 +183,9 @@ def report_text(report: Report) -> str:
         out.append("")
     if report.skipped:
         out += [f"Skipped: {note}" for note in report.skipped] + [""]
-    with_drift = sum(1 for r in report.operations if r.drift)
+    if report.notes:
+        out += [f"Note: {note}" for note in report.notes] + [""]
+    with_drift = sum(1 for r in report.operations if r.drift) + sum(1 for d in report.doc_pages if d.drift)
     checked = sum(1 for r in report.operations if r.operation and r.pages)
     head = (
         f"Total: {report.drift_count} difference(s) in {with_drift} operation(s)"

@@ -6,15 +6,16 @@ import json
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import urljoin
 
 import httpx
 
+from .docpages import parse_doc_page, text_page_id
 from .html import html_to_text
 from .markdown import parse_markdown
-from .model import PAGE_SUFFIXES, Page, SourceError
+from .model import PAGE_SUFFIXES, DocPage, Page, SourceError, page_id_of
 from .rendered import parse_rendered
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)  # per connection and per read
@@ -64,11 +65,7 @@ def parse_llms(text: str, base: str) -> list[IndexEntry]:
 
 def endpoint_id(url: str) -> str | None:
     """The id of an Apidog endpoint page's address (``api-123``, ``some-slug-123e0``), None for a text page."""
-    name = unquote(urlparse(url).path.rstrip("/").rsplit("/", 1)[-1])
-    stem, dot, suffix = name.rpartition(".")
-    name = stem if dot and f".{suffix.lower()}" in PAGE_SUFFIXES else name
-    match = re.fullmatch(r"api-(\d+)", name) or re.fullmatch(r"(?:.*-)?(\d+)e0", name)
-    return match.group(1) if match else None
+    return page_id_of(url, "endpoint")
 
 
 def _normal(name: str) -> str:
@@ -93,7 +90,7 @@ def select(
     return [(entry, page_id) for page_id, entry in chosen.items()], passed_over
 
 
-_Found = tuple[list[Page], str | None, list[IndexEntry]]
+_Found = tuple[list[Page], str | None, list[IndexEntry], list[DocPage]]
 
 
 def _pages_of_text(text: str, source: str, *, is_html: bool) -> _Found:
@@ -105,16 +102,19 @@ def _pages_of_text(text: str, source: str, *, is_html: bool) -> _Found:
         page = parse_rendered(html_to_text(text), source)
         if page is None:
             raise SourceError("an HTML page without a method line followed by the page's URL: not a doc page")
-        return [page], None, []
+        return [page], None, [], []
     pages = parse_markdown(text, source)
     if pages is not None:
-        return pages, None, []
+        return pages, None, [], []
+    doc = parse_doc_page(text, source)
+    if doc is not None:
+        return [], None, [], [doc]
     page = parse_rendered(text, source)
     if page is not None:
-        return [page], None, []
+        return [page], None, [], []
     links = parse_llms(text, "https://index.invalid")
     if links and not text.lstrip().startswith("{"):
-        return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)", links
+        return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)", links, []
     raise SourceError(
         "not recognised: neither an Apidog Markdown page (no '## OpenAPI Specification' section) nor rendered "
         "page text (no line holding a method followed by the page's URL)"
@@ -209,6 +209,7 @@ class Read:
     skipped: list[str]
     errors: list[tuple[str, str]]
     index: list[IndexEntry] | None = None
+    doc_pages: list[DocPage] = field(default_factory=list)
 
 
 def read_sources(
@@ -233,6 +234,10 @@ def read_all(sources: Iterable[str], transport: httpx.BaseTransport | None = Non
             read.skipped.append(found[1])
         if found[2]:
             read.index = [*(read.index or []), *found[2]]
+        for doc in found[3]:
+            doc.url = doc.url or url
+            doc.page_id = doc.page_id or text_page_id(doc.url or "")
+        read.doc_pages.extend(found[3])
 
     for source in sources:
         try:

@@ -9,6 +9,7 @@ from typing import Any
 
 import _spec  # scripts/_spec.py: scripts/ is on sys.path when an entry point runs
 
+from .docpages import bindings
 from .model import DIFFERS, FIELD_KINDS, Deviation, SpecLoadError, SpecOperation, SpecSide, UnmodelledPage
 from .schema import flatten, json_schema
 
@@ -109,4 +110,6 @@ def unmodelled_pages(document: dict[str, Any]) -> list[UnmodelledPage]:
 def load_spec_side(path: Path) -> SpecSide:
     """The spec at ``path``: its document, operations and unmodelled pages; SpecLoadError if unreadable."""
     document = load_document(path)
-    return SpecSide(str(path), document, spec_operations(document, path), unmodelled_pages(document))
+    side = SpecSide(str(path), document, spec_operations(document, path), unmodelled_pages(document))
+    bindings(document)  # a malformed x-doc-dictionary is an unreadable spec, found before any page is read
+    return side
