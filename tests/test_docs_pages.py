@@ -387,3 +387,15 @@ def test_pull_saves_the_sections_doc_pages_and_checks_them(capsys: pytest.Captur
     assert {"doc-2001.md", "doc-2002.md"} <= {p.name for p in (tmp_path / "cache").iterdir()}
     assert sorted(d["page_id"] for d in report["doc_pages"]) == ["2001", "2002"]
     assert report["totals"]["declared"] == 4  # the fixture's 3, and the Dictionaries' declared requirement
+
+
+def test_prose_listing_values_is_not_read_as_allowed_values(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Real pages describe values in prose right under a field ("Possible values: ..."): only Apidog's own
+    # "Allowed values:" block is a limit; prose never is (else every such description would be drift).
+    text = (CLEAN / "open.txt").read_text(encoding="utf-8")
+    head = "status\nstring \nrequired\n"
+    assert head in text
+    page = tmp_path / "open.txt"
+    page.write_text(text.replace(head, head + "Possible values: ok, error, later.\n", 1), encoding="utf-8")
+    code, report, _ = check(capsys, page)
+    assert (code, drift(report)) == (0, set())

@@ -24,7 +24,7 @@ _TYPE_ALT = re.compile(
 )
 # Limits as Apidog renders them under a field's type: ">= 1 characters", "<= 128 characters", ">= 0", "< 100".
 _BOUND = re.compile(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*(characters?|chars?|items?)?", re.IGNORECASE)
-_ALLOWED = re.compile(r"^(?:allowed values|enum values|possible values)\s*:\s*(.*)$", re.IGNORECASE)
+_ALLOWED = re.compile(r"^(?:allowed values|enum values)\s*:\s*(.*)$", re.IGNORECASE)
 _PATTERN = re.compile(r"^(?:match pattern|pattern)\s*:\s*(.*)$", re.IGNORECASE)
 _REQUEST_END = frozenset(
     {"example", "examples", "request samples", "request example", "request code samples", "responses", "response"}
