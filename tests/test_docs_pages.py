@@ -399,3 +399,37 @@ def test_prose_listing_values_is_not_read_as_allowed_values(capsys: pytest.Captu
     page.write_text(text.replace(head, head + "Possible values: ok, error, later.\n", 1), encoding="utf-8")
     code, report, _ = check(capsys, page)
     assert (code, drift(report)) == (0, set())
+
+
+def test_a_headless_page_takes_its_head_from_a_request_named_in_its_example(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (REAL / "headless-http.txt").read_text(encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(
+        text.replace(
+            "POST /v1/locker/close HTTP/1.1\nHost: api.example.test\n", "Send `POST /v1/locker/close` with:\n"
+        ),
+        encoding="utf-8",
+    )
+    _, report, _ = check(capsys, page)
+    (op,) = report["operations"]
+    assert (op["method"], op["path"], op["operation_id"]) == ("POST", "/v1/locker/close", "close_locker")
+
+
+def test_a_url_line_and_a_request_sample_that_disagree_are_both_tried_and_noted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # (the real Cardholder validation page: its URL line names one path, its example another)
+    text = (CLEAN / "open.txt").read_text(encoding="utf-8")
+    page = tmp_path / "open.txt"
+    page.write_text(
+        text.replace(
+            "POST\nhttps://api.example.test/v1/locker/open\n", "POST\nhttps://api.example.test/v1/lockers/open\n"
+        ),
+        encoding="utf-8",
+    )
+    code, report, _ = check(capsys, page)
+    (op,) = report["operations"]
+    assert (code, op["operation_id"]) == (0, "open_locker")
+    assert any("URL line says /v1/lockers/open, its request sample /v1/locker/open" in n for n in op["notes"])

@@ -31,9 +31,11 @@ _REQUEST_END = frozenset(
 )
 _RESPONSE_END = frozenset({"example", "examples", "previous", "next"})
 # A page head taken from the page's own request sample when the title/method/URL block is missing.
-_CURL = re.compile(r"\bcurl\b.*?(?:--request|-X)\s+([A-Z]+)\b.*?['\"]?(https?://[^\s'\"]+|/[^\s'\"]+)", re.IGNORECASE)
-_CURL_URL_FIRST = re.compile(r"\bcurl\b.*?['\"]?(https?://[^\s'\"]+).*?(?:--request|-X)\s+([A-Z]+)\b", re.IGNORECASE)
-_REQUEST_LINE = re.compile(r"^\s*(POST|GET|PUT|PATCH|DELETE)\s+(https?://\S+|/\S+)(?:\s+HTTP/[\d.]+)?\s*$")
+_CURL = re.compile(r"\bcurl\b.*?(?:--request|-X)\s+([A-Z]+)\b.*?['\"]?(https?://[^\s'\"]+)")
+_CURL_URL_FIRST = re.compile(r"\bcurl\b.*?['\"]?(https?://[^\s'\"]+).*?(?:--request|-X)\s+([A-Z]+)\b")
+# "POST /v5/card-api/card/info HTTP/1.1", or such a request named in an example's prose (a path of two or
+# more segments, so that a word after a method is not taken for a path)
+_REQUEST_LINE = re.compile(r"(?:^|[\s`'\"(])(POST|GET|PUT|PATCH|DELETE)\s+(https?://[^\s`'\")]+|/[\w.\-]+/[^\s`'\")]+)")
 _ENDPOINT_MARKS = frozenset({"responses", "request samples", "request", "body params application/json"})
 _JSON_KEY = re.compile(r'"([A-Za-z_$@][\w$@\-]*)"\s*:')
 
@@ -292,7 +294,7 @@ def _sample_head(lines: list[str]) -> tuple[int, str, str] | None:
             match = _CURL_URL_FIRST.search(joined)
             if match:
                 return i, match.group(2).upper(), match.group(1)
-        request_line = _REQUEST_LINE.match(line)
+        request_line = _REQUEST_LINE.search(line)
         if request_line:
             return i, request_line.group(1), request_line.group(2)
     return None
