@@ -81,13 +81,14 @@ class Node:
         return f"{words}, {'required' if self.required else 'optional'}"
 
 
-def _type_name(schema: dict[str, Any], document: dict[str, Any]) -> str:
+def _type_name(schema: dict[str, Any], document: dict[str, Any], depth: int = 0) -> str:
     kind = schema.get("type")
     if isinstance(kind, list):
         return "|".join(str(k) for k in kind)
     if kind == "array":
         items = _spec.resolve(schema.get("items", {}), document)
-        return "array of " + (_type_name(items, document) if isinstance(items, dict) and items else "any")
+        known = isinstance(items, dict) and items and depth < MAX_DEPTH  # an array of itself (a YAML alias) ends
+        return "array of " + (_type_name(items, document, depth + 1) if known else "any")
     if kind is None and ("properties" in schema or "allOf" in schema):
         return "object"
     return str(kind) if kind is not None else "any"
@@ -557,6 +558,9 @@ def main(argv: list[str] | None = None) -> int:
         report = diff(base, head)
     except (ReadError, _spec.SpecError) as err:
         print(f"spec-diff: {err}", file=sys.stderr)
+        return 2
+    except RecursionError:  # every walk is bounded; this is the last line, never a traceback and exit 1
+        print("spec-diff: a spec is nested too deeply to compare", file=sys.stderr)
         return 2
     base_hash, head_hash = spec_hash(base), spec_hash(head)
     counts = summary(report)

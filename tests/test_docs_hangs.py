@@ -309,3 +309,50 @@ def test_pull_gives_up_a_huge_index_at_the_byte_cap(
     code = in_thread(docs_check.main, argv, transport=None)
     assert code == 2 and "larger than 1 MiB" in capsys.readouterr().err
     assert not (tmp_path / "cache").exists()
+
+
+def allof_fan_out(levels: int = 10, width: int = 8) -> str:
+    """A small YAML document whose answer is an allOf of ``width`` aliases of an allOf of ... (width ** levels)."""
+    lines = ["openapi: 3.0.1", "info: {title: '', version: 1.0.0}", "x-parts:"]
+    lines.append(f"  l{levels}: &l{levels} {{type: object, properties: {{leaf: {{type: string}}}}}}")
+    for level in range(levels - 1, -1, -1):
+        lines.append(f"  l{level}: &l{level} {{allOf: [{', '.join([f'*l{level + 1}'] * width)}]}}")
+    lines += [
+        "paths:",
+        "  /v1/tree:",
+        "    post:",
+        "      operationId: tree",
+        "      responses:",
+        "        '200':",
+        "          description: ''",
+        "          content: {application/json: {schema: *l0}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_allof_fanned_out_through_aliases_is_refused(tmp_path: Path) -> None:
+    text = allof_fan_out()
+    assert len(text) < 1500
+    spec = tmp_path / "fan.yaml"
+    spec.write_text(text, encoding="utf-8")
+    source = tmp_path / "fan.md"
+    source.write_text(page(text), encoding="utf-8")
+    done = run("docs_check.py", "--spec", FIXTURES / "spec.yaml", source)
+    assert done.returncode == 2 and "too complex" in done.stderr and "Traceback" not in done.stderr
+    done = run("spec_diff.py", "--base-file", spec, "--spec", spec)
+    assert done.returncode == 2 and "too complex" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_yaml_alias_inside_itself_is_refused_by_spec_diff_and_docs_check(tmp_path: Path) -> None:
+    spec = tmp_path / "cycle.yaml"
+    spec.write_text(
+        "openapi: 3.0.1\ninfo: {title: '', version: 1.0.0}\nx-parts:\n  a: &a {type: array, items: *a}\n"
+        "paths:\n  /v1/tree:\n    post:\n      responses:\n        '200':\n          description: ''\n"
+        "          content: {application/json: {schema: {type: object, properties: {x: *a}}}}\n",
+        encoding="utf-8",
+    )
+    for done in (
+        run("spec_diff.py", "--base-file", spec, "--spec", spec),
+        run("docs_check.py", "--spec", spec, FIXTURES / "clean" / "open.md"),
+    ):
+        assert done.returncode == 2 and "a YAML alias refers to" in done.stderr and "Traceback" not in done.stderr

@@ -9,10 +9,12 @@ import _spec  # scripts/_spec.py: scripts/ is on sys.path when an entry point ru
 from .model import DIFFERS, Facts, SpecLoadError, children_prefix
 
 
-def _schema_kinds(schema: Any, document: dict[str, Any], depth: int = 0) -> set[str]:
+def _schema_kinds(schema: Any, document: dict[str, Any], depth: int = 0, seen: set[int] | None = None) -> set[str]:
     schema = _spec.resolve(schema, document)
-    if not isinstance(schema, dict) or depth > 10:
-        return set()
+    seen = set() if seen is None else seen
+    if not isinstance(schema, dict) or depth > 10 or id(schema) in seen:
+        return set()  # a part met before adds nothing to the union (YAML aliases may repeat one many times)
+    seen.add(id(schema))
     declared = schema.get("type")
     kinds: set[str] = set()
     if isinstance(declared, str):
@@ -26,7 +28,7 @@ def _schema_kinds(schema: Any, document: dict[str, Any], depth: int = 0) -> set[
             kinds.add("array")
         for key in ("allOf", "anyOf", "oneOf"):
             for part in schema.get(key, []):
-                kinds |= _schema_kinds(part, document, depth + 1)
+                kinds |= _schema_kinds(part, document, depth + 1, seen)
         if not kinds and isinstance(schema.get("enum"), list):
             names = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
             kinds.update(names[type(v)] for v in schema["enum"] if type(v) in names)
