@@ -433,3 +433,17 @@ def test_a_url_line_and_a_request_sample_that_disagree_are_both_tried_and_noted(
     (op,) = report["operations"]
     assert (code, op["operation_id"]) == (0, "open_locker")
     assert any("URL line says /v1/lockers/open, its request sample /v1/locker/open" in n for n in op["notes"])
+
+
+def test_limit_lines_before_the_required_line_are_read_and_so_is_required(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (REAL / "limits.txt").read_text(encoding="utf-8")
+    shown = "locker_id\nstring \nrequired\n>= 1 characters<= 16 characters\n"
+    assert shown in text
+    page = tmp_path / "limits.txt"
+    page.write_text(
+        text.replace(shown, "locker_id\nstring \n>= 1 characters<= 16 characters\nrequired\n"), encoding="utf-8"
+    )
+    code, report, _ = check(capsys, page, spec=spec_copy(tmp_path, _limited))
+    assert (code, drift(report)) == (0, set())

@@ -194,12 +194,13 @@ def _read_fields(lines: list[str], start: int, end: int, stop: frozenset[str], *
         name, runon, type_at = found
         label, fmt = parse_type(lines[type_at]) or (None, None)
         required = False
-        after = _next_filled(lines, type_at + 1)
-        nxt = type_at + 1
+        # the required/optional line, with the limit lines before or after it
+        limits, nxt = _limits(lines, type_at + 1, end, label)
+        after = _next_filled(lines, nxt)
         if after is not None and after < end and lines[after].strip().lower() in ("required", "optional"):
             required = lines[after].strip().lower() == "required"
-            nxt = after + 1
-        limits, nxt = _limits(lines, nxt, end, label)
+            more, nxt = _limits(lines, after + 1, end, label)
+            limits.update(more)
         if name is not None and runon is None and name == text:
             expanded = lines[i].expandtabs(4)
             indent = len(expanded) - len(expanded.lstrip())
