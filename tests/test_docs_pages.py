@@ -447,3 +447,23 @@ def test_limit_lines_before_the_required_line_are_read_and_so_is_required(
     )
     code, report, _ = check(capsys, page, spec=spec_copy(tmp_path, _limited))
     assert (code, drift(report)) == (0, set())
+
+
+def test_a_field_a_rendered_page_adds_is_reported_with_what_the_page_shows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (REAL / "limits.txt").read_text(encoding="utf-8")
+    anchor = "note\nstring | null\noptional\n"
+    added = "size\ninteger <int32>\noptional\nAllowed values:\n1\n2\n3\nThe size of the locker.\n"
+    page = tmp_path / "limits.txt"
+    page.write_text(text.replace(anchor, added + anchor), encoding="utf-8")
+    _, report, _ = check(capsys, page, spec=spec_copy(tmp_path, _limited))
+    (diff,) = report["operations"][0]["drift"]
+    assert (diff["kind"], diff["field"]) == ("added", "request.size")
+    assert diff["details"] == {
+        "type": "integer",
+        "format": "int32",
+        "enum": [1, 2, 3],
+        "limits": [],
+        "description": "The size of the locker.",
+    }

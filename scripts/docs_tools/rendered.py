@@ -206,6 +206,13 @@ def _read_fields(lines: list[str], start: int, end: int, stop: frozenset[str], *
             indent = len(expanded) - len(expanded.lstrip())
         else:
             indent = out[-1].indent if out else 0
+        # the description: the line after them, unless it starts the next field or ends the list
+        described = _next_filled(lines, nxt)
+        description = None
+        if described is not None and described < end and _field_at(lines, described, end) is None:
+            line = lines[described].strip()
+            if line.lower() not in stop and not (codes and _CODE.match(line)):
+                description = line
         facts = Facts(
             label,
             fmt,
@@ -213,6 +220,8 @@ def _read_fields(lines: list[str], start: int, end: int, stop: frozenset[str], *
             format_known=fmt is not None,
             limits=tuple(f"{k}={_limit_text(limits[k])}" for k in LIMIT_KEYWORDS if k in limits),
             limit_keywords=frozenset(limits),
+            description=description,
+            schema={**({"format": fmt} if fmt else {}), **limits},  # what the page shows of the field's schema
         )
         out.append(RawField(name or "", indent, facts, runon))
         i = nxt
