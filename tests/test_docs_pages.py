@@ -467,3 +467,36 @@ def test_a_field_a_rendered_page_adds_is_reported_with_what_the_page_shows(
         "limits": [],
         "description": "The size of the locker.",
     }
+
+
+def test_a_section_s_required_fields_are_checked_against_x_required_when(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The spec states "required for product 1000" with x-required-when (as the Card API's Create client
+    # does): the Dictionaries section agreeing with it is declared, one no longer listing a field is drift.
+    def conditional(document: dict[str, Any]) -> None:
+        _bound(document)
+        document["components"]["schemas"]["OpenRequest"]["x-required-when"] = [
+            {"when": {"locker_id": ["X-1"]}, "required": {"": ["note"]}, "why": "Express lockers only."}
+        ]
+
+    spec = spec_copy(tmp_path, conditional)
+    code, report, _ = check(capsys, DOCS / "doc-2002.md", spec=spec)
+    (doc,) = report["doc_pages"]
+    assert (code, doc["drift"]) == (0, [])
+    assert [(d["field"], d["declared_in"], d["why"]) for d in doc["declared"]] == [
+        ("components.schemas.OpenRequest.note", "x-required-when", "Express lockers only.")
+    ]
+    page = tmp_path / "doc-2002.md"
+    page.write_text(
+        (DOCS / "doc-2002.md")
+        .read_text(encoding="utf-8")
+        .replace("| `note` | Where the courier leaves the parcel. |\n", ""),
+        encoding="utf-8",
+    )
+    code, report, _ = check(capsys, page, spec=spec)
+    (doc,) = report["doc_pages"]
+    assert (code, [(d["kind"], d["field"]) for d in doc["drift"]]) == (
+        1,
+        [("removed", "components.schemas.OpenRequest.note")],
+    )

@@ -11,10 +11,12 @@ scheme) holding the fact: ``{page: <doc page id or address>, section: <heading>,
 
 * ``values``, on a property: the section's values are the property's ``enum`` (or, for an open set,
   ``x-known-values``) [difference ``values``];
-* ``required``, on an object schema: every field the section lists (``address1.country`` for a nested one)
-  is a property of the object, required, or its ``x-doc-deviation`` declares ``required`` (a requirement
-  the spec cannot state, such as "required for product 1000") [``required``; a field the object lacks is
-  ``added``];
+* ``required``, on an object schema (``under``: the dotted path of the object the section's names belong
+  to, e.g. ``client``): every field the section lists (``address1.country`` for a nested one) is a property
+  of the object and required, or required by the object's ``x-required-when`` (a requirement OpenAPI
+  cannot state, such as "required for product 1000": then listed as declared, with the rule's why)
+  [``required``; a field the object lacks is ``added``]; a field the ``x-required-when`` requires that the
+  section no longer lists is [``removed``];
 * ``name``, on a security scheme or a parameter: its ``name`` is one of the section's values [``values``].
 
 A binding may declare the differences it expects, ``differs: values | required`` with a ``why`` (a rule
@@ -103,6 +105,7 @@ class Binding:
     schema: dict[str, Any] = field(repr=False)
     differs: str | None = None  # the kind of difference the binding declares (with ``why``)
     why: str | None = None
+    under: str | None = None  # for ``required``: the object (dotted path) the section's names belong to
 
 
 def _doc_id(value: str) -> str:
@@ -133,7 +136,11 @@ def bindings(document: dict[str, Any]) -> list[Binding]:
             raise SpecLoadError(
                 f"{where}: x-doc-dictionary declares with both 'differs' (values or required) and 'why'"
             )
+        under = value.get("under")
+        if under is not None and not isinstance(under, str):
+            raise SpecLoadError(f"{where}: x-doc-dictionary 'under' is the dotted path of an object in the schema")
         binding = Binding(where, _doc_id(value["page"]), value["section"], compare, column, schema, differs, why)
+        binding.under = under
         out.append(binding)
     return out
 
@@ -264,13 +271,46 @@ def compare_doc_page(page: DocPage, bound: list[Binding], document: dict[str, An
     return report
 
 
+def _required_when(schema: dict[str, Any]) -> dict[str, str]:
+    """The fields an object's ``x-required-when`` requires under some condition (dotted path -> its why)."""
+    out: dict[str, str] = {}
+    for rule in schema.get("x-required-when") or []:
+        if not isinstance(rule, dict) or not isinstance(rule.get("required"), dict):
+            continue
+        why = str(rule.get("why") or "x-required-when")
+        for holder, names in rule["required"].items():
+            for name in names if isinstance(names, list) else []:
+                out[f"{holder}.{name}" if holder else str(name)] = " ".join(why.split())
+    return out
+
+
 def _compare_required(
     binding: Binding, names: list[str], page: DocPage, report: DocReport, document: dict[str, Any]
 ) -> None:
+    """Every field the section lists is required by the bound object, or by its ``x-required-when`` (then a
+    declared difference with that rule's why); a field the ``x-required-when`` requires that the section no
+    longer lists is drift."""
+    conditional = _required_when(binding.schema)
+    listed = set()
     for name in names:
         dotted = name.split()[0].strip("`")
+        dotted = f"{binding.under}.{dotted}" if binding.under else dotted
+        listed.add(dotted)
         where = f"{binding.where}.{dotted}"
         schema, required = _property(binding.schema, dotted, document)
+        if schema is not None and not required and dotted in conditional:
+            diff = Difference(
+                "required",
+                where,
+                "required",
+                "required when (x-required-when)",
+                [page.source],
+                f"{where}: required in the page's {binding.section!r}; the spec requires it under a condition",
+                why=conditional[dotted],
+                declared_in="x-required-when",
+            )
+            report.declared.append(diff)
+            continue
         if schema is None:
             report.drift.append(
                 Difference(
@@ -294,6 +334,20 @@ def _compare_required(
                     [page.source],
                     f"{where}: required in the page's {binding.section!r}, optional in the spec",
                 ),
+            )
+    prefix = f"{binding.under}." if binding.under else ""
+    for dotted in sorted(set(conditional) - listed):
+        if dotted.startswith(prefix):
+            report.drift.append(
+                Difference(
+                    "removed",
+                    f"{binding.where}.{dotted}",
+                    None,
+                    "required when (x-required-when)",
+                    [page.source],
+                    f"{binding.where}.{dotted}: x-required-when requires it; the page's {binding.section!r} no "
+                    "longer lists it",
+                )
             )
 
 
