@@ -1,7 +1,7 @@
 """Compare the vendor's doc pages with openapi/card-api.yaml and report every difference ("drift").
 
-    python scripts/docs_check.py [--json] [--spec PATH] SOURCE...
-    python scripts/docs_check.py pull [--base URL] [--cache DIR] [--section NAME]... [--spec PATH] [--json]
+    python scripts/docs_check.py [--json] [--strict] [--spec PATH] SOURCE...
+    python scripts/docs_check.py pull [--base URL] [--cache DIR] [--section NAME]... [--spec PATH] [--json] [--strict]
 
 ``make docs-check`` runs the first form over the saved pages in ``DOCS_CACHE`` (default ``.cache/docs``);
 ``make docs-pull`` runs the second (network needed): it downloads the Card API pages into that cache,
