@@ -189,6 +189,7 @@ def report_text(report: Report) -> str:
     checked = sum(1 for r in report.operations if r.operation and r.pages)
     head = (
         f"Total: {report.drift_count} difference(s) in {with_drift} operation(s)"
+        + (" or doc page(s)" if report.doc_pages else "")
         if report.drift_count
         else "Total: no drift"
     )
