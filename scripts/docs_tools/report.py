@@ -193,8 +193,9 @@ def report_text(report: Report) -> str:
         if report.drift_count
         else "Total: no drift"
     )
+    docs = f" and {len(report.doc_pages)} doc page(s)" if report.doc_pages else ""
     out.append(
-        f"{head}; {report.declared_count} declared deviation(s); {len(report.pages)} page(s) read; "
+        f"{head}; {report.declared_count} declared deviation(s); {len(report.pages)} page(s) read{docs}; "
         f"{checked} operation(s) checked, {len(report.not_checked)} not checked"
         + (f"; {len(report.unreadable)} source(s) could not be read." if report.unreadable else ".")
     )
