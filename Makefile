@@ -53,7 +53,8 @@ new-operation: $(STAMP)
 	$(PY) scripts/new_operation.py $(OP) --write
 	$(PY) scripts/generate.py
 
-# Compare the saved doc pages with the spec (scripts/docs_check.py: exit 1 on drift, 2 on unreadable pages).
+# Compare the saved doc pages with the spec (scripts/docs_check.py: exit 1 on drift; an unreadable page is
+# reported and the others compared; exit 2 when nothing is readable, or on any unreadable page with DOCS_STRICT=1).
 docs-check: $(STAMP)
 	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \
 		2>/dev/null | grep -q .; then \
@@ -61,11 +62,11 @@ docs-check: $(STAMP)
 			"or pass DOCS_CACHE=folder" >&2; \
 		exit 2; \
 	fi
-	$(PY) scripts/docs_check.py $(DOCS_CACHE)
+	$(PY) scripts/docs_check.py $(if $(DOCS_STRICT),--strict) $(DOCS_CACHE)
 
 # Fetch the Card API pages listed in $(DOCS_BASE)/llms.txt into $(DOCS_CACHE), then check them (network needed).
 docs-pull: $(STAMP)
-	$(PY) scripts/docs_check.py pull --base $(DOCS_BASE) --cache $(DOCS_CACHE)
+	$(PY) scripts/docs_check.py pull $(if $(DOCS_STRICT),--strict) --base $(DOCS_BASE) --cache $(DOCS_CACHE)
 
 # The whole line from the vendor's docs to a reviewed spec diff: docs-pull -> docs-sync -> generate ->
 # spec-diff -> CHANGELOG draft, then the next steps (scripts/docs_update.py; report in .cache/docs-update).

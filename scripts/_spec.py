@@ -109,9 +109,35 @@ def parse(text: str, source: str) -> dict[str, Any]:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{source} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise SpecError(f"{source} is nested too deeply to be read") from None
     if not isinstance(document, dict):
         raise SpecError(f"{source} does not hold an OpenAPI document (a mapping)")
+    if _contains_itself(document):
+        raise SpecError(f"{source}: a YAML alias refers to a mapping or list it lies in (not a JSON document)")
     return document
+
+
+def _contains_itself(root: Any) -> bool:
+    """Whether a mapping or list lies inside itself (a YAML alias to an anchor above it). Each one is walked
+    once, however many aliases share it."""
+    done: set[int] = set()
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
+            continue
+        if not isinstance(node, (dict, list)) or id(node) in done:
+            continue
+        if id(node) in on_path:
+            return True
+        on_path.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def resolve(schema: Any, document: dict[str, Any]) -> Any:
@@ -136,16 +162,35 @@ def resolve(schema: Any, document: dict[str, Any]) -> Any:
     return schema
 
 
-def object_parts(schema: Any, document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+MAX_ALLOF_DEPTH = 64  # allOf parts nested deeper than this are refused (SpecError), as a loop would be
+MAX_ALLOF_PARTS = 10_000  # allOf parts read for one object (YAML aliases can fan a small file out past this)
+
+
+def object_parts(
+    schema: Any, document: dict[str, Any], _within: tuple[str, ...] = (), _read: list[int] | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """The properties and the required names of an object schema: ``$ref`` followed, ``allOf`` parts
-    merged in order (a later part's property replaces an earlier one of the same name)."""
+    merged in order (a later part's property replaces an earlier one of the same name). ``SpecError`` on an
+    ``allOf`` that contains itself (through ``$ref``), nests deeper than ``MAX_ALLOF_DEPTH`` or fans out
+    past ``MAX_ALLOF_PARTS`` parts."""
+    _read = [0] if _read is None else _read
+    _read[0] += 1
+    if _read[0] > MAX_ALLOF_PARTS:
+        raise SpecError(f"too complex: an object made of more than {MAX_ALLOF_PARTS} allOf parts")
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str):
+        if ref in _within:
+            raise SpecError(f"allOf loop through {ref}")
+        _within = (*_within, ref)
+    if len(_within) > MAX_ALLOF_DEPTH:
+        raise SpecError(f"allOf nested deeper than {MAX_ALLOF_DEPTH} levels")
     schema = resolve(schema, document)
     if not isinstance(schema, dict):
         return {}, []
     props: dict[str, Any] = {}
     required: list[str] = []
     for part in schema.get("allOf", []):
-        sub_props, sub_required = object_parts(part, document)
+        sub_props, sub_required = object_parts(part, document, (*_within, "allOf"), _read)
         props.update(sub_props)
         required += [name for name in sub_required if name not in required]
     own = schema.get("properties", {})

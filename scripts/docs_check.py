@@ -1,7 +1,7 @@
 """Compare the vendor's doc pages with openapi/card-api.yaml and report every difference ("drift").
 
-    python scripts/docs_check.py [--json] [--spec PATH] SOURCE...
-    python scripts/docs_check.py pull [--base URL] [--cache DIR] [--section NAME]... [--spec PATH] [--json]
+    python scripts/docs_check.py [--json] [--strict] [--spec PATH] SOURCE...
+    python scripts/docs_check.py pull [--base URL] [--cache DIR] [--section NAME]... [--spec PATH] [--json] [--strict]
 
 The entry point of ``make docs-check`` and ``make docs-pull``; the stages live in scripts/docs_tools/, whose
 package docstring says what is read, what is compared and what the exit statuses mean.

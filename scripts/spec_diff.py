@@ -50,7 +50,8 @@ BEHAVIOUR_KEYS = ("x-mutating", "x-deferred", "x-request-id", "x-lazy-arrays", "
 DOC_KEYS = ("x-doc-status", "x-doc-page", "deprecated")
 LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
 UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems")
-MAX_DEPTH = 16  # a self-referencing schema is compared this deep, no deeper
+MAX_DEPTH = 16  # a schema is compared this deep, no deeper
+MAX_NODES = 20_000  # fields of one body; a schema that fans out further is refused (exit 2), never walked
 
 
 # ---------------------------------------------------------------------------------------------- fields
@@ -80,19 +81,54 @@ class Node:
         return f"{words}, {'required' if self.required else 'optional'}"
 
 
-def _type_name(schema: dict[str, Any], document: dict[str, Any]) -> str:
+def _type_name(schema: dict[str, Any], document: dict[str, Any], depth: int = 0) -> str:
     kind = schema.get("type")
     if isinstance(kind, list):
         return "|".join(str(k) for k in kind)
     if kind == "array":
         items = _spec.resolve(schema.get("items", {}), document)
-        return "array of " + (_type_name(items, document) if isinstance(items, dict) and items else "any")
+        known = isinstance(items, dict) and items and depth < MAX_DEPTH  # an array of itself (a YAML alias) ends
+        return "array of " + (_type_name(items, document, depth + 1) if known else "any")
     if kind is None and ("properties" in schema or "allOf" in schema):
         return "object"
     return str(kind) if kind is not None else "any"
 
 
-def _node(schema: Any, document: dict[str, Any], required: bool, depth: int) -> Node:
+class _Walk:
+    """One body's walk: the ``$ref`` targets it is inside of (a schema that refers to one of them is compared
+    without its fields again: a tree's ``left: {$ref: Node}``) and how many fields it has read."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def count(self) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _spec.SpecError(f"a body too complex to compare: its schemas fan out to more than {MAX_NODES} fields")
+
+
+def _refs(schema: Any, document: dict[str, Any]) -> frozenset[str]:
+    """The ``$ref`` chain ``schema`` follows (empty for an inline schema)."""
+    found: list[str] = []
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"] not in found:
+        found.append(schema["$ref"])
+        schema = _spec.resolve({"$ref": schema["$ref"]}, document)
+    return frozenset(found)
+
+
+def _node(
+    schema: Any,
+    document: dict[str, Any],
+    required: bool,
+    depth: int,
+    walk: _Walk | None = None,
+    within: frozenset[str] = frozenset(),
+) -> Node:
+    walk = walk or _Walk()
+    walk.count()
+    refs = _refs(schema, document)
+    recursive = bool(refs & within)
+    within |= refs
     schema = _spec.resolve(schema, document)
     if not isinstance(schema, dict):
         return Node("any", required=required)
@@ -106,23 +142,33 @@ def _node(schema: Any, document: dict[str, Any], required: bool, depth: int) -> 
         limits={k: schema[k] for k in (*LOWER_BOUNDS, *UPPER_BOUNDS, "pattern") if k in schema},
         closed=schema.get("additionalProperties") is False,
     )
-    if depth >= MAX_DEPTH:
+    if depth >= MAX_DEPTH or recursive:
         return node
     if node.type == "object":
-        node.children = fields(schema, document, depth + 1)
+        node.children = fields(schema, document, depth + 1, walk, within)
     elif node.type.startswith("array of"):
+        items_refs = _refs(schema.get("items", {}), document)
         items = _spec.resolve(schema.get("items", {}), document)
-        if isinstance(items, dict) and _type_name(items, document) == "object":
-            node.children, node.item_object = fields(items, document, depth + 1), True
+        if isinstance(items, dict) and _type_name(items, document) == "object" and not items_refs & within:
+            node.children = fields(items, document, depth + 1, walk, within | items_refs)
+            node.item_object = True
     return node
 
 
-def fields(schema: Any, document: dict[str, Any], depth: int = 0) -> dict[str, Node]:
-    """The fields of an object schema (``$ref`` followed, ``allOf`` merged), each with its own fields."""
+def fields(
+    schema: Any,
+    document: dict[str, Any],
+    depth: int = 0,
+    walk: _Walk | None = None,
+    within: frozenset[str] = frozenset(),
+) -> dict[str, Node]:
+    """The fields of an object schema (``$ref`` followed, ``allOf`` merged), each with its own fields; a
+    field whose ``$ref`` is one the walk is already inside of is not walked again."""
     if schema is None:
         return {}
+    walk = walk or _Walk()
     props, required = _spec.object_parts(schema, document)
-    return {name: _node(sub, document, name in required, depth) for name, sub in props.items()}
+    return {name: _node(sub, document, name in required, depth, walk, within) for name, sub in props.items()}
 
 
 # ---------------------------------------------------------------------------------------------- changes
@@ -512,6 +558,9 @@ def main(argv: list[str] | None = None) -> int:
         report = diff(base, head)
     except (ReadError, _spec.SpecError) as err:
         print(f"spec-diff: {err}", file=sys.stderr)
+        return 2
+    except RecursionError:  # every walk is bounded; this is the last line, never a traceback and exit 1
+        print("spec-diff: a spec is nested too deeply to compare", file=sys.stderr)
         return 2
     base_hash, head_hash = spec_hash(base), spec_hash(head)
     counts = summary(report)

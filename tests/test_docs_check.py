@@ -91,7 +91,8 @@ def test_rendered_text_skips_the_navigation_and_reads_fields_until_the_examples(
     response = [r.name for r in page.response.raw or []]
     assert response == ["status", "dt", "opened_at", "slot", "row", "col", "items", "item_id", "weight"]
     assert "message" not in response  # the 400 answer's field
-    assert all(not r.facts.format_known for r in page.response.raw or [])
+    # a format is known where the type line shows one (issue 19 item 4), and only there
+    assert [(r.name, r.facts.format) for r in page.response.raw or [] if r.facts.format_known] == [("dt", "date-time")]
 
 
 def test_rendered_status_line_and_deprecated_title() -> None:
@@ -158,10 +159,15 @@ def test_field_drift_in_a_markdown_page(capsys: pytest.CaptureFixture[str]) -> N
     assert report["totals"]["drift"] == 7
 
 
-def test_field_drift_in_rendered_text_never_includes_formats(capsys: pytest.CaptureFixture[str]) -> None:
+def test_field_drift_in_rendered_text_includes_the_formats_its_type_lines_show(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # opened_at's type line shows `string <date>`: rendered text shows that format, so it is compared
+    # (issue 19 item 4); fields whose type line shows none are not.
     code, report, _ = check(capsys, DRIFT / "open-fields.txt")
     assert code == 1
     assert drift(report) == {
+        ("format", "response.opened_at"),
         ("added", "request.pin_hint"),
         ("removed", "request.note"),
         ("required", "request.locker_id"),
@@ -278,7 +284,7 @@ def test_a_folder_is_read_recursively(capsys: pytest.CaptureFixture[str], tmp_pa
     assert (code, report["totals"]["pages"], report["totals"]["declared"]) == (0, 8, 3)
     assert report["totals"]["operations_checked"] == 5
     assert report["skipped"] == [
-        f"{tmp_path / 'pages' / 'llms.txt'}: an llms.txt index of 10 pages, not a page (skipped)"
+        f"{tmp_path / 'pages' / 'llms.txt'}: an llms.txt index of 11 pages, not a page (skipped)"
     ]
 
 
@@ -296,15 +302,23 @@ def test_a_folder_is_read_recursively(capsys: pytest.CaptureFixture[str], tmp_pa
         (b"\xff\xfe\x41", "not UTF-8"),
     ],
 )
-def test_unreadable_sources_exit_2_with_the_reason(
+def test_unreadable_sources_are_reported_with_the_reason(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, reason: str
 ) -> None:
     source = tmp_path / "page.md"
     source.write_bytes(content)
+    # one unreadable source never blinds the run (issue 19 item 2): the other page is compared, exit by drift
     code, report, err = check(capsys, CLEAN / "open.md", source)
+    assert (code, report["totals"]["pages"], report["totals"]["unreadable"]) == (0, 1, 1)
+    assert report["unreadable"] == [{"source": str(source), "reason": report["unreadable"][0]["reason"]}]
+    assert reason in report["unreadable"][0]["reason"] and reason in err
+    # --strict: any unreadable source exits 2; so does a run where nothing could be read
+    code, report, err = check(capsys, "--strict", CLEAN / "open.md", source)
     assert code == 2
     assert report == {"errors": [{"source": str(source), "reason": report["errors"][0]["reason"]}]}
     assert reason in report["errors"][0]["reason"] and reason in err
+    code, report, _ = check(capsys, source)
+    assert code == 2 and report["errors"][0]["source"] == str(source)
 
 
 def test_a_missing_source_or_an_empty_folder_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -357,20 +371,27 @@ def test_an_url_source_is_fetched(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_report_keys_are_stable(capsys: pytest.CaptureFixture[str]) -> None:
     _, report, _ = check(capsys, DRIFT / "open-fields.md", CLEAN / "close.md")
-    assert set(report) == {"spec", "drift", "totals", "pages", "operations", "declared", "not_checked", "skipped"}
-    assert set(report["totals"]) == {"pages", "operations_checked", "operations_not_checked", "drift", "declared"}
+    assert set(report) == {
+        "spec", "drift", "totals", "pages", "operations", "declared", "not_checked", "skipped", "unreadable",
+        "listed_not_modelled", "doc_pages", "notes",
+    }  # fmt: skip
+    assert set(report["totals"]) == {
+        "pages", "operations_checked", "operations_not_checked", "drift", "declared", "unreadable",
+        "listed_not_modelled", "doc_pages",
+    }  # fmt: skip
     assert set(report["pages"][0]) == {
-        "source", "url", "form", "title", "method", "path", "apidog_status", "request_fields", "response_fields",
+        "source", "url", "form", "title", "method", "path", "page_id", "apidog_status", "request_fields",
+        "response_fields",
     }  # fmt: skip
     op = report["operations"][0]
     assert set(op) == {
         "method", "path", "operation_id", "doc_status", "doc_page", "deprecated", "pages", "drift", "declared", "notes",
     }  # fmt: skip
     assert set(op["pages"][0]) == {"source", "title", "request_fields", "response_fields"}
-    difference = {"kind", "field", "page", "spec", "pages", "message", "why", "declared_in"}
+    difference = {"kind", "field", "page", "spec", "pages", "message", "why", "declared_in", "details"}
     assert set(op["drift"][0]) == difference
     assert set(report["declared"][0]) == difference | {"method", "path"}
-    assert set(report["not_checked"][0]) == {"method", "path", "operation_id", "doc_status", "doc_page"}
+    assert set(report["not_checked"][0]) == {"method", "path", "operation_id", "doc_status", "doc_page", "listed"}
 
 
 def test_human_report_names_each_operation_and_field(capsys: pytest.CaptureFixture[str]) -> None:
@@ -503,7 +524,7 @@ def test_every_declaration_of_the_spec_matches_a_difference_on_todays_pages(
 
 def test_llms_txt_selection_by_section_and_endpoint_pages() -> None:
     entries = sources.parse_llms((FIXTURES / "llms.txt").read_text(encoding="utf-8"), BASE)
-    assert len(entries) == 10
+    assert len(entries) == 11
     chosen, passed_over = sources.select(entries, cli.DEFAULT_SECTIONS)
     assert [(page_id, entry.title) for entry, page_id in chosen] == [
         ("1001", "Open a locker"),
@@ -533,10 +554,12 @@ def test_endpoint_page_ids(url: str, page_id: str | None) -> None:
     assert sources.endpoint_id(url) == page_id
 
 
-def _served_site() -> httpx.MockTransport:
-    """The fixture llms.txt with a page behind each endpoint link (agreeing with the fixture spec)."""
+def _served_site(extra: dict[str, bytes] | None = None) -> httpx.MockTransport:
+    """The fixture llms.txt with a page behind each endpoint link (agreeing with the fixture spec), and
+    ``extra`` pages."""
     return _site(
         {
+            **(extra or {}),
             "/llms.txt": (FIXTURES / "llms.txt").read_bytes(),
             "/api-1001.md": (CLEAN / "open.md").read_bytes(),
             "/сards-list-1002e0.md": (CLEAN / "open.txt").read_bytes(),
@@ -570,13 +593,18 @@ def test_pull_saves_the_selected_pages_then_checks_them(capsys: pytest.CaptureFi
     assert record["url"] == f"{BASE}/%D1%81ards-list-1002e0.md"
     assert record["sha256"] == hashlib.sha256((cache / "api-1002.md").read_bytes()).hexdigest()
     assert {p["url"] for p in report["pages"]} == {p["url"] for p in index["pages"]}  # from index.json
-    assert not any(path.endswith(("doc-2001.md", "2002m0.md", "api-3001.md")) for path in site.seen)  # type: ignore[attr-defined]
+    assert not any(path.endswith("api-3001.md") for path in site.seen)  # type: ignore[attr-defined]
+    # the sections' text pages are asked for too (issue 19 item 5); this site does not serve them: warned only
+    assert {"/doc-2001.md", "/dictionaries-2002m0.md"} <= set(site.seen)  # type: ignore[attr-defined]
 
 
 def test_pull_removes_pages_no_longer_listed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert pull(tmp_path, _served_site()) == 0
     (tmp_path / "cache" / "notes.md").write_text("kept: not written by pull", encoding="utf-8")
-    assert pull(tmp_path, _served_site(), "--section", "Gift Cards") == 2  # notes.md is not a page
+    # notes.md is not a page: reported as unreadable, the pages are still checked (exit 2 only with --strict)
+    assert pull(tmp_path, _served_site(), "--section", "Gift Cards") == 0
+    assert "notes.md" in capsys.readouterr().err
+    assert pull(tmp_path, _served_site(), "--section", "Gift Cards", "--strict") == 2
     capsys.readouterr()
     names = sorted(p.name for p in (tmp_path / "cache").iterdir())
     assert names == ["api-1003.md", "api-1005.md", "index.json", "llms.txt", "notes.md"]

@@ -41,6 +41,8 @@ def parse_markdown(text: str, source: str) -> list[Page] | None:
         raise SourceError(
             f"malformed YAML in the OpenAPI Specification section: {' '.join(str(exc).split())}"
         ) from None
+    except RecursionError:
+        raise SourceError("the OpenAPI Specification section's YAML is nested too deeply to be read") from None
     paths = document.get("paths") if isinstance(document, dict) else None
     if not isinstance(paths, dict) or not paths:
         raise SourceError("the OpenAPI Specification section's document has no paths")

@@ -8,14 +8,16 @@ A doc page is read into :class:`Page` (its title, method, path, Apidog status, p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 PAGE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
 SIDES = ("request", "response")
 FIELD_KINDS = ("added", "removed", "required", "type", "format", "limits")
-DIFFERS = (*FIELD_KINDS, "status", "doc-status")
+DIFFERS = (*FIELD_KINDS, "status", "doc-status", "gone", "values")
 DEPRECATED = frozenset({"deprecated", "obsolete", "to-be-deprecated"})
 # Apidog's endpoint statuses, as a rendered page shows them between the title and the method.
 STATUS_WORDS = frozenset(
@@ -39,10 +41,12 @@ class Facts:
     type: str | None  # e.g. "string", "array[object]", "string|null"; None: not stated
     format: str | None
     required: bool
-    format_known: bool = True  # False on rendered pages: their format and limits are never compared
+    format_known: bool = True  # False when the page does not state the field's format (rendered text may not)
     deviation: str | None = None  # the spec's x-doc-deviation on this property: its why
     deviation_kinds: tuple[str, ...] | None = None  # the differences it declares (None: any)
     limits: tuple[str, ...] = ()  # "maxLength=128", "enum=[1000, 2000]"...: what values the schema allows
+    # The limit keywords the page states (None: all of them, as a schema does; rendered text shows some).
+    limit_keywords: frozenset[str] | None = None
     # Not compared (sync copies them): the field's description, and its schema as the page or spec states it
     # (``$ref`` resolved at the top; enum, limits, format and any ``x-`` keys as written).
     description: str | None = field(default=None, compare=False)
@@ -59,9 +63,10 @@ class Facts:
 class RawField:
     """A field as rendered text lists it, before nesting: its name line's indentation and its facts."""
 
-    name: str
+    name: str  # "" while ``runon`` is not resolved
     indent: int
     facts: Facts
+    runon: str | None = None  # the text line the name ran on to, when no punctuation marked where it starts
 
 
 @dataclass
@@ -70,9 +75,18 @@ class Body:
 
     fields: dict[str, Facts] | None = None
     raw: list[RawField] | None = None
+    # Read from the page's examples only (no field table): they show which fields exist, not their types or
+    # required-ness, and may leave optional fields out.
+    examples_only: bool = False
+    names: frozenset[str] = frozenset()  # names the page itself uses (its examples' keys, its field names)
 
     def resolved(self, known: Collection[str]) -> dict[str, Facts]:
-        return self.fields if self.fields is not None else nest(self.raw or [], known)
+        return self.fields if self.fields is not None else nest(self.raw or [], known, self.names)
+
+    def unplaced(self, known: Collection[str]) -> list[str]:
+        """The text lines a field name ran on to that no known name ends (those fields are not read)."""
+        names = known_names(known, self.names)
+        return [r.runon for r in self.raw or () if r.runon is not None and not runon_name(r.runon, names)]
 
     def count(self) -> int:
         return len(self.fields) if self.fields is not None else len(self.raw or [])
@@ -92,12 +106,55 @@ class Page:
     aliases: tuple[str, ...] = ()  # other paths the page may mean (without the servers' base path)
     page_id: str | None = None  # Apidog's page id (``api-<id>``, ``<slug>-<id>e0``), when the address shows it
     document: Mapping[str, Any] | None = field(default=None, repr=False)  # a Markdown page's OpenAPI fragment
+    notes: list[str] = field(default_factory=list)  # what the reader could not take from the page, and why
 
     def fields(self, side: str, known: Collection[str] = ()) -> dict[str, Facts] | None:
         """The fields the page shows on ``side`` ("request" | "response"), None when it shows no such body;
         ``known``: the field paths the spec knows, to nest a rendered page's flat list."""
         body: Body | None = getattr(self, side)
         return None if body is None else body.resolved(known)
+
+
+@dataclass
+class DocPage:
+    """A doc page (Apidog text page: Overview, Dictionaries): its sections' tables, by heading."""
+
+    source: str
+    title: str
+    page_id: str | None
+    sha256: str  # of the page's text: what the spec was written from can be told apart from a change
+    sections: dict[str, list[tuple[list[str], list[list[str]]]]] = field(default_factory=dict)  # (header, rows)
+    url: str | None = None
+
+
+@dataclass
+class DocReport:
+    """What one doc page says against the spec's ``x-doc-dictionary`` bindings."""
+
+    page: DocPage
+    drift: list[Difference] = field(default_factory=list)
+    declared: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnmodelledPage:
+    """A page the docs' navigation lists that the spec does not model (the spec's ``x-unmodelled-pages``)."""
+
+    page: str  # Apidog page id
+    title: str
+    path: str | None
+    why: str
+
+
+@dataclass
+class SpecSide:
+    """What the spec says, as the checker (and docs-sync) reads it."""
+
+    path: str
+    document: dict[str, Any]
+    operations: list[SpecOperation]
+    unmodelled: list[UnmodelledPage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -132,9 +189,11 @@ class Difference:
     message: str
     why: str | None = None
     declared_in: str | None = None
+    # For an added field: what the page says of it (type, format, enum, limits, description).
+    details: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        keys = ("kind", "field", "page", "spec", "pages", "message", "why", "declared_in")
+        keys = ("kind", "field", "page", "spec", "pages", "message", "why", "declared_in", "details")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -219,10 +278,37 @@ def types_match(page: str, spec: str) -> bool:
     return ours == theirs
 
 
-def nest(raw: list[RawField], known: Collection[str]) -> dict[str, Facts]:
-    """Paths for the flat field list of a rendered page (see "Nesting" in the module docstring)."""
+def page_id_of(address: str, kind: str) -> str | None:
+    """The Apidog page id an address or file name shows: ``kind`` "endpoint" (``api-123``, ``<slug>-123e0``)
+    or "text" (``doc-123``, ``<slug>-123m0``); None when it shows none of that kind."""
+    name = unquote(urlparse(address).path.rstrip("/").rsplit("/", 1)[-1])
+    stem, dot, suffix = name.rpartition(".")
+    name = stem if dot and f".{suffix.lower()}" in PAGE_SUFFIXES else name
+    prefix, tail = ("api", "e0") if kind == "endpoint" else ("doc", "m0")
+    match = re.fullmatch(rf"{prefix}-(\d+)", name) or re.fullmatch(rf"(?:.*-)?(\d+){tail}", name)
+    return match.group(1) if match else None
+
+
+def known_names(known: Collection[str], page_names: Collection[str] = ()) -> set[str]:
+    """The field names in ``known`` paths (``client.address.city`` -> ``client``, ``address``, ``city``)."""
+    return {part.removesuffix("[]") for path in known for part in path.split(".")} | set(page_names)
+
+
+def runon_name(text: str, names: Collection[str]) -> str | None:
+    """The longest of ``names`` that ends ``text`` without being all of it (a name run on to a line)."""
+    found = [name for name in names if name and len(text) > len(name) and text.endswith(name)]
+    return max(found, key=len) if found else None
+
+
+def nest(raw: list[RawField], known: Collection[str], page_names: Collection[str] = ()) -> dict[str, Facts]:
+    """Paths for the flat field list of a rendered page (see "Nesting" in the package docstring); a name that
+    ran on to the previous line without punctuation is the longest name the spec or the page knows that ends
+    that line (not read when none does)."""
     out: dict[str, Facts] = {}
     stack: list[tuple[int, str]] = []  # open containers: (indent of their name line, children's prefix)
+    if any(r.runon is not None for r in raw):
+        names = known_names(known, page_names)
+        raw = [RawField(name, r.indent, r.facts) for r in raw if (name := r.name or runon_name(r.runon or "", names))]
     indented = len({r.indent for r in raw}) > 1
     for item in raw:
         if indented:
@@ -249,11 +335,16 @@ class Report:
     operations: list[OperationReport]
     not_checked: list[SpecOperation]
     skipped: list[str]
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): not compared
+    unmodelled: list[tuple[UnmodelledPage, list[Page]]] = field(default_factory=list)  # listed, not modelled
+    listed: frozenset[str] | None = None  # the page ids an llms.txt index among the sources lists
+    doc_pages: list[DocReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def drift_count(self) -> int:
-        return sum(len(op.drift) for op in self.operations)
+        return sum(len(op.drift) for op in self.operations) + sum(len(d.drift) for d in self.doc_pages)
 
     @property
     def declared_count(self) -> int:
-        return sum(len(op.declared) for op in self.operations)
+        return sum(len(op.declared) for op in self.operations) + sum(len(d.declared) for d in self.doc_pages)

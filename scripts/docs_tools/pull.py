@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from .docpages import text_page_id
 from .model import SourceError
 from .sources import IndexEntry, fetch_text, http_client, parse_llms, select
 
@@ -96,6 +97,20 @@ def pull_pages(base: str, cache: Path, sections: list[str], *, transport: httpx.
                 failures.append(f"{url}: {exc}")
                 continue
             fetched.append((entry, page_id, data, url))
+        # the sections' text pages (Overview, Dictionaries): compared too, but one that cannot be fetched
+        # leaves only a warning (the endpoint pages are what a pull must bring whole)
+        docs: list[tuple[IndexEntry, str, bytes, str]] = []
+        for entry in passed_over:
+            doc_id = text_page_id(entry.url)
+            if doc_id is None:
+                continue
+            url = entry.url if urlparse(entry.url).path.endswith(".md") else entry.url + ".md"
+            try:
+                _, data, _ = fetch_text(url, client)
+            except SourceError as exc:
+                print(f"docs-pull: doc page {url}: {exc} (not saved)", file=sys.stderr)
+                continue
+            docs.append((entry, doc_id, data, url))
     if failures:
         print(
             "docs-pull: " + "\n  ".join(["some pages could not be fetched (nothing written):", *failures]),
@@ -106,8 +121,8 @@ def pull_pages(base: str, cache: Path, sections: list[str], *, transport: httpx.
     earlier = {str(p.get("file")) for p in _read_index(cache).get("pages", []) if isinstance(p, dict)}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     records = []
-    for entry, page_id, data, url in fetched:
-        name = f"api-{page_id}.md"
+    for entry, page_id, data, url in [*fetched, *docs]:
+        name = f"api-{page_id}.md" if (entry, page_id, data, url) in fetched else f"doc-{page_id}.md"
         write_atomic(cache / name, data)
         records.append(
             {"file": name, "url": url, "title": entry.title, "trail": list(entry.trail), "fetched_at": now,
@@ -122,8 +137,8 @@ def pull_pages(base: str, cache: Path, sections: list[str], *, transport: httpx.
     index = {"base": base, "llms_txt": index_url, "fetched_at": now, "sections": sections, "pages": records}
     write_atomic(cache / "index.json", (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode())
     print(
-        f"docs-pull: {len(records)} page(s) saved in {cache} from {index_url} "
-        f"({len(passed_over)} text page(s) of those sections passed over)",
+        f"docs-pull: {len(fetched)} page(s) saved in {cache} from {index_url} "
+        f"(and {len(docs)} of the {len(passed_over)} text page(s) of those sections: Overview, Dictionaries...)",
         file=sys.stderr,
     )
     return 0

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Collection
 from typing import Any
 
-from .model import SIDES, Page, Report
+from .model import SIDES, Page, Report, SpecOperation
+from .sources import endpoint_id
 
 # The exit statuses of docs-check (and of pull, which ends with a check).
 EXIT_OK = 0  # no drift
@@ -26,6 +27,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "title": page.title,
             "method": page.method,
             "path": page.path,
+            "page_id": page.page_id,
             "apidog_status": page.status,
             **{
                 f"{side}_fields": None
@@ -62,10 +64,13 @@ def report_json(report: Report) -> dict[str, Any]:
         "drift": report.drift_count > 0,
         "totals": {
             "pages": len(report.pages),
-            "operations_checked": sum(1 for r in report.operations if r.operation),
+            "operations_checked": sum(1 for r in report.operations if r.operation and r.pages),
             "operations_not_checked": len(report.not_checked),
             "drift": report.drift_count,
             "declared": report.declared_count,
+            "unreadable": len(report.unreadable),
+            "listed_not_modelled": len(report.unmodelled),
+            "doc_pages": len(report.doc_pages),
         },
         "pages": [page_json(p) for p in report.pages],
         "operations": operations,
@@ -77,11 +82,38 @@ def report_json(report: Report) -> dict[str, Any]:
                 "operation_id": op.operation_id,
                 "doc_status": op.doc_status,
                 "doc_page": op.doc_page,
+                "listed": _listed(report, op),
             }
             for op in report.not_checked
         ],
         "skipped": report.skipped,
+        "unreadable": [{"source": source, "reason": reason} for source, reason in report.unreadable],
+        "listed_not_modelled": [
+            {"page": u.page, "title": u.title, "path": u.path, "why": u.why, "pages": [p.source for p in pages]}
+            for u, pages in report.unmodelled
+        ],
+        "doc_pages": [
+            {
+                "source": d.page.source,
+                "url": d.page.url,
+                "page_id": d.page.page_id,
+                "title": d.page.title,
+                "sha256": d.page.sha256,
+                "sections": list(d.page.sections),
+                "drift": [x.as_json() for x in d.drift],
+                "declared": [x.as_json() for x in d.declared],
+                "notes": d.notes,
+            }
+            for d in report.doc_pages
+        ],
+        "notes": report.notes,
     }
+
+
+def _listed(report: Report, op: SpecOperation) -> bool | None:
+    """Whether the llms.txt index among the sources lists the operation's page (None: no index, or no page)."""
+    page_id = endpoint_id(op.doc_page) if op.doc_page else None
+    return None if report.listed is None or page_id is None else page_id in report.listed
 
 
 def _fields_text(fields: list[str] | None) -> str:
@@ -115,29 +147,57 @@ def report_text(report: Report) -> str:
         if op_report.declared:
             out.append(f"    ({len(op_report.declared)} declared deviation(s), listed below)")
         out.append("")
-    declared = [(r, d) for r in report.operations for d in r.declared]
+    for doc in report.doc_pages:
+        where = f" <{doc.page.url}>" if doc.page.url else ""
+        page_id = f"page id {doc.page.page_id}, " if doc.page.page_id else ""
+        out.append(f"doc page {doc.page.source}{where} {doc.page.title!r} ({page_id}sha256 {doc.page.sha256[:12]})")
+        out += [f"  - {d.message}" for d in doc.drift] or ["  no drift"]
+        out += [f"    note: {note}" for note in doc.notes]
+        if doc.declared:
+            out.append(f"    ({len(doc.declared)} declared deviation(s), listed below)")
+        out.append("")
+    declared = [(f"{r.method} {r.path}", d) for r in report.operations for d in r.declared]
+    declared += [(f"doc page {r.page.title!r}", d) for r in report.doc_pages for d in r.declared]
     if declared:
         out.append("Declared deviations (in the spec; not counted as drift):")
-        out += [f"  {r.method} {r.path}: {d.message} -- why: {d.why} ({d.declared_in})" for r, d in declared]
+        out += [f"  {where}: {d.message} -- why: {d.why} ({d.declared_in})" for where, d in declared]
         out.append("")
     if report.not_checked:
         out.append("Not checked (no page among the sources):")
         for op in report.not_checked:
             doc_page = f"  x-doc-page: {op.doc_page}" if op.doc_page else ""
-            out.append(f"  {op.method} {op.path}  {op.operation_id}  [{op.doc_status or 'no x-doc-status'}]{doc_page}")
+            listed = {True: "  (listed in the index, not among the sources)", False: "", None: ""}[_listed(report, op)]
+            out.append(
+                f"  {op.method} {op.path}  {op.operation_id}  [{op.doc_status or 'no x-doc-status'}]{doc_page}{listed}"
+            )
+        out.append("")
+    if report.unmodelled:
+        out.append("Listed, not modelled (the spec's x-unmodelled-pages; not drift):")
+        for u, pages in report.unmodelled:
+            where = f" {u.path}" if u.path else ""
+            out.append(f"  page {u.page} {u.title!r}{where} -- why: {u.why} [{', '.join(p.source for p in pages)}]")
+        out.append("")
+    if report.unreadable:
+        out.append("Unreadable sources (not compared; --strict makes them exit 2):")
+        out += [f"  {source}: {reason}" for source, reason in report.unreadable]
         out.append("")
     if report.skipped:
         out += [f"Skipped: {note}" for note in report.skipped] + [""]
-    with_drift = sum(1 for r in report.operations if r.drift)
-    checked = sum(1 for r in report.operations if r.operation)
+    if report.notes:
+        out += [f"Note: {note}" for note in report.notes] + [""]
+    with_drift = sum(1 for r in report.operations if r.drift) + sum(1 for d in report.doc_pages if d.drift)
+    checked = sum(1 for r in report.operations if r.operation and r.pages)
     head = (
         f"Total: {report.drift_count} difference(s) in {with_drift} operation(s)"
+        + (" or doc page(s)" if report.doc_pages else "")
         if report.drift_count
         else "Total: no drift"
     )
+    docs = f" and {len(report.doc_pages)} doc page(s)" if report.doc_pages else ""
     out.append(
-        f"{head}; {report.declared_count} declared deviation(s); {len(report.pages)} page(s) read; "
-        f"{checked} operation(s) checked, {len(report.not_checked)} not checked."
+        f"{head}; {report.declared_count} declared deviation(s); {len(report.pages)} page(s) read{docs}; "
+        f"{checked} operation(s) checked, {len(report.not_checked)} not checked"
+        + (f"; {len(report.unreadable)} source(s) could not be read." if report.unreadable else ".")
     )
     return "\n".join(out)
 

@@ -9,10 +9,12 @@ import _spec  # scripts/_spec.py: scripts/ is on sys.path when an entry point ru
 from .model import DIFFERS, Facts, SpecLoadError, children_prefix
 
 
-def _schema_kinds(schema: Any, document: dict[str, Any], depth: int = 0) -> set[str]:
+def _schema_kinds(schema: Any, document: dict[str, Any], depth: int = 0, seen: set[int] | None = None) -> set[str]:
     schema = _spec.resolve(schema, document)
-    if not isinstance(schema, dict) or depth > 10:
-        return set()
+    seen = set() if seen is None else seen
+    if not isinstance(schema, dict) or depth > 10 or id(schema) in seen:
+        return set()  # a part met before adds nothing to the union (YAML aliases may repeat one many times)
+    seen.add(id(schema))
     declared = schema.get("type")
     kinds: set[str] = set()
     if isinstance(declared, str):
@@ -26,7 +28,7 @@ def _schema_kinds(schema: Any, document: dict[str, Any], depth: int = 0) -> set[
             kinds.add("array")
         for key in ("allOf", "anyOf", "oneOf"):
             for part in schema.get(key, []):
-                kinds |= _schema_kinds(part, document, depth + 1)
+                kinds |= _schema_kinds(part, document, depth + 1, seen)
         if not kinds and isinstance(schema.get("enum"), list):
             names = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
             kinds.update(names[type(v)] for v in schema["enum"] if type(v) in names)
@@ -51,13 +53,40 @@ def type_label(schema: Any, document: dict[str, Any], depth: int = 0) -> str | N
     return "|".join([*labels, *(["null"] if "null" in kinds else [])])
 
 
-def flatten(schema: Any, document: dict[str, Any], *, format_known: bool = True) -> dict[str, Facts]:
-    """Every field of an object schema, nested ones included, by path (see "Field names")."""
-    out: dict[str, Facts] = {}
+MAX_FIELDS = 2000  # fields of one body; a schema that fans out further is refused ("too complex")
 
-    def walk(node: Any, prefix: str, depth: int) -> None:
+
+def _identities(schema: Any, document: dict[str, Any]) -> set[Any]:
+    """What makes ``schema`` the same schema as one above it: the ``$ref`` it follows and the mapping it
+    ends at (a YAML alias is the same mapping)."""
+    found: set[Any] = set()
+    node = schema
+    for _ in range(32):
+        if not isinstance(node, dict):
+            break
+        found.add(id(node))
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            break
+        found.add(ref)
+        node = _spec.resolve({"$ref": ref}, document)
+    return found
+
+
+def flatten(schema: Any, document: dict[str, Any], *, format_known: bool = True) -> dict[str, Facts]:
+    """Every field of an object schema, nested ones included, by path (see "Field names"). A field whose
+    schema is one of those it lies in (a tree's ``left: {$ref: Node}``) is read once, without its fields
+    again. ``SpecError`` when there are more than ``MAX_FIELDS`` fields (a schema that fans out through
+    ``$ref`` or YAML aliases)."""
+    out: dict[str, Facts] = {}
+    # the identities of the schemas a walk is in: kept alive here, so that an id() is not reused meanwhile
+    keep: list[Any] = [schema]
+
+    def walk(node: Any, prefix: str, depth: int, within: frozenset[Any]) -> None:
         props, required = _spec.object_parts(node, document)
         for name, sub in props.items():
+            identities = _identities(sub, document)
+            keep.append(sub)
             sub = _spec.resolve(sub, document)
             sub = sub if isinstance(sub, dict) else {}
             path = prefix + name
@@ -67,13 +96,30 @@ def flatten(schema: Any, document: dict[str, Any], *, format_known: bool = True)
             text = sub.get("description")
             description = text if isinstance(text, str) else None
             out[path] = Facts(
-                label, fmt, name in required, format_known, why, kinds, schema_limits(sub), description, sub
+                label,
+                fmt,
+                name in required,
+                format_known,
+                why,
+                kinds,
+                schema_limits(sub),
+                description=description,
+                schema=sub,
             )
+            if len(out) > MAX_FIELDS:
+                raise _spec.SpecError(
+                    f"too complex: its schemas fan out to more than {MAX_FIELDS} fields (through $ref or YAML "
+                    "aliases); not read"
+                )
             child = children_prefix(path, label)
             if child is not None and depth < 10:
-                walk(_innermost_items(sub, document), child, depth + 1)
+                inner = _innermost_items(sub, document)
+                identities |= _identities(inner, document)
+                keep.append(inner)
+                if not identities & within:
+                    walk(inner, child, depth + 1, within | identities)
 
-    walk(schema, "", 0)
+    walk(schema, "", 0, frozenset(_identities(schema, document)))
     return out
 
 

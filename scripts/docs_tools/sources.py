@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import urljoin
 
 import httpx
 
+from .docpages import parse_doc_page, text_page_id
 from .html import html_to_text
 from .markdown import parse_markdown
-from .model import PAGE_SUFFIXES, Page, SourceError
+from .model import PAGE_SUFFIXES, DocPage, Page, SourceError, page_id_of
 from .rendered import parse_rendered
 
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)  # per connection and per read
+FETCH_SECONDS = 60.0  # the whole of one page (or llms.txt), however the server paces it
+FETCH_MAX_BYTES = 16 * 1024 * 1024  # one page (or llms.txt); a real one is well under 1 MiB
 
 _LINK_LINE = re.compile(r"^(\s*)[-*+]\s+(.*?)\[([^\]]+)\]\(\s*([^)\s]+)\s*\)\s*(?::\s*(.*))?$")
 _LABEL_LINE = re.compile(r"^(\s*)[-*+]\s+([^\[\]]+?)\s*:?\s*$")
@@ -61,9 +65,7 @@ def parse_llms(text: str, base: str) -> list[IndexEntry]:
 
 def endpoint_id(url: str) -> str | None:
     """The id of an Apidog endpoint page's address (``api-123``, ``some-slug-123e0``), None for a text page."""
-    name = unquote(urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]).removesuffix(".md")
-    match = re.fullmatch(r"api-(\d+)", name) or re.fullmatch(r"(?:.*-)?(\d+)e0", name)
-    return match.group(1) if match else None
+    return page_id_of(url, "endpoint")
 
 
 def _normal(name: str) -> str:
@@ -88,24 +90,31 @@ def select(
     return [(entry, page_id) for page_id, entry in chosen.items()], passed_over
 
 
-def _pages_of_text(text: str, source: str, *, is_html: bool) -> tuple[list[Page], str | None]:
-    """The pages in one source's text, or a note saying why it is skipped; SourceError if unrecognised."""
+_Found = tuple[list[Page], str | None, list[IndexEntry], list[DocPage]]
+
+
+def _pages_of_text(text: str, source: str, *, is_html: bool) -> _Found:
+    """The pages in one source's text, or a note saying why it is skipped (with the entries, for an llms.txt
+    index); SourceError if unrecognised."""
     if not text.strip():
         raise SourceError("empty")
     if is_html:
         page = parse_rendered(html_to_text(text), source)
         if page is None:
             raise SourceError("an HTML page without a method line followed by the page's URL: not a doc page")
-        return [page], None
+        return [page], None, [], []
     pages = parse_markdown(text, source)
     if pages is not None:
-        return pages, None
+        return pages, None, [], []
+    doc = parse_doc_page(text, source)
+    if doc is not None:
+        return [], None, [], [doc]
     page = parse_rendered(text, source)
     if page is not None:
-        return [page], None
+        return [page], None, [], []
     links = parse_llms(text, "https://index.invalid")
     if links and not text.lstrip().startswith("{"):
-        return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)"
+        return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)", links, []
     raise SourceError(
         "not recognised: neither an Apidog Markdown page (no '## OpenAPI Specification' section) nor rendered "
         "page text (no line holding a method followed by the page's URL)"
@@ -116,7 +125,7 @@ def _looks_like_html(text: str) -> bool:
     return bool(re.match(r"\s*(<!doctype html|<html\b)", text, re.IGNORECASE))
 
 
-def _read_file(path: Path) -> tuple[list[Page], str | None]:
+def _read_file(path: Path) -> _Found:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -131,19 +140,50 @@ def _read_file(path: Path) -> tuple[list[Page], str | None]:
     return _pages_of_text(text, str(path), is_html=html_file)
 
 
+def _mib(size: int) -> str:
+    return f"{size / 1048576:g} MiB"
+
+
 def fetch_text(url: str, client: httpx.Client) -> tuple[str, bytes, str]:
-    """The text, the bytes and the content type at ``url``; SourceError with the reason otherwise."""
+    """The text, the bytes and the content type at ``url``; SourceError with the reason otherwise. The answer
+    is streamed: given up past ``FETCH_MAX_BYTES`` or when it has not all arrived within ``FETCH_SECONDS``
+    (a server that drips it never holds the run)."""
+    deadline = time.monotonic() + FETCH_SECONDS
+    late = f"cannot fetch: the page did not arrive within {FETCH_SECONDS:g} s"
+    limit = min(FETCH_SECONDS, TIMEOUT.read or FETCH_SECONDS)
+    timeout = httpx.Timeout(limit, connect=min(FETCH_SECONDS, TIMEOUT.connect or FETCH_SECONDS))
+    chunks: list[bytes] = []
     try:
-        response = client.get(url)
+        with client.stream("GET", url, timeout=timeout) as response:
+            if response.status_code != 200:
+                raise SourceError(f"cannot fetch: HTTP {response.status_code}")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > FETCH_MAX_BYTES:
+                raise SourceError(f"cannot fetch: the page is larger than {_mib(FETCH_MAX_BYTES)} ({declared} bytes)")
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > FETCH_MAX_BYTES:
+                    raise SourceError(f"cannot fetch: the page is larger than {_mib(FETCH_MAX_BYTES)}")
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise SourceError(late)
+            encoding = response.encoding
+            content_type = response.headers.get("content-type", "")
+    except httpx.TimeoutException:
+        raise SourceError(
+            late if time.monotonic() > deadline else "cannot fetch: the server stopped answering"
+        ) from None
     except httpx.HTTPError as exc:
         raise SourceError(f"cannot fetch: {type(exc).__name__}: {exc}") from None
-    if response.status_code != 200:
-        raise SourceError(f"cannot fetch: HTTP {response.status_code}")
+    if time.monotonic() > deadline:
+        raise SourceError(late)
+    content = b"".join(chunks)
     try:
-        text = response.content.decode(response.encoding or "utf-8")
+        text = content.decode(encoding or "utf-8")
     except (UnicodeDecodeError, LookupError):
         raise SourceError("the answer is not text") from None
-    return text, response.content, response.headers.get("content-type", "")
+    return text, content, content_type
 
 
 def http_client(transport: httpx.BaseTransport | None) -> httpx.Client:
@@ -160,21 +200,44 @@ def _folder_urls(folder: Path) -> dict[Path, str]:
         return {}
 
 
+@dataclass
+class Read:
+    """What the sources hold: the pages, notes on skipped files, the (source, reason) of each source that could
+    not be read, and the entries of any llms.txt index among them (None: no index)."""
+
+    pages: list[Page]
+    skipped: list[str]
+    errors: list[tuple[str, str]]
+    index: list[IndexEntry] | None = None
+    doc_pages: list[DocPage] = field(default_factory=list)
+
+
 def read_sources(
     sources: Iterable[str], transport: httpx.BaseTransport | None = None
 ) -> tuple[list[Page], list[str], list[tuple[str, str]]]:
     """Every page of the sources, the notes on skipped files, and the (source, reason) of each error."""
-    pages: list[Page] = []
-    notes: list[str] = []
-    errors: list[tuple[str, str]] = []
+    read = read_all(sources, transport)
+    return read.pages, read.skipped, read.errors
 
-    def take(found: tuple[list[Page], str | None], url: str | None = None) -> None:
+
+def read_all(sources: Iterable[str], transport: httpx.BaseTransport | None = None) -> Read:
+    """Every page of the sources, what was skipped, what could not be read (each source on its own: one
+    unreadable source never hides the others) and the llms.txt index, if one is among them."""
+    read = Read([], [], [])
+
+    def take(found: _Found, url: str | None = None) -> None:
         for page in found[0]:
             page.url = page.url or url
             page.page_id = page.page_id or endpoint_id(page.url or page.source)
-        pages.extend(found[0])
+        read.pages.extend(found[0])
         if found[1]:
-            notes.append(found[1])
+            read.skipped.append(found[1])
+        if found[2]:
+            read.index = [*(read.index or []), *found[2]]
+        for doc in found[3]:
+            doc.url = doc.url or url
+            doc.page_id = doc.page_id or text_page_id(doc.url or "")
+        read.doc_pages.extend(found[3])
 
     for source in sources:
         try:
@@ -196,11 +259,11 @@ def read_sources(
                     try:
                         take(_read_file(file), urls.get(file.resolve()))
                     except SourceError as exc:
-                        errors.append((str(file), str(exc)))
+                        read.errors.append((str(file), str(exc)))
             elif path.exists():
                 take(_read_file(path))
             else:
                 raise SourceError("no such file or folder")
         except SourceError as exc:
-            errors.append((source, str(exc)))
-    return pages, notes, errors
+            read.errors.append((source, str(exc)))
+    return read

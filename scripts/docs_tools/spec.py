@@ -9,7 +9,8 @@ from typing import Any
 
 import _spec  # scripts/_spec.py: scripts/ is on sys.path when an entry point runs
 
-from .model import DIFFERS, FIELD_KINDS, Deviation, SpecLoadError, SpecOperation
+from .docpages import bindings
+from .model import DIFFERS, FIELD_KINDS, Deviation, SpecLoadError, SpecOperation, SpecSide, UnmodelledPage
 from .schema import flatten, json_schema
 
 
@@ -82,3 +83,33 @@ def spec_operations(document: dict[str, Any], path: Path | str = "the spec") -> 
 
 def load_spec(path: Path) -> list[SpecOperation]:
     return spec_operations(load_document(path), path)
+
+
+def unmodelled_pages(document: dict[str, Any]) -> list[UnmodelledPage]:
+    """The spec's root ``x-unmodelled-pages``: pages the navigation lists that the spec does not model, each
+    ``{page: <Apidog page id>, title, path: <path or null>, why}``."""
+    value = document.get("x-unmodelled-pages")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SpecLoadError("x-unmodelled-pages must be a list of {page, title, path, why}")
+    out = []
+    for entry in value:
+        if not isinstance(entry, dict) or not str(entry.get("page") or "").strip():
+            raise SpecLoadError(f"x-unmodelled-pages: each entry is a mapping with a page id, not {entry!r}")
+        path = entry.get("path")
+        if path is not None and not (isinstance(path, str) and path.startswith("/")):
+            raise SpecLoadError(f"x-unmodelled-pages: page {entry['page']}: path must be a path or null")
+        why = entry.get("why")
+        if not isinstance(why, str) or not why.strip():
+            raise SpecLoadError(f"x-unmodelled-pages: page {entry['page']} has no 'why'")
+        out.append(UnmodelledPage(str(entry["page"]).strip(), str(entry.get("title") or ""), path, why.strip()))
+    return out
+
+
+def load_spec_side(path: Path) -> SpecSide:
+    """The spec at ``path``: its document, operations and unmodelled pages; SpecLoadError if unreadable."""
+    document = load_document(path)
+    side = SpecSide(str(path), document, spec_operations(document, path), unmodelled_pages(document))
+    bindings(document)  # a malformed x-doc-dictionary is an unreadable spec, found before any page is read
+    return side
