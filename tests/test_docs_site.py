@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,52 @@ def test_home_page_is_the_readme(site: Path) -> None:
     assert "readme-test: sandbox" in html  # the README's runnable quickstart, included as it is
     assert "Quickstart" in html and "doc status" in html
     assert "fonts.googleapis.com" not in html  # offline: no web fonts
+
+
+class _Loads(HTMLParser):
+    """The addresses a page makes the browser load: scripts, stylesheets (and other ``<link>``s), images,
+    frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        rel = (values.get("rel") or "").split()
+        if tag in ("script", "img", "iframe", "source") and values.get("src"):
+            self.found.append(str(values["src"]))
+        elif tag == "link" and not {"canonical", "alternate"} & set(rel) and values.get("href"):
+            self.found.append(str(values["href"]))
+
+
+NETWORK = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, //host
+
+
+def test_no_page_loads_a_script_or_stylesheet_from_the_network(site: Path) -> None:
+    """Opened from disk, every page works with no network: whatever a page loads is a file in the site
+    (Material's offline search needs its Web Worker shim, which would otherwise come from a CDN)."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    remote: dict[str, list[str]] = {}
+    for path in pages:
+        parser = _Loads()
+        parser.feed(path.read_text(encoding="utf-8"))
+        loads = parser.found
+        if bad := [url for url in loads if NETWORK.match(url)]:
+            remote[str(path.relative_to(site))] = bad
+        for url in loads:  # everything else it loads is shipped in site/
+            if not NETWORK.match(url) and not url.startswith("data:"):
+                local = url.split("#")[0].split("?")[0]  # 404.html, for servers only, uses absolute paths
+                file = site / local.lstrip("/") if local.startswith("/") else path.parent / local
+                assert file.resolve().is_file(), f"{path.relative_to(site)} loads {url}, which is not in the site"
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        imports = re.findall(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]+)", text)
+        imports += re.findall(r"url\(\s*['\"]?((?:[a-z]+:)?//[^'\")]+)", text, re.I)
+        if bad := [url for url in imports if NETWORK.match(url)]:
+            remote[str(css.relative_to(site))] = bad
+    assert remote == {}
+    index = page(site, "index.html")
+    assert 'src="javascripts/iframe-worker/shim.js"' in index  # the offline plugin's shim, from disk
+    assert (site / "search" / "search_index.js").is_file()  # the offline plugin's index, readable from file://
