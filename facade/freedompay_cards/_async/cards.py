@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
 from .._enums import Product
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         CardholderValidation,
         CardInfo,
         ExtendedStatement,
+        IssuedCards,
         OperationResult,
         SecretCardData,
         StatementOperation,
@@ -50,6 +51,29 @@ class AsyncCards:
     def __init__(self, client: AsyncCardClient, pin_encryptor: Callable[[str], str] | None = None) -> None:
         self._client = client
         self.pin_encryptor = pin_encryptor
+
+    @overload
+    async def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    async def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     async def bulk_issue(
         self,
@@ -76,6 +100,45 @@ class AsyncCards:
         return await self._client._operation(
             "cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout
         )
+
+    @overload
+    async def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    async def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     async def issue(
         self,
@@ -124,6 +187,29 @@ class AsyncCards:
             cardholder=cardholder,
         )
         return await self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+
+    @overload
+    async def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    async def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     async def issue_plastic(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
 from .._enums import Product
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         CardholderValidation,
         CardInfo,
         ExtendedStatement,
+        IssuedCards,
         OperationResult,
         SecretCardData,
         StatementOperation,
@@ -53,6 +54,29 @@ class Cards:
         self._client = client
         self.pin_encryptor = pin_encryptor
 
+    @overload
+    def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
+
     def bulk_issue(
         self,
         product: Product | int,
@@ -76,6 +100,45 @@ class Cards:
             quantity=v.count("quantity", quantity),
         )
         return self._client._operation("cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+
+    @overload
+    def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     def issue(
         self,
@@ -124,6 +187,29 @@ class Cards:
             cardholder=cardholder,
         )
         return self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+
+    @overload
+    def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     def issue_plastic(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Literal, Unpack, overload
 
 from .. import _validate as v
 from .._errors import InvalidRequestError
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
-    from .._models import OperationResult, TransactionInfo
+    from .._models import CreatedTransaction, OperationResult, TransactionInfo
     from ._client import CardClient
 else:
     m = LazyModule("freedompay_card_api.models")
@@ -35,6 +35,35 @@ class Transactions:
 
     def __init__(self, client: CardClient) -> None:
         self._client = client
+
+    @overload
+    def create(
+        self,
+        card_id: str,
+        amount: AmountLike,
+        currency: str,
+        *,
+        order_id: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> CreatedTransaction: ...
+    @overload
+    def create(
+        self,
+        card_id: str,
+        amount: AmountLike,
+        currency: str,
+        *,
+        order_id: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     def create(
         self,
