@@ -35,10 +35,12 @@ class OperationResult:
 
     @property
     def succeeded(self) -> bool:
+        """True when ``request_status`` is ``success``."""
         return self.request_status is RequestStatus.SUCCESS
 
     @property
     def pending(self) -> bool:
+        """True when ``request_status`` is ``process``: ask Request status later (or pass ``wait=True``)."""
         return self.request_status is RequestStatus.PROCESS
 
 
@@ -53,6 +55,7 @@ class CreatedClient(OperationResult):
     """``clients.create(..., wait=True)``: the operation succeeded and ``client_id`` is the new client's id."""
 
     client_id: str = field(kw_only=True)
+    """The new client's id: always present (``wait=True`` waited for it)."""
 
 
 @frozen
@@ -60,6 +63,7 @@ class CreatedTransaction(OperationResult):
     """``transactions.create(..., wait=True)``: the transaction is authorised and ``transaction_id`` is its id."""
 
     transaction_id: str = field(kw_only=True)
+    """The new transaction's id: always present (``wait=True`` waited for it)."""
 
 
 @frozen
