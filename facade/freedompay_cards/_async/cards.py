@@ -87,9 +87,9 @@ class AsyncCards:
     ) -> OperationResult:
         """Issue ``quantity`` cards that belong to no client yet (link one later with ``link_client``).
 
-        Returns the operation's state; with ``wait=True``, waits for the outcome and returns the new
-        ``card_ids``. Inferred: the docs list this method but its page is not available (path and the
-        ``quantity`` field are guesses).
+        Returns the operation's state; with ``wait=True``, waits for the outcome and returns
+        ``IssuedCards`` with the new ``card_ids``. Inferred: the docs list this method but its page is
+        not available (path and the ``quantity`` field are guesses).
         """
         rid = self._client._request_id(request_id)
         body = m.BulkIssueRequest(
@@ -160,7 +160,8 @@ class AsyncCards:
     ) -> OperationResult:
         """Issue a card of ``product`` to a new cardholder.
 
-        The card id arrives through Request status: ``wait=True`` waits for it (``result.card_ids``).
+        The card id arrives through Request status: ``wait=True`` waits for it and returns
+        ``IssuedCards`` (``result.card_id``, also ``result.card_ids``).
         Inferred: the page's body is no longer available; the fields come from an earlier draft of it
         whose cardholder object may take more fields than shown (pass them in
         ``extra_cardholder_fields``); the answer is assumed to be the envelope.

@@ -138,7 +138,8 @@ class AsyncClients:
         """Create a client for ``product``. ``document`` is an identity document as PDF (bytes or a path,
         at most 2 MB). ``identified_at``/``identified_by`` go together (identification_info).
 
-        The new ``client_id`` arrives through Request status: ``wait=True`` waits for it. For product 1000
+        The new ``client_id`` arrives through Request status: ``wait=True`` waits for it and returns a
+        ``CreatedClient``, whose ``client_id`` is always there (a ``str``). For product 1000
         the docs' Dictionaries page also requires country, person_id, document and both addresses.
         Partial: the request is documented, the answer's table is cut off after ``status``.
         """

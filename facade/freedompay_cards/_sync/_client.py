@@ -330,23 +330,23 @@ class CardClient:
         answer = self._call(name, body, request_id, settings)
         result = convert.operation_result(answer.parsed, answer.raw, answer.request_id, reconciled=answer.reconciled)
         rid = answer.request_id
-        if not wait or rid is None:
-            return result
-        if not (result.succeeded and answer.reconciled):  # a reconciled answer already has the created ids
-            left = settings.time_left()
-            try:  # the created ids are reported by Request status, not by the operation itself
-                result = self.requests._wait(
-                    rid,
-                    timeout=wait_timeout if left is None else min(wait_timeout, max(left, 0.001)),
-                    operation=name,
-                    settings=settings,
-                )
-            except FreedomPayError as err:
-                if err.operation != name:  # not the operation's own failure: a failure to learn its outcome
-                    err.operation = name
-                    err.outcome_unknown = True
-                    err.message = f"{err.message} (the operation was accepted; its outcome could not be read)"
-                raise
+        if not wait or rid is None or (result.succeeded and answer.reconciled):
+            # a reconciled answer came from Request status: it already has the created ids
+            return results.waited_for(name, result) if wait and rid is not None else result
+        left = settings.time_left()
+        try:  # the created ids are reported by Request status, not by the operation itself
+            result = self.requests._wait(
+                rid,
+                timeout=wait_timeout if left is None else min(wait_timeout, max(left, 0.001)),
+                operation=name,
+                settings=settings,
+            )
+        except FreedomPayError as err:
+            if err.operation != name:  # not the operation's own failure: a failure to learn its outcome
+                err.operation = name
+                err.outcome_unknown = True
+                err.message = f"{err.message} (the operation was accepted; its outcome could not be read)"
+            raise
         return results.waited_for(name, result)  # what the wait was for is there, and typed so
 
     def _fetch(

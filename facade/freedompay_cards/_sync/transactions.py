@@ -79,10 +79,10 @@ class Transactions:
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Authorise ``amount`` on a card for the partner's ``order_id``. With ``wait=True``, waits for
-        the ``transaction_id``. Inferred, and deprecated: the page documenting this method is now titled
-        deprecated. What replaces it is a newer "Create" page in the docs' Transactions group, whose body
-        is not available yet: its path and fields are unknown, so it is not modelled, and this method
-        keeps working as it was until it is."""
+        the ``transaction_id`` and returns a ``CreatedTransaction``, where it is always there. Inferred,
+        and deprecated: the page documenting this method is now titled deprecated. What replaces it is a
+        newer "Create" page in the docs' Transactions group, whose body is not available yet: its path and
+        fields are unknown, so it is not modelled, and this method keeps working as it was until it is."""
         rid = self._client._request_id(request_id)
         body = m.CreateTransactionRequest(
             request_id=uuid.UUID(rid),
