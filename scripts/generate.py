@@ -270,7 +270,9 @@ def _resources() -> list[tuple[str, str, list[tuple[str, bool]]]]:
                 methods = [
                     (item.name, "AsyncListing" in ast.unparse(item.returns or ast.Constant(None)))
                     for item in node.body
-                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                    and not item.name.startswith("_")
+                    and not any(ast.unparse(d) == "overload" for d in item.decorator_list)  # typing-only twins
                 ]
                 found.append((src.stem, node.name, methods))
     return found

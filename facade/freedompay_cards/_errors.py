@@ -25,7 +25,8 @@ have none, such as gift cards), and ``str(err)`` names the operation, the code a
 Every error survives ``copy.copy``, ``copy.deepcopy`` and ``pickle`` with its attributes (a worker
 process or a task queue can carry it).
 
-The tables below decide which class an answer maps to. The Card API publishes no error-code list:
+The tables at the end of this module decide which class an answer maps to (the docs site's Errors page
+shows them as one table of codes, and each method's ``Raises``). The Card API publishes no error-code list:
 ``CARD_API_CODES`` holds the codes the embedded sandbox uses (marked as ours) so that tests and the
 sandbox speak the same language; an unknown code from the real API becomes a plain ``APIError``.
 """

@@ -53,11 +53,11 @@ def configuration(server: SandboxServer) -> None:
 
 
 def sync_cards(client: fp.CardClient, card: Card) -> None:
-    issued: fp.OperationResult = client.cards.issue(
+    issued: fp.IssuedCards = client.cards.issue(
         fp.Product.INSTANT_CARD, first_name="Aida", last_name="Sadykova", phone="77001234567",
         country="KAZ", person_id="900101300123", wait=True,
     )  # fmt: skip
-    new_card: str = issued.card_ids[0]
+    new_card: str = issued.card_id  # wait=True: the card is there, no assert needed
     activated: fp.OperationResult = client.cards.activate(new_card)
     succeeded: bool = activated.succeeded
     assert succeeded
@@ -86,7 +86,7 @@ def sync_cards(client: fp.CardClient, card: Card) -> None:
 
 
 async def async_cards(client: fp.AsyncCardClient, card: Card) -> None:
-    issued: fp.OperationResult = await client.cards.issue(
+    issued: fp.IssuedCards = await client.cards.issue(
         fp.Product.INSTANT_CARD, first_name="Aida", last_name="Sadykova", phone="77001234567",
         country="KAZ", person_id="900101300123", wait=True,
     )  # fmt: skip
@@ -108,20 +108,24 @@ async def async_cards(client: fp.AsyncCardClient, card: Card) -> None:
 
 
 def sync_clients_and_transactions(client: fp.CardClient, card: Card) -> None:
-    created: fp.OperationResult = client.clients.create(
+    created: fp.CreatedClient = client.clients.create(
         fp.Product.INSTANT_CARD, phone="77001234567", type=fp.ClientType.INDIVIDUAL,
         resident=fp.Residency.RESIDENT, first_name="Aida", last_name="Sadykova", wait=True,
     )  # fmt: skip
-    client_id: str | None = created.client_id
-    assert client_id is not None
+    client_id: str = created.client_id  # wait=True: a str, no assert needed
     cards: fp.ClientCards = client.clients.list_cards(client_id)
     listed: list[fp.ClientCard] = list(cards)
     assert isinstance(listed, list)
-    purchase: fp.OperationResult = client.transactions.create(
+    purchase: fp.CreatedTransaction = client.transactions.create(
         card.card_id, Decimal("15.00"), "KZT", order_id=ORDER, wait=True
     )
-    transaction_id: str | None = purchase.transaction_id
-    assert transaction_id is not None
+    transaction_id: str = purchase.transaction_id
+    pending: fp.OperationResult = client.clients.create(
+        fp.Product.INSTANT_CARD, phone="77001234567", type=fp.ClientType.INDIVIDUAL,
+        resident=fp.Residency.RESIDENT, first_name="Aida", last_name="Sadykova",
+    )  # fmt: skip
+    maybe_client: str | None = pending.client_id  # without wait: known later, through Request status
+    assert maybe_client is None or maybe_client
     client.transactions.clear(transaction_id, order_id=ORDER)
     details: fp.TransactionInfo = client.transactions.info(transaction_id=transaction_id)
     assert details.request_status
@@ -131,17 +135,16 @@ def sync_clients_and_transactions(client: fp.CardClient, card: Card) -> None:
 
 
 async def async_clients_and_transactions(client: fp.AsyncCardClient, card: Card) -> None:
-    created: fp.OperationResult = await client.clients.create(
+    created: fp.CreatedClient = await client.clients.create(
         fp.Product.INSTANT_CARD, phone="77001234567", type=fp.ClientType.INDIVIDUAL,
         resident=fp.Residency.RESIDENT, first_name="Aida", last_name="Sadykova", wait=True,
     )  # fmt: skip
-    assert created.client_id is not None
     cards: fp.ClientCards = await client.clients.list_cards(created.client_id)
     assert len(cards) >= 0
-    purchase: fp.OperationResult = await client.transactions.create(
+    purchase: fp.CreatedTransaction = await client.transactions.create(
         card.card_id, Decimal("15.00"), "KZT", order_id=ORDER + "-async", wait=True
     )
-    assert purchase.transaction_id is not None
+    await client.transactions.clear(purchase.transaction_id, order_id=ORDER + "-async")
     status: fp.OperationResult = await client.transactions.request_status(str(purchase.request_id))
     assert status.succeeded
 

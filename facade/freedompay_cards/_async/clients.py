@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
 from .._enums import ClientType, Product, Residency
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .. import _convert as convert
     from .. import _models as results
-    from .._models import Address, ClientCards, OperationResult
+    from .._models import Address, ClientCards, CreatedClient, OperationResult
     from ._client import AsyncCardClient
 else:
     m = LazyModule("freedompay_card_api.models")
@@ -50,6 +50,63 @@ class AsyncClients:
 
     def __init__(self, client: AsyncCardClient) -> None:
         self._client = client
+
+    @overload
+    async def create(
+        self,
+        product: Product | int,
+        *,
+        phone: str | int,
+        type: ClientType | int,
+        resident: Residency | int,
+        first_name: str,
+        last_name: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        country: str | None = None,
+        person_id: str | None = None,
+        language: str | None = None,
+        document: bytes | Path | None = None,
+        external_user_id: str | None = None,
+        address1: Address | None = None,
+        address2: Address | None = None,
+        identified_at: dt.datetime | None = None,
+        identified_by: str | None = None,
+        branch_id: str | None = None,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> CreatedClient: ...
+    @overload
+    async def create(
+        self,
+        product: Product | int,
+        *,
+        phone: str | int,
+        type: ClientType | int,
+        resident: Residency | int,
+        first_name: str,
+        last_name: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        country: str | None = None,
+        person_id: str | None = None,
+        language: str | None = None,
+        document: bytes | Path | None = None,
+        external_user_id: str | None = None,
+        address1: Address | None = None,
+        address2: Address | None = None,
+        identified_at: dt.datetime | None = None,
+        identified_by: str | None = None,
+        branch_id: str | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     async def create(
         self,
@@ -81,12 +138,13 @@ class AsyncClients:
         """Create a client for ``product``. ``document`` is an identity document as PDF (bytes or a path,
         at most 2 MB). ``identified_at``/``identified_by`` go together (identification_info).
 
-        The new ``client_id`` arrives through Request status: ``wait=True`` waits for it. For product 1000
-        the docs' Dictionaries page also requires country, person_id, document and both addresses, each with
-        its postal code, city, street and premises (``address_line1``-``3`` on the wire): without them the
-        call raises ``InvalidRequestError`` naming every missing field, before anything is sent (the rule is
-        the spec's ``x-required-when``). Partial: the request is documented, the answer's table is cut off
-        after ``status``.
+        The new ``client_id`` arrives through Request status: ``wait=True`` waits for it and returns a
+        ``CreatedClient``, whose ``client_id`` is always there (a ``str``). For product 1000 the docs'
+        Dictionaries page also requires country, person_id, document and both addresses, each with its postal
+        code, city, street and premises (``address_line1``-``3`` on the wire): without them the call raises
+        ``InvalidRequestError`` naming every missing field, before anything is sent (the rule is the spec's
+        ``x-required-when``). Partial: the request is documented, the answer's table is cut off after
+        ``status``.
         """
         rid = self._client._request_id(request_id)
         new = m.NewClient(

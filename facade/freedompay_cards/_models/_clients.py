@@ -17,10 +17,15 @@ class Address:
     ``premises`` are the docs' ``address_line1``, ``address_line2`` and ``address_line3``."""
 
     country: str
+    """Country, ISO 3166 alpha-3 (e.g. `KAZ`)."""
     postal_code: str | None = None
+    """Postal code."""
     city: str | None = None
+    """City (sent as ``address_line1``)."""
     street: str | None = None
+    """Street (sent as ``address_line2``)."""
     premises: str | None = None
+    """Building and premises (sent as ``address_line3``)."""
 
 
 @frozen
@@ -28,8 +33,11 @@ class ClientCard:
     """A card of a client (inferred fields)."""
 
     card_id: str | None
+    """The card's id."""
     card_mask: str | None
+    """The card's masked number."""
     card_status: str | None
+    """The card's state, as the API writes it (the values are not shown in the docs)."""
     extra: dict[str, Any] = _extra_field()
 
 
@@ -40,6 +48,7 @@ class ClientCards(_ItemSequence[ClientCard]):
     request_id: str | None = field(metadata=NOT_IN_ANSWER)
     request_status: RequestStatus
     cards: tuple[ClientCard, ...]
+    """The client's cards (``ClientCard``); the result itself iterates over them."""
     dt: _dt.datetime | None = None
     extra: dict[str, Any] = _extra_field()
 

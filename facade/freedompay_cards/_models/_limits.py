@@ -29,7 +29,9 @@ class LimitAmount:
 
     value: Decimal = field(converter=_limit_value)
     currency: str
+    """The currency of ``value``."""
     kind: str = field(default="max", metadata=_from("type"))
+    """What the amount bounds: ``max`` (the only value the docs show)."""
     extra: dict[str, Any] = _extra_field()
 
 
@@ -49,9 +51,13 @@ class Limit:
     with these too (their shape there is a guess), keeping what else each limit carries in ``extra``."""
 
     transaction_type: str
+    """The kind of transaction limited (e.g. ``withdrawal_atm``, ``pay``); any non-empty text."""
     amounts: tuple[LimitAmount, ...] = field(default=(), converter=_amounts, metadata=_from("amount"))
+    """The amounts of the limit (``LimitAmount``)."""
     period: str | None = None
+    """The period the limit applies to (``day``, ``month``), or ``None`` for each transaction."""
     region: str | None = None
+    """Where the limit applies (the values are not shown in the docs)."""
     extra: dict[str, Any] = _extra_field()
 
 
@@ -64,6 +70,7 @@ class LimitList(_ItemSequence[Limit]):
     request_id: str | None = field(metadata=NOT_IN_ANSWER)
     request_status: RequestStatus
     limits: tuple[Limit, ...]
+    """The limits in force (``Limit``); the result itself iterates over them."""
     dt: _dt.datetime | None = None
     extra: dict[str, Any] = _extra_field()
 

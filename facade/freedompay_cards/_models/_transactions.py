@@ -20,7 +20,9 @@ class TransactionInfo:
     request_id: str | None = field(metadata=NOT_IN_ANSWER)
     request_status: RequestStatus
     error_code: str | None = field(metadata=_from("transaction.error_code"))
+    """Why the transaction failed, as a code, when it did."""
     error_description: str | None = field(metadata=_from("transaction.error_description"))
+    """Why the transaction failed, as text, when it did."""
     details: dict[str, Any] = field(factory=dict, converter=_extra, repr=False, metadata=_from("transaction"))
     dt: _dt.datetime | None = None
     status: str | None = field(default=None, metadata=_from("transaction.status"))

@@ -74,9 +74,11 @@ from .transactions import Transactions
 if TYPE_CHECKING:
     from .. import _convert as convert
     from .._models import OperationResult
+    from .._models import _operation as results
     from .._raw_resources import CardClientWithRawResponse
 else:
     convert = LazyModule("freedompay_cards._convert")
+    results = LazyModule("freedompay_cards._models._operation")
 
 T = TypeVar("T")
 
@@ -339,10 +341,11 @@ class CardClient:
         )
         rid = answer.request_id
         if not wait or rid is None or (result.succeeded and answer.reconciled):
-            return result  # a reconciled answer came from Request status: it already has the created ids
+            # a reconciled answer came from Request status: it already has the created ids
+            return results.waited_for(name, result) if wait and rid is not None else result
         left = settings.time_left()
         try:  # the created ids are reported by Request status, not by the operation itself
-            return self.requests._wait(
+            result = self.requests._wait(
                 rid,
                 timeout=wait_timeout if left is None else min(wait_timeout, max(left, 0.001)),
                 operation=name,
@@ -354,6 +357,7 @@ class CardClient:
                 err.outcome_unknown = True
                 err.message = f"{err.message} (the operation was accepted; its outcome could not be read)"
             raise
+        return results.waited_for(name, result)  # what the wait was for is there, and typed so
 
     def _fetch(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
 from .._enums import Product
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         CardholderValidation,
         CardInfo,
         ExtendedStatement,
+        IssuedCards,
         OperationResult,
         SecretCardData,
         StatementOperation,
@@ -53,6 +54,29 @@ class Cards:
         self._client = client
         self.pin_encryptor = pin_encryptor
 
+    @overload
+    def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    def bulk_issue(
+        self,
+        product: Product | int,
+        quantity: int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
+
     def bulk_issue(
         self,
         product: Product | int,
@@ -65,9 +89,9 @@ class Cards:
     ) -> OperationResult:
         """Issue ``quantity`` cards that belong to no client yet (link one later with ``link_client``).
 
-        Returns the operation's state; with ``wait=True``, waits for the outcome and returns the new
-        ``card_ids``. Inferred: the docs list this method but its page is not available (path and the
-        ``quantity`` field are guesses).
+        Returns the operation's state; with ``wait=True``, waits for the outcome and returns
+        ``IssuedCards`` with the new ``card_ids``. Inferred: the docs list this method but its page is
+        not available (path and the ``quantity`` field are guesses).
         """
         rid = self._client._request_id(request_id)
         body = m.BulkIssueRequest(
@@ -76,6 +100,45 @@ class Cards:
             quantity=v.count("quantity", quantity),
         )
         return self._client._operation("cards.bulk_issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+
+    @overload
+    def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    def issue(
+        self,
+        product: Product | int,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | int,
+        country: str,
+        person_id: str,
+        middle_name: str | None = None,
+        birthdate: dt.date | None = None,
+        email: str | None = None,
+        extra_cardholder_fields: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     def issue(
         self,
@@ -97,7 +160,8 @@ class Cards:
     ) -> OperationResult:
         """Issue a card of ``product`` to a new cardholder.
 
-        The card id arrives through Request status: ``wait=True`` waits for it (``result.card_ids``).
+        The card id arrives through Request status: ``wait=True`` waits for it and returns
+        ``IssuedCards`` (``result.card_id``, also ``result.card_ids``).
         Inferred: the page's body is no longer available; the fields come from an earlier draft of it
         whose cardholder object may take more fields than shown (pass them in
         ``extra_cardholder_fields``); the answer is assumed to be the envelope.
@@ -124,6 +188,29 @@ class Cards:
             cardholder=cardholder,
         )
         return self._client._operation("cards.issue", body, rid, options, wait=wait, wait_timeout=wait_timeout)
+
+    @overload
+    def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> IssuedCards: ...
+    @overload
+    def issue_plastic(
+        self,
+        client_id: str,
+        product: Product | int,
+        *,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
 
     def issue_plastic(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Literal, Unpack, overload
 
 from .. import _validate as v
 from .._errors import InvalidRequestError
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
-    from .._models import OperationResult, TransactionInfo
+    from .._models import CreatedTransaction, OperationResult, TransactionInfo
     from ._client import CardClient
 else:
     m = LazyModule("freedompay_card_api.models")
@@ -36,6 +36,35 @@ class Transactions:
     def __init__(self, client: CardClient) -> None:
         self._client = client
 
+    @overload
+    def create(
+        self,
+        card_id: str,
+        amount: AmountLike,
+        currency: str,
+        *,
+        order_id: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        wait: Literal[True],
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> CreatedTransaction: ...
+    @overload
+    def create(
+        self,
+        card_id: str,
+        amount: AmountLike,
+        currency: str,
+        *,
+        order_id: str,
+        description: str | None = None,
+        request_id: str | None = None,
+        wait: bool = False,
+        wait_timeout: float = 60.0,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult: ...
+
     def create(
         self,
         card_id: str,
@@ -50,10 +79,10 @@ class Transactions:
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Authorise ``amount`` on a card for the partner's ``order_id``. With ``wait=True``, waits for
-        the ``transaction_id``. Inferred, and deprecated: the page documenting this method is now titled
-        deprecated. What replaces it is a newer "Create" page in the docs' Transactions group, whose body
-        is not available yet: its path and fields are unknown, so it is not modelled, and this method
-        keeps working as it was until it is."""
+        the ``transaction_id`` and returns a ``CreatedTransaction``, where it is always there. Inferred,
+        and deprecated: the page documenting this method is now titled deprecated. What replaces it is a
+        newer "Create" page in the docs' Transactions group, whose body is not available yet: its path and
+        fields are unknown, so it is not modelled, and this method keeps working as it was until it is."""
         rid = self._client._request_id(request_id)
         body = m.CreateTransactionRequest(
             request_id=uuid.UUID(rid),
