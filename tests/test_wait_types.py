@@ -20,7 +20,7 @@ ISSUE = {"first_name": "A", "last_name": "B", "phone": 77001234567, "country": "
 
 # (path, call, what it must bring, the class promising it, Request status's answer carrying it)
 CASES: list[tuple[str, Any, str, type[fp.OperationResult], dict[str, Any]]] = [
-    ("/v5/card-api/client/add", lambda c: c.clients.create(1000, **CLIENT, wait=True), "client_id",
+    ("/v5/card-api/client/add", lambda c: c.clients.create(2000, **CLIENT, wait=True), "client_id",
      fp.CreatedClient, {"client_id": "77"}),
     ("/v5/card-api/transaction/create",
      lambda c: c.transactions.create("10000001", Decimal("5"), "KZT", order_id="o-1", wait=True),
@@ -50,24 +50,26 @@ def test_success_without_the_created_ids_is_an_unexpected_response_with_the_requ
 ) -> None:
     api.on(path, PROCESS)
     api.on(STATUS, ok())  # success, and nothing created
-    with pytest.raises(fp.UnexpectedResponseError, match=f"success but no {field}") as info:
+    with pytest.raises(fp.UnexpectedResponseError, match="reports a success for this request_id without") as info:
         call(client)
     sent = api.bodies[0]["request_id"]
     assert info.value.request_id == sent and sent in str(info.value)
-    assert not info.value.outcome_unknown  # Request status said success: the operation was applied
+    # a success that lacks what this operation's success carries may be another request's (a reused
+    # request_id: the spec's x-outcome-ids, issue 20): this call's outcome is not known
+    assert info.value.outcome_unknown
 
 
 def test_a_reconciled_success_without_the_created_id_is_refused_too(client: fp.CardClient, api: MockAPI) -> None:
     api.on("/v5/card-api/client/add", httpx.ReadTimeout("slow"))  # the answer is lost: ask Request status
     api.on(STATUS, ok())
-    with pytest.raises(fp.UnexpectedResponseError, match="no client_id") as info:
-        client.clients.create(1000, **CLIENT, wait=True)
+    with pytest.raises(fp.UnexpectedResponseError, match="without client_id") as info:
+        client.clients.create(2000, **CLIENT, wait=True)
     assert info.value.request_id == api.bodies[0]["request_id"]
 
 
 def test_without_wait_the_result_is_the_plain_operation_result(client: fp.CardClient, api: MockAPI) -> None:
     api.on("/v5/card-api/client/add", PROCESS)
-    result = client.clients.create(1000, **CLIENT)
+    result = client.clients.create(2000, **CLIENT)
     assert type(result) is fp.OperationResult and result.client_id is None and result.pending
 
 
@@ -79,9 +81,18 @@ def test_issued_cards_card_id_is_the_first_card() -> None:
 async def test_the_async_client_returns_the_same_classes(async_client: fp.AsyncCardClient, api: MockAPI) -> None:
     api.on("/v5/card-api/client/add", PROCESS)
     api.on(STATUS, ok(client_id="77"))
-    created = await async_client.clients.create(1000, **CLIENT, wait=True)
+    created = await async_client.clients.create(2000, **CLIENT, wait=True)
     assert type(created) is fp.CreatedClient and created.client_id == "77"
     api.on(STATUS, ok())
     with pytest.raises(fp.UnexpectedResponseError) as info:
-        await async_client.clients.create(1000, **CLIENT, wait=True)
+        await async_client.clients.create(2000, **CLIENT, wait=True)
     assert info.value.request_id is not None
+
+
+def test_every_typed_wait_is_backed_by_the_specs_outcome_ids() -> None:
+    from freedompay_cards._core import OPERATIONS
+    from freedompay_cards._models._operation import WAITED_FOR
+
+    for name, (_cls, attribute) in WAITED_FOR.items():
+        wire = {"card_ids": "cards"}.get(attribute, attribute)
+        assert wire in OPERATIONS[name].outcome_ids, f"{name}: add {wire} to its x-outcome-ids in the spec"
