@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DOCS_CACHE ?= .cache/docs
 DOCS_BASE  ?= https://docs.freedompay.kz
 
-.PHONY: demo test generate check-generated lint spec-report spec-diff new-operation docs-check docs-pull record record-live bench wheel docs venv clean
+.PHONY: demo test generate check-generated lint spec-report spec-diff new-operation docs-check docs-pull docs-sync record record-live bench wheel docs venv clean
 
 venv: $(STAMP)
 
@@ -61,6 +61,17 @@ docs-check: $(STAMP)
 		exit 2; \
 	fi
 	$(PY) scripts/docs_check.py $(DOCS_CACHE)
+
+# Apply the saved doc pages to openapi/card-api.yaml in place (scripts/docs_sync.py: exit 1 when something is
+# left to a person, listed; 2 on unreadable pages or spec). Then `make generate` and `make spec-diff`.
+docs-sync: $(STAMP)
+	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \
+		2>/dev/null | grep -q .; then \
+		echo "docs-sync: no saved pages in $(DOCS_CACHE): run \`make docs-pull\` first (network needed)," \
+			"or pass DOCS_CACHE=folder" >&2; \
+		exit 2; \
+	fi
+	$(PY) scripts/docs_sync.py $(DOCS_CACHE)
 
 # Fetch the Card API pages listed in $(DOCS_BASE)/llms.txt into $(DOCS_CACHE), then check them (network needed).
 docs-pull: $(STAMP)

@@ -105,7 +105,7 @@ source), no page at all, or a spec that cannot be read.
                      "pages": [{"source", "title", "request_fields", "response_fields"}],
                      "drift": [difference], "declared": [difference], "notes": [text]}],
      "declared": [difference + {"method", "path"}],
-     "not_checked": [{"method", "path", "operation_id", "doc_status", "doc_page"}],
+     "not_checked": [{"method", "path", "operation_id", "doc_status", "doc_page", "why"}],
      "skipped": [text]}
 
     difference = {"kind", "field" (e.g. "request.card_id") | null, "page": text|null, "spec": text|null,

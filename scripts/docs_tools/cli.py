@@ -13,6 +13,7 @@ import httpx
 from . import __doc__ as package_doc
 from .compare import build_report
 from .model import SpecLoadError
+from .provenance import annotate
 from .pull import pull_pages
 from .report import EXIT_DRIFT, EXIT_OK, fail, report_json, report_text
 from .sources import read_sources
@@ -34,6 +35,7 @@ def check(sources: list[str], spec_path: Path, *, as_json: bool, transport: http
     if not pages:
         return fail([(", ".join(sources), "no doc page among the sources")], as_json)
     report = build_report(str(spec_path), operations, pages, skipped)
+    annotate(report, sources)
     print(json.dumps(report_json(report), indent=2, ensure_ascii=False) if as_json else report_text(report))
     return EXIT_DRIFT if report.drift_count else EXIT_OK
 

@@ -1,0 +1,240 @@
+"""Provenance: what each operation of the spec was last synced from, and whether its page changed since.
+
+``make docs-sync`` records on every operation it synced an ``x-doc-sync`` mapping (a list of them when
+several pages show one operation)::
+
+    x-doc-sync:
+      page: "12075208"                 # Apidog's page id, when the page's address shows it
+      url: https://docs.freedompay.kz/api-12075208.md
+      title: Close card
+      status: released                 # the page's Apidog status
+      modified: 2025-03-04 10:11:12    # the page's "Modified at" stamp, when it shows one
+      form: markdown                   # or rendered
+      fragment: sha256:...             # what the page states about the operation (its OpenAPI fragment,
+                                       # prose left out; for rendered text, its fields, types and status)
+      prose: sha256:...                # the rest: descriptions, summaries, examples and the page's text
+      review: [...]                    # what the sync left to a person on this page (a person deletes it)
+
+``docs-check`` then reports, per synced operation, a page whose fragment or prose hash differs from the one
+recorded (``changed-since-sync``: "prose only" when only the prose moved), each open ``review`` entry
+(``review``), and, for an operation no page was read for, whether the pages' index (an ``llms.txt`` among
+the sources) still lists its page ("page not fetched") or not ("page gone from the index"; drift when the
+operation was synced from that page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .model import SIDES, Difference, OperationReport, Page, Report, SpecOperation
+from .sources import endpoint_id, parse_llms
+
+KEY = "x-doc-sync"
+# Keys of a page's fragment that are prose: a change there changes no field, only what a person reads.
+PROSE_KEYS = frozenset({"description", "summary", "title", "example", "examples", "x-apidog-name"})
+_MODIFIED = re.compile(r"^\W*(?:modified at|last modified|updated at|modified)\s*:?\s*(\d[\d\-/.: T+Z]*\d)\s*$", re.I)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _sha(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _split(node: Any, prose: list[tuple[str, Any]], where: str = "") -> Any:
+    """``node`` without its prose keys; the prose goes to ``prose`` as (where, value) pairs."""
+    if isinstance(node, Mapping):
+        kept = {}
+        for key, value in node.items():
+            if str(key) in PROSE_KEYS:
+                prose.append((f"{where}/{key}", value))
+            else:
+                kept[str(key)] = _split(value, prose, f"{where}/{key}")
+        return kept
+    if isinstance(node, list):
+        return [_split(value, prose, f"{where}/{i}") for i, value in enumerate(node)]
+    return node
+
+
+def _outside_fence(text: str) -> list[str]:
+    """The lines of a Markdown page outside its fenced code blocks (the fragment is hashed on its own)."""
+    out, fence = [], None
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0]
+        elif fence is not None and line.strip().startswith(fence * 3) and not line.strip().strip(fence):
+            fence = None
+        elif fence is None:
+            out.append(line)
+    return out
+
+
+def modified_at(page: Page) -> str | None:
+    """The page's "Modified at" stamp, when its text shows one."""
+    for line in (page.text or "").splitlines():
+        match = _MODIFIED.match(line.strip())
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _text_lines(lines: Iterable[str]) -> list[str]:
+    return [" ".join(line.split()) for line in lines if line.strip() and not _MODIFIED.match(line.strip())]
+
+
+def hashes(page: Page) -> tuple[str, str]:
+    """(fragment, prose) hashes of a page (see the module docstring)."""
+    if page.document is not None:
+        prose: list[tuple[str, Any]] = []
+        fragment = _split(page.document, prose)
+        outside = _text_lines(_outside_fence(page.text or ""))
+        return _sha(_canonical(fragment)), _sha(_canonical({"text": outside, "fragment": prose}))
+    fields = {
+        side: None
+        if (found := page.fields(side)) is None
+        else {path: [facts.type, facts.required] for path, facts in found.items()}
+        for side in SIDES
+    }
+    facts = {"method": page.method, "path": page.path, "status": page.status, **fields}
+    return _sha(_canonical(facts)), _sha(_canonical(_text_lines((page.text or "").splitlines())))
+
+
+def record(page: Page, review: list[str]) -> dict[str, Any]:
+    """The ``x-doc-sync`` entry for ``page`` (keys in the order they are written)."""
+    fragment, prose = hashes(page)
+    entry: dict[str, Any] = {}
+    if page.page_id:
+        entry["page"] = page.page_id
+    if page.url:
+        entry["url"] = page.url
+    entry["title"] = page.title
+    entry["status"] = page.status or "not shown"
+    stamp = modified_at(page)
+    if stamp:
+        entry["modified"] = stamp
+    entry["form"] = page.form
+    entry["fragment"] = fragment
+    entry["prose"] = prose
+    if review:
+        entry["review"] = review
+    return entry
+
+
+def entries(operation: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """The operation's recorded ``x-doc-sync`` entries (none when it was never synced)."""
+    value = (operation or {}).get(KEY)
+    found = value if isinstance(value, list) else [value] if value is not None else []
+    return [entry for entry in found if isinstance(entry, Mapping)]
+
+
+def page_ids(op: SpecOperation) -> list[str]:
+    """The Apidog page ids an operation is known by: its ``x-doc-page`` and the pages it was synced from."""
+    ids = [endpoint_id(op.doc_page)] if op.doc_page else []
+    ids += [str(entry["page"]) for entry in entries(op.raw) if entry.get("page")]
+    return [page_id for page_id in dict.fromkeys(ids) if page_id]
+
+
+def entry_for(page: Page, recorded: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The recorded entry that describes ``page``: same page id, else same address, else same title."""
+    for key, value in (("page", page.page_id), ("url", page.url), ("title", page.title)):
+        if value:
+            match = next((entry for entry in recorded if entry.get(key) and str(entry[key]) == value), None)
+            if match is not None:
+                return match
+    return recorded[0] if len(recorded) == 1 else None
+
+
+def changes(page: Page, entry: Mapping[str, Any]) -> str | None:
+    """How ``page`` changed since ``entry`` was recorded: "fragment", "prose" or None."""
+    fragment, prose = hashes(page)
+    if entry.get("fragment") != fragment:
+        return "fragment"
+    if entry.get("prose") != prose:
+        return "prose"
+    return None
+
+
+def index_ids(sources: Iterable[str]) -> set[str] | None:
+    """The page ids an ``llms.txt`` among the sources lists (a file, or one in a source folder), None when
+    there is no such index."""
+    found: set[str] | None = None
+    for source in sources:
+        path = Path(source)
+        candidates = [path] if path.is_file() and path.name == "llms.txt" else [path / "llms.txt"]
+        for candidate in candidates:
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found = (found or set()) | {
+                page_id for entry in parse_llms(text, "https://index.invalid") if (page_id := endpoint_id(entry.url))
+            }
+    return found
+
+
+def annotate(report: Report, sources: Iterable[str]) -> None:
+    """Add what provenance knows to a docs-check report (see the module docstring)."""
+    for op_report in report.operations:
+        op = op_report.operation
+        recorded = entries(op.raw if op else None)
+        if not recorded:
+            continue
+        for page in op_report.pages:
+            entry = entry_for(page, recorded)
+            how = None if entry is None else changes(page, entry)
+            if entry is not None and how is not None:
+                what = "its OpenAPI fragment" if how == "fragment" else "prose only: its descriptions or text"
+                op_report.drift.append(
+                    Difference(
+                        "changed-since-sync",
+                        None,
+                        how,
+                        str(entry.get("modified") or "the last sync"),
+                        [page.source],
+                        f"page {page.title!r} changed since the last sync ({what}): run make docs-sync",
+                    )
+                )
+        for entry in recorded:
+            for item in entry.get("review") or []:
+                op_report.drift.append(
+                    Difference(
+                        "review",
+                        None,
+                        None,
+                        None,
+                        [],
+                        f"left to a person by the last sync of page {entry.get('title')!r}: {item} "
+                        f"(delete the entry from {KEY}.review when done)",
+                    )
+                )
+    listed = index_ids(sources)
+    if listed is None:
+        return
+    still: list[SpecOperation] = []
+    for op in report.not_checked:
+        ids = page_ids(op)
+        if not ids:
+            still.append(op)
+            continue
+        key = (op.method, op.path)
+        if any(page_id in listed for page_id in ids):
+            report.not_checked_why[key] = f"page {ids[0]} is in the index but was not fetched (no such page file)"
+            still.append(op)
+        elif entries(op.raw):
+            gone = OperationReport(op.method, op.path, op, [])
+            message = f"page gone from the index: page {', '.join(ids)}, synced before, is no longer listed"
+            gone.drift.append(Difference("page-gone", None, None, ", ".join(ids), [], message))
+            report.operations.append(gone)
+        else:
+            report.not_checked_why[key] = f"page gone from the index: page {', '.join(ids)} is not listed"
+            still.append(op)
+    report.not_checked = still
