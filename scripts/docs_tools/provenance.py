@@ -49,19 +49,28 @@ def _sha(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _split(node: Any, prose: list[tuple[str, Any]], where: str = "") -> Any:
-    """``node`` without its prose keys; the prose goes to ``prose`` as (where, value) pairs."""
+def _strip(node: Any, names: bool = False) -> Any:
+    """``node`` without its prose keys (``names``: the keys are field names, as under ``properties``, and are
+    all kept: a field may be called ``description``)."""
     if isinstance(node, Mapping):
-        kept = {}
-        for key, value in node.items():
-            if str(key) in PROSE_KEYS:
-                prose.append((f"{where}/{key}", value))
-            else:
-                kept[str(key)] = _split(value, prose, f"{where}/{key}")
-        return kept
+        return {
+            str(key): _strip(value, str(key) == "properties" and not names)
+            for key, value in node.items()
+            if names or str(key) not in PROSE_KEYS
+        }
     if isinstance(node, list):
-        return [_split(value, prose, f"{where}/{i}") for i, value in enumerate(node)]
+        return [_strip(value) for value in node]
     return node
+
+
+def _operation_prose(document: Mapping[str, Any]) -> list[Any]:
+    """The summaries and descriptions of a fragment's operations (not of their fields)."""
+    found = []
+    for item in (document.get("paths") or {}).values():
+        for op in (item or {}).values() if isinstance(item, Mapping) else []:
+            if isinstance(op, Mapping):
+                found += [op.get("summary"), op.get("description")]
+    return found
 
 
 def _outside_fence(text: str) -> list[str]:
@@ -91,13 +100,20 @@ def _text_lines(lines: Iterable[str]) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip() and not _MODIFIED.match(line.strip())]
 
 
-def hashes(page: Page) -> tuple[str, str]:
-    """(fragment, prose) hashes of a page (see the module docstring)."""
+def hashes(page: Page, known: Mapping[str, Iterable[str]] | None = None) -> tuple[str, str]:
+    """(fragment, prose) hashes of a page (see the module docstring). The prose counts the descriptions of the
+    fields in ``known`` (side -> the spec's field paths) only, so that a field the page adds, with its
+    description, changes the fragment and not the prose."""
     if page.document is not None:
-        prose: list[tuple[str, Any]] = []
-        fragment = _split(page.document, prose)
+        described = {}
+        for side in SIDES:
+            spec_fields = set((known or {}).get(side, ()))
+            for path, facts in (page.fields(side) or {}).items():
+                if path in spec_fields:
+                    described[f"{side}.{path}"] = facts.description
         outside = _text_lines(_outside_fence(page.text or ""))
-        return _sha(_canonical(fragment)), _sha(_canonical({"text": outside, "fragment": prose}))
+        prose = {"text": outside, "operation": _operation_prose(page.document), "fields": described}
+        return _sha(_canonical(_strip(page.document))), _sha(_canonical(prose))
     fields = {
         side: None
         if (found := page.fields(side)) is None
@@ -108,9 +124,10 @@ def hashes(page: Page) -> tuple[str, str]:
     return _sha(_canonical(facts)), _sha(_canonical(_text_lines((page.text or "").splitlines())))
 
 
-def record(page: Page, review: list[str]) -> dict[str, Any]:
-    """The ``x-doc-sync`` entry for ``page`` (keys in the order they are written)."""
-    fragment, prose = hashes(page)
+def record(page: Page, review: list[str], known: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """The ``x-doc-sync`` entry for ``page`` (keys in the order they are written); ``known``: the spec's field
+    paths per side (see :func:`hashes`)."""
+    fragment, prose = hashes(page, known)
     entry: dict[str, Any] = {}
     if page.page_id:
         entry["page"] = page.page_id
@@ -153,14 +170,18 @@ def entry_for(page: Page, recorded: list[Mapping[str, Any]]) -> Mapping[str, Any
     return recorded[0] if len(recorded) == 1 else None
 
 
-def changes(page: Page, entry: Mapping[str, Any]) -> str | None:
+def changes(page: Page, entry: Mapping[str, Any], known: Mapping[str, Iterable[str]]) -> str | None:
     """How ``page`` changed since ``entry`` was recorded: "fragment", "prose" or None."""
-    fragment, prose = hashes(page)
+    fragment, prose = hashes(page, known)
     if entry.get("fragment") != fragment:
         return "fragment"
     if entry.get("prose") != prose:
         return "prose"
     return None
+
+
+def known_fields(op: SpecOperation) -> dict[str, list[str]]:
+    return {side: list(getattr(op, side)) for side in SIDES}
 
 
 def index_ids(sources: Iterable[str]) -> set[str] | None:
@@ -190,7 +211,7 @@ def annotate(report: Report, sources: Iterable[str]) -> None:
             continue
         for page in op_report.pages:
             entry = entry_for(page, recorded)
-            how = None if entry is None else changes(page, entry)
+            how = None if entry is None or op is None else changes(page, entry, known_fields(op))
             if entry is not None and how is not None:
                 what = "its OpenAPI fragment" if how == "fragment" else "prose only: its descriptions or text"
                 op_report.drift.append(

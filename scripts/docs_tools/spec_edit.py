@@ -44,10 +44,20 @@ def load(text: str) -> CommentedMap:
     return document
 
 
+_PATH_KEY = re.compile(r"^  /\S*:\s*$")
+
+
 def dump(document: Any) -> str:
+    """The document as YAML; every path of ``paths`` after a blank line (or a comment), as the spec writes
+    them (ruamel keeps a blank line with the block before it, so an inserted path would lack its own)."""
     out = io.StringIO()
     _yaml().dump(document, out)
-    return out.getvalue()
+    lines = out.getvalue().split("\n")
+    for i in range(len(lines) - 1, 0, -1):
+        before = lines[i - 1].strip()
+        if _PATH_KEY.match(lines[i]) and before and not before.startswith("#") and before != "paths:":
+            lines.insert(i, "")
+    return "\n".join(lines)
 
 
 def write_back(original: str, baseline: str, edited: str) -> str:

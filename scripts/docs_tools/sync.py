@@ -52,7 +52,8 @@ from typing import Any
 
 import _spec  # scripts/_spec.py: scripts/ is on sys.path when an entry point runs
 import httpx
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import provenance
 from .compare import build_report
@@ -63,6 +64,7 @@ from .model import (
     Facts,
     OperationReport,
     Page,
+    Report,
     SpecLoadError,
     children_prefix,
     parent_of,
@@ -75,13 +77,7 @@ from .spec import spec_operations
 from .spec_edit import EditError, Schemas, dump, flow, flow_list, load, pascal, ref_name, write_back
 
 EXIT_OK, EXIT_LEFT, EXIT_UNREADABLE = 0, 1, 2
-# The keys of a new operation only a person can fill in (generate.py refuses the operation until they are set).
-PERSON_KEYS = {
-    "x-facade": "the facade method, resource.method",
-    "x-mutating": "true if it applies something, false for a read",
-    "x-deferred": "true if the outcome arrives later through Request status, else false",
-}
-PROSE_SCHEMA_KEYS = ("description",)
+PERSON_KEYS = _spec.PERSON_KEYS  # left empty on a new operation; generate.py refuses it until they are set
 _NUMERIC = frozenset({"integer", "number"})
 
 
@@ -239,6 +235,8 @@ class Syncer:
         self.doc = document
         self.schemas = Schemas(document)
         self.out = outcome
+        self.new_operations: set[str] = set()
+        self.reviews: dict[int, dict[str, list[str]]] = {}  # id(operation node) -> page source -> new items
 
     # --- where things are
 
@@ -264,12 +262,13 @@ class Syncer:
             return node
         for segment in parent.split("."):
             name = segment.rstrip("[]")
-            arrays = (len(segment) - len(name)) // 2
             holder = self.props_holder(node, name, op_id)
             if holder is None:
                 raise KeyError(parent)
             node = self.schemas.own(holder["properties"], name, pascal(op_id) + pascal(name), op_id)
-            for _ in range(arrays):
+            for _ in range(10):  # through the array's items, to the object holding the children
+                if "items" not in node or "properties" in node or "allOf" in node:
+                    break
                 node = self.schemas.own(node, "items", pascal(op_id) + pascal(name) + "Item", op_id)
         return node
 
@@ -333,7 +332,7 @@ class Syncer:
                 self.leave(label, diff.field, f"{diff.message} (docs-sync cannot find where to write it)")
         if any(p.form == "rendered" for p in report.pages) and not any(p.form == "markdown" for p in report.pages):
             self.out.notes.append(f"{label}: rendered text only: limits, enums and formats were not compared")
-        self.record(op, report, label)
+        self.review_prose(op, report, label)
 
     def leave(self, label: str, name: str | None, message: str, *flags: str) -> None:
         self.out.actions.append(Action(label, name, message, False, flags))
@@ -392,6 +391,10 @@ class Syncer:
         flags = ("BREAKING",) if side == "request" and required else ()
         why = ": every call must now send it" if flags else ""
         shown = f"{facts.type or 'type not shown'}, {'required' if required else 'optional'}"
+        if facts.format:
+            shown += f", format {facts.format}"
+        if facts.limits:
+            shown += ", " + ", ".join(facts.limits)
         self.applied(label, diff.field, f"field added ({shown}){why}", *flags)
         if side == "request" and re.search(r"pin|pan|cvv|cvc|otp|expir|secret|password", name, re.I):
             self.leave(label, diff.field, "new request field may be a secret: decide x-secret: true")
@@ -533,18 +536,63 @@ class Syncer:
 
     # --- provenance
 
-    def record(self, op: CommentedMap, report: OperationReport, label: str) -> None:
+    def review_prose(self, op: CommentedMap, report: OperationReport, label: str) -> None:
+        """A page whose prose changed since the last sync (against the spec's fields as they were) is left
+        to a person to re-read: an entry in its ``x-doc-sync.review`` until a person deletes it."""
         recorded = provenance.entries(op)
+        assert report.operation is not None
+        known = provenance.known_fields(report.operation)
+        for page in report.pages:
+            before = provenance.entry_for(page, recorded) if recorded else None
+            if before is None or provenance.changes(page, before, known) != "prose":
+                continue
+            item = f"the page's prose changed since the last sync: re-read page {page.title!r} against the spec"
+            if item not in (before.get("review") or []):
+                self.reviews.setdefault(id(op), {}).setdefault(page.source, []).append(item)
+                self.leave(label, None, item)
+
+    def adopt_declarations(self, report: Report) -> bool:
+        """A new operation's difference that an operation sharing its schema already declares (the envelope's
+        ``dt`` typed a plain string, say) is declared the same way; True when one was."""
+        adopted = False
+        for op_report in report.operations:
+            spec_op = op_report.operation
+            if spec_op is None or spec_op.operation_id not in self.new_operations:
+                continue
+            op = self.operation_node(spec_op.method, spec_op.path)
+            for diff in op_report.drift:
+                side = (diff.field or "").split(".", 1)[0]
+                if side not in SIDES:
+                    continue
+                ours = ref_name(self.holder(op, side).get("schema"))
+                for _, _, other in _spec.operations(self.doc):
+                    if other is op or ours is None or ref_name(self.holder(other, side).get("schema")) != ours:
+                        continue
+                    found = [
+                        d
+                        for d in other.get("x-doc-deviations") or []
+                        if d.get("field") == diff.field and d.get("differs") == diff.kind
+                    ]
+                    if found:
+                        if "x-doc-deviations" not in op:
+                            op.insert(list(op).index("x-doc-status") + 1, "x-doc-deviations", CommentedSeq())
+                        op["x-doc-deviations"].append(copy.deepcopy(found[0]))
+                        label = f"{spec_op.operation_id} ({spec_op.method} {spec_op.path})"
+                        self.applied(label, diff.field, f"{diff.kind} declared as {other['operationId']} declares it")
+                        adopted = True
+                        break
+        return adopted
+
+    def record(self, op: CommentedMap, report: OperationReport) -> None:
+        """Write the operation's ``x-doc-sync`` (when it differs from what is there)."""
+        recorded = provenance.entries(op)
+        assert report.operation is not None
+        known = provenance.known_fields(report.operation)
         entries = []
         for page in report.pages:
             before = provenance.entry_for(page, recorded) if recorded else None
-            review = list((before or {}).get("review") or [])
-            if before is not None and provenance.changes(page, before) is not None:
-                for item in self.prose_review(report, page):
-                    if item not in review:
-                        review.append(item)
-                        self.leave(label, None, item)
-            entries.append(provenance.record(page, review))
+            review = list((before or {}).get("review") or []) + self.reviews.get(id(op), {}).get(page.source, [])
+            entries.append(provenance.record(page, review, known))
         value: Any = entries[0] if len(entries) == 1 else entries
         if _plain(op.get(provenance.KEY)) == _plain(value):
             return
@@ -556,20 +604,21 @@ class Syncer:
             op.insert(keys.index(after) + 1, provenance.KEY, _yaml_value(value))
         self.out.changed = True
 
-    def prose_review(self, report: OperationReport, page: Page) -> list[str]:
-        """What a person should re-read after ``page``'s prose changed: the fields whose description on the
-        page differs from the spec's, or the page as a whole."""
-        op = report.operation
-        fields = []
-        for side in SIDES:
-            found = page.fields(side, getattr(op, side).keys() if op else ())
-            for path, facts in (found or {}).items():
-                ours = getattr(op, side).get(path) if op else None
-                if ours is not None and facts.description and (ours.description or "") != facts.description.strip():
-                    fields.append(f"{side}.{path}")
-        if fields:
-            return [f"the page's descriptions changed: review the spec's descriptions of {', '.join(fields)}"]
-        return [f"the page's prose changed (page {page.title!r}): review the operation's description"]
+    def finish(self, pages: list[Page]) -> None:
+        """After every edit: compare again, list what still differs (left to a person), record provenance."""
+        report = build_report("the synced spec", spec_operations(self.doc), pages, [])
+        if self.adopt_declarations(report):
+            report = build_report("the synced spec", spec_operations(self.doc), pages, [])
+        covered = {(a.operation.split(" ", 1)[0], a.field) for a in self.out.left}
+        for op_report in report.operations:
+            op = op_report.operation
+            if op is None:
+                continue
+            label = f"{op.operation_id} ({op.method} {op.path})"
+            for diff in op_report.drift:
+                if (op.operation_id, diff.field) not in covered and diff.kind != "moved":
+                    self.leave(label, diff.field, f"{diff.message} (still differs after the sync)")
+            self.record(self.operation_node(op.method, op.path), op_report)
 
     # --- a new operation
 
@@ -608,7 +657,7 @@ class Syncer:
         op["responses"] = CommentedMap(
             [
                 (
-                    "200",
+                    DoubleQuotedScalarString("200"),
                     CommentedMap(
                         [
                             ("description", "The answer, as the page shows it."),
@@ -621,6 +670,7 @@ class Syncer:
         keys = list(paths)
         position = keys.index(sibling_path) + 1 if sibling_path else len(keys)
         paths.insert(position, path, CommentedMap([(method, op)]))
+        self.new_operations.add(op_id)
         self.applied(label, None, f"new operation from page {page.title!r}", "NEW-OPERATION")
         self.leave(
             label,
@@ -628,7 +678,6 @@ class Syncer:
             f"set {', '.join(PERSON_KEYS)} (make generate refuses the operation until they are set), then "
             f"make new-operation OP={op_id}",
         )
-        self.record(op, report, label)
 
     def page_operation(self, page: Page) -> dict[str, Any]:
         for item_path, item in ((page.document or {}).get("paths") or {}).items():
@@ -641,16 +690,13 @@ class Syncer:
         """A ``$ref`` to the component for this side: an existing one with the same fields, else a new one."""
         page = next((p for p in report.pages if getattr(p, side) is not None), report.pages[0])
         fields = page.fields(side) or {}
-        wanted = {path: (facts.type, facts.required) for path, facts in fields.items()}
-        for name, schema in self.schemas.all.items():
-            if not isinstance(schema, dict) or not wanted:
-                continue
-            try:
-                theirs = flatten(schema, self.doc)
-            except Exception:  # a component that is no object (a scalar) cannot match
-                continue
-            if {path: (facts.type, facts.required) for path, facts in theirs.items()} == wanted:
-                return flow({"$ref": f"#/components/schemas/{name}"})
+        matches = [
+            name
+            for name, schema in self.schemas.all.items()
+            if isinstance(schema, dict) and fields and _same_fields(fields, schema, self.doc)
+        ]
+        if matches:  # the one most operations already use (the envelope, not the schema it extends)
+            return flow({"$ref": f"#/components/schemas/{max(matches, key=self.schemas.uses)}"})
         holder = self.page_operation(page)
         if side == "request":
             raw = json_schema(holder.get("requestBody"))
@@ -690,6 +736,22 @@ class Syncer:
             if common >= best_len and common > 0:
                 best, best_len = str(other), common
         return best
+
+
+def _same_fields(fields: dict[str, Facts], schema: Any, document: Any) -> bool:
+    """True when the component ``schema`` has exactly the page's fields (type and required-ness), but for
+    optional fields it declares absent from the pages (the envelope's error fields)."""
+    try:
+        theirs = flatten(schema, document)
+    except Exception:  # a component that is no object (a scalar) or malformed cannot match
+        return False
+    for path, facts in theirs.items():
+        if path in fields:
+            if (fields[path].type, fields[path].required) != (facts.type, facts.required):
+                return False
+        elif facts.required or facts.deviation is None or not (facts.deviation_kinds or ("removed",)).count("removed"):
+            return False
+    return all(path in theirs for path in fields)
 
 
 def _plain(value: Any) -> Any:
@@ -739,6 +801,7 @@ def sync(
         else:
             op = op_report.operation
             syncer.sync_operation(op_report, f"{op.operation_id} ({op.method} {op.path})")
+    syncer.finish(pages)
     outcome.made += syncer.schemas.made
     written = False
     if outcome.changed:
