@@ -399,7 +399,7 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
                 "summary": op.get("summary", ""),
             }
         )
-    names = [entry["name"] for entry in table]
+    names = [entry["name"] for entry in table if isinstance(entry["name"], str)]
     problems += [
         f"x-facade {name!r} is used by more than one operation" for name in sorted(set(names)) if names.count(name) > 1
     ]

@@ -208,3 +208,14 @@ def read_sources(
         except SourceError as exc:
             errors.append((source, str(exc)))
     return pages, notes, errors
+
+
+def read_pages(
+    sources: Iterable[str], transport: httpx.BaseTransport | None = None
+) -> tuple[list[Page], list[str], list[tuple[str, str]]]:
+    """As :func:`read_sources`, with "no doc page among the sources" an error too."""
+    sources = list(sources)
+    pages, notes, errors = read_sources(sources, transport)
+    if not errors and not pages:
+        errors = [(", ".join(sources), "no doc page among the sources")]
+    return pages, notes, errors

@@ -69,10 +69,11 @@ from .model import (
     children_prefix,
     parent_of,
 )
+from .model import _alternatives as model_alternatives
 from .pull import write_atomic
 from .report import fail
 from .schema import LIMIT_KEYWORDS, flatten, json_schema
-from .sources import read_sources
+from .sources import read_pages
 from .spec import spec_operations
 from .spec_edit import EditError, Schemas, dump, flow, flow_list, load, pascal, ref_name, write_back
 
@@ -121,15 +122,7 @@ class Outcome:
 
 
 def _alternatives(label: str | None) -> list[str]:
-    out, depth, current = [], 0, ""
-    for char in label or "":
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            out.append(current)
-            current = ""
-        else:
-            current += char
-    return [alt for alt in [*out, current] if alt]
+    return [alt for alt in model_alternatives(label or "") if alt]
 
 
 def _type_value(label: str | None) -> Any:
@@ -787,11 +780,9 @@ def sync(
         operations = spec_operations(document, spec_path)
     except (OSError, EditError, SpecLoadError) as exc:
         return fail([(str(spec_path), str(exc))], as_json)
-    pages, skipped, errors = read_sources(sources, transport)
+    pages, skipped, errors = read_pages(sources, transport)
     if errors:
         return fail(errors, as_json)
-    if not pages:
-        return fail([(", ".join(sources), "no doc page among the sources")], as_json)
     report = build_report(str(spec_path), operations, pages, skipped)
     outcome = Outcome()
     syncer = Syncer(document, outcome)
