@@ -136,5 +136,9 @@ One module per stage; ``scripts/docs_check.py`` is the entry point.
 * ``sources``: files, folders and addresses to pages, and the llms.txt index; ``pull``: saving the pages;
 * ``markdown``, ``rendered``, ``html``: reading one page in each form; ``schema``: OpenAPI schemas to fields;
 * ``spec``: the spec's operations and declarations; ``compare``: drift; ``report``: text, JSON, exit statuses;
-* ``cli``: the command line.
+* ``cli``: the command line;
+* ``sync``: docs-sync (``scripts/docs_sync.py``), the pages applied to the spec; ``spec_edit``: round-trip
+  editing of the spec; ``provenance``: what each operation was last synced from (``x-doc-sync``), which
+  docs-check reads to report a page changed since the last sync (kinds ``changed-since-sync``, ``review``),
+  a page ``moved`` (matched by page id) and a page gone from the index (``page-gone``).
 """

@@ -229,6 +229,7 @@ class Syncer:
         self.schemas = Schemas(document)
         self.out = outcome
         self.new_operations: set[str] = set()
+        self.rendered_only: list[str] = []  # operations only rendered text was read for
         self.reviews: dict[int, dict[str, list[str]]] = {}  # id(operation node) -> page source -> new items
 
     # --- where things are
@@ -323,8 +324,8 @@ class Syncer:
                 handler(op, op_id, report, diff, label)
             except KeyError:
                 self.leave(label, diff.field, f"{diff.message} (docs-sync cannot find where to write it)")
-        if any(p.form == "rendered" for p in report.pages) and not any(p.form == "markdown" for p in report.pages):
-            self.out.notes.append(f"{label}: rendered text only: limits, enums and formats were not compared")
+        if all(p.form == "rendered" for p in report.pages):
+            self.rendered_only.append(op_id)
         self.review_prose(op, report, label)
 
     def leave(self, label: str, name: str | None, message: str, *flags: str) -> None:
@@ -388,6 +389,8 @@ class Syncer:
             shown += f", format {facts.format}"
         if facts.limits:
             shown += ", " + ", ".join(facts.limits)
+        if not facts.format_known:
+            shown += "; from rendered text: its format, limits and enum not read"
         self.applied(label, diff.field, f"field added ({shown}){why}", *flags)
         if side == "request" and re.search(r"pin|pan|cvv|cvc|otp|expir|secret|password", name, re.I):
             self.leave(label, diff.field, "new request field may be a secret: decide x-secret: true")
@@ -599,6 +602,11 @@ class Syncer:
 
     def finish(self, pages: list[Page]) -> None:
         """After every edit: compare again, list what still differs (left to a person), record provenance."""
+        if self.rendered_only:
+            self.out.notes.append(
+                f"rendered text only for {len(self.rendered_only)} operation(s) ({', '.join(self.rendered_only)}): "
+                "their limits, enums and formats were not compared (rendered text does not show them reliably)"
+            )
         report = build_report("the synced spec", spec_operations(self.doc), pages, [])
         if self.adopt_declarations(report):
             report = build_report("the synced spec", spec_operations(self.doc), pages, [])
@@ -664,6 +672,8 @@ class Syncer:
         position = keys.index(sibling_path) + 1 if sibling_path else len(keys)
         paths.insert(position, path, CommentedMap([(method, op)]))
         self.new_operations.add(op_id)
+        if all(p.form == "rendered" for p in pages):
+            self.rendered_only.append(op_id)
         self.applied(label, None, f"new operation from page {page.title!r}", "NEW-OPERATION")
         self.leave(
             label,
