@@ -160,13 +160,20 @@ def page_ids(op: SpecOperation) -> list[str]:
     return [page_id for page_id in dict.fromkeys(ids) if page_id]
 
 
-def entry_for(page: Page, recorded: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The recorded entry that describes ``page``: same page id, else same address, else same title."""
-    for key, value in (("page", page.page_id), ("url", page.url), ("title", page.title)):
-        if value:
-            match = next((entry for entry in recorded if entry.get(key) and str(entry[key]) == value), None)
-            if match is not None:
-                return match
+def entry_for(
+    page: Page, recorded: list[Mapping[str, Any]], known: Mapping[str, Iterable[str]] | None = None
+) -> Mapping[str, Any] | None:
+    """The recorded entry that describes ``page``: same page id, else same address, else same title and form
+    (several pages without an address, say one saved as Markdown and as text, may share a title: the one
+    whose hashes still match, given ``known``, is preferred)."""
+    for keys in (("page",), ("url",), ("title", "form"), ("title",)):
+        values = [{"page": page.page_id, "url": page.url, "title": page.title, "form": page.form}[k] for k in keys]
+        if not all(values):
+            continue
+        found = [e for e in recorded if all(str(e.get(k) or "") == v for k, v in zip(keys, values, strict=True))]
+        if found:
+            unchanged = [e for e in found if known is not None and changes(page, e, known) is None]
+            return (unchanged or found)[0]
     return recorded[0] if len(recorded) == 1 else None
 
 
@@ -210,8 +217,9 @@ def annotate(report: Report, sources: Iterable[str]) -> None:
         if not recorded:
             continue
         for page in op_report.pages:
-            entry = entry_for(page, recorded)
-            how = None if entry is None or op is None else changes(page, entry, known_fields(op))
+            known = known_fields(op) if op else None
+            entry = entry_for(page, recorded, known)
+            how = None if entry is None or known is None else changes(page, entry, known)
             if entry is not None and how is not None:
                 what = "its OpenAPI fragment" if how == "fragment" else "prose only: its descriptions or text"
                 op_report.drift.append(

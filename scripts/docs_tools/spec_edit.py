@@ -13,7 +13,7 @@ import copy
 import difflib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -47,15 +47,22 @@ def load(text: str) -> CommentedMap:
 _PATH_KEY = re.compile(r"^  /\S*:\s*$")
 
 
-def dump(document: Any) -> str:
-    """The document as YAML; every path of ``paths`` after a blank line (or a comment), as the spec writes
-    them (ruamel keeps a blank line with the block before it, so an inserted path would lack its own)."""
+def dump(document: Any, spaced: Collection[str] = ()) -> str:
+    """The document as YAML. The paths in ``spaced`` (inserted ones), and the path after each, start after a
+    blank line, as the spec writes its paths: ruamel keeps a blank line with the block it follows."""
     out = io.StringIO()
     _yaml().dump(document, out)
     lines = out.getvalue().split("\n")
+    keys = {f"  {path}:" for path in spaced}
     for i in range(len(lines) - 1, 0, -1):
+        new = lines[i].rstrip() in keys
+        after_new = (
+            _PATH_KEY.match(lines[i])
+            and any(lines[j].rstrip() in keys for j in range(i - 1, -1, -1) if _PATH_KEY.match(lines[j]))
+            and next(lines[j].rstrip() for j in range(i - 1, -1, -1) if _PATH_KEY.match(lines[j])) in keys
+        )
         before = lines[i - 1].strip()
-        if _PATH_KEY.match(lines[i]) and before and not before.startswith("#") and before != "paths:":
+        if (new or after_new) and before and not before.startswith("#") and before != "paths:":
             lines.insert(i, "")
     return "\n".join(lines)
 

@@ -103,7 +103,8 @@ class Action:
 
     def line(self) -> str:
         flags = "".join(f"{flag}: " for flag in self.flags)
-        return f"  {self.operation}: {flags}{self.message}"
+        name = f"{self.field}: " if self.field and not self.message.startswith(self.field) else ""
+        return f"  {self.operation}: {flags}{name}{self.message}"
 
 
 @dataclass
@@ -229,6 +230,7 @@ class Syncer:
         self.schemas = Schemas(document)
         self.out = outcome
         self.new_operations: set[str] = set()
+        self.new_paths: list[str] = []
         self.rendered_only: list[str] = []  # operations only rendered text was read for
         self.reviews: dict[int, dict[str, list[str]]] = {}  # id(operation node) -> page source -> new items
 
@@ -393,7 +395,7 @@ class Syncer:
             shown += "; from rendered text: its format, limits and enum not read"
         self.applied(label, diff.field, f"field added ({shown}){why}", *flags)
         if side == "request" and re.search(r"pin|pan|cvv|cvc|otp|expir|secret|password", name, re.I):
-            self.leave(label, diff.field, "new request field may be a secret: decide x-secret: true")
+            self.leave(label, diff.field, "new request field may be a secret: decide x-secret: true", "DECIDE")
 
     def _require(self, holder: CommentedMap, name: str, required: bool) -> None:
         names = holder.get("required")
@@ -539,7 +541,7 @@ class Syncer:
         assert report.operation is not None
         known = provenance.known_fields(report.operation)
         for page in report.pages:
-            before = provenance.entry_for(page, recorded) if recorded else None
+            before = provenance.entry_for(page, recorded, known) if recorded else None
             if before is None or provenance.changes(page, before, known) != "prose":
                 continue
             item = f"the page's prose changed since the last sync: re-read page {page.title!r} against the spec"
@@ -671,6 +673,7 @@ class Syncer:
         keys = list(paths)
         position = keys.index(sibling_path) + 1 if sibling_path else len(keys)
         paths.insert(position, path, CommentedMap([(method, op)]))
+        self.new_paths.append(path)
         self.new_operations.add(op_id)
         if all(p.form == "rendered" for p in pages):
             self.rendered_only.append(op_id)
@@ -680,6 +683,7 @@ class Syncer:
             None,
             f"set {', '.join(PERSON_KEYS)} (make generate refuses the operation until they are set), then "
             f"make new-operation OP={op_id}",
+            "DECIDE",
         )
 
     def page_operation(self, page: Page) -> dict[str, Any]:
@@ -806,7 +810,7 @@ def sync(
     outcome.made += syncer.schemas.made
     written = False
     if outcome.changed:
-        edited = dump(document)
+        edited = dump(document, syncer.new_paths)
         try:
             text = write_back(original, baseline, edited)
         except EditError as exc:
