@@ -523,3 +523,40 @@ def test_hashes_see_a_field_named_like_a_prose_key() -> None:
 )  # fmt: skip
 def test_what_counts_as_loosening(old: str, new: str, loose: bool) -> None:
     assert docs_sync.loosens(old, new) is loose
+
+
+def test_an_answer_field_made_optional_copies_each_shared_schema_on_its_way(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    page = cache / "api-12075070.md"  # reset PIN counter: its answer is the envelope 16 operations share
+    page.write_text(page.read_text(encoding="utf-8").replace("                - dt\n", ""), encoding="utf-8")
+    code, outcome = run_sync(spec, cache)
+    assert code == 0
+    action = applied(outcome)[("reset_pin_counter", "response.dt")]
+    assert action["flags"] == ["BREAKING"] and "may now be None" in action["message"]
+    document = load(spec)
+    schemas = document["components"]["schemas"]
+    own = schemas["ResetPinCounterResponse"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]
+    assert own != "CardApiEnvelope" and "dt" not in schemas[own]["required"]
+    assert schemas["CardApiEnvelope"] == load(SPEC)["components"]["schemas"]["CardApiEnvelope"]
+    assert_left_is_what_docs_check_reports(spec, cache, outcome)
+
+
+def test_a_field_description_changed_on_the_page_is_prose_only_and_left_to_a_person(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    page = cache / "api-12075070.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("description: The card.", "description: The card, by its id."),
+        encoding="utf-8",
+    )
+    code, report = run_check(spec, cache)
+    (message,) = [d["message"] for op in report["operations"] for d in op["drift"]]
+    assert code == 1 and "prose only" in message
+    before = operation(load(spec), "/v5/card-api/card/reset_counter_pin")
+    code, outcome = run_sync(spec, cache)
+    assert code == 1 and left(outcome) == {("reset_pin_counter", None)} and not outcome["applied"]
+    after = operation(load(spec), "/v5/card-api/card/reset_counter_pin")
+    assert {k: v for k, v in after.items() if k != "x-doc-sync"} == {
+        k: v for k, v in before.items() if k != "x-doc-sync"
+    }
+    assert load(spec)["components"]["schemas"]["CardId"] == load(SPEC)["components"]["schemas"]["CardId"]
+    assert_left_is_what_docs_check_reports(spec, cache, outcome)

@@ -37,6 +37,18 @@ each difference is then applied, or left to a person, by these rules:
 
 Exit status: 0, the spec now says what the pages say; 1, what could be applied was, and the rest needs a
 person (listed); 2, a source or the spec could not be read (nothing written). Only the spec file is written.
+After the edits the pages are compared again: whatever still differs is listed as left to a person, so that
+``docs-check`` afterwards reports exactly that list, but for the decisions no page states (flagged ``DECIDE``).
+
+Flags on a line: ``BREAKING`` (users notice), ``LOSES-INFORMATION``, ``LOOSENS`` (not applied), ``PATH`` (a
+moved page), ``DEPRECATED``, ``NEW-OPERATION``, ``DECIDE``. ``--json`` prints::
+
+    {"spec", "pages": count, "dry_run", "changed", "written",
+     "applied": [action], "left": [action], "schemas_made": [text], "notes": [text]}
+    action = {"operation": "operationId (METHOD path)", "field": "request.x" | null, "message", "applied",
+              "flags": [flag]}
+
+On exit 2 with ``--json`` the output is ``{"errors": [{"source", "reason"}]}``.
 """
 
 from __future__ import annotations
