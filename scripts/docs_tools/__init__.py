@@ -105,7 +105,7 @@ source), no page at all, or a spec that cannot be read.
                      "pages": [{"source", "title", "request_fields", "response_fields"}],
                      "drift": [difference], "declared": [difference], "notes": [text]}],
      "declared": [difference + {"method", "path"}],
-     "not_checked": [{"method", "path", "operation_id", "doc_status", "doc_page", "why"}],
+     "not_checked": [{"method", "path", "operation_id", "doc_status", "doc_page"}],
      "skipped": [text]}
 
     difference = {"kind", "field" (e.g. "request.card_id") | null, "page": text|null, "spec": text|null,
@@ -139,6 +139,5 @@ One module per stage; ``scripts/docs_check.py`` is the entry point.
 * ``cli``: the command line;
 * ``sync``: docs-sync (``scripts/docs_sync.py``), the pages applied to the spec; ``spec_edit``: round-trip
   editing of the spec; ``provenance``: what each operation was last synced from (``x-doc-sync``), which
-  docs-check reads to report a page changed since the last sync (kinds ``changed-since-sync``, ``review``),
-  a page ``moved`` (matched by page id) and a page gone from the index (``page-gone``).
+  docs-check reads to report a page changed since the last sync (kinds ``changed-since-sync``, ``review``).
 """

@@ -16,7 +16,7 @@ from .model import SpecLoadError
 from .provenance import annotate
 from .pull import pull_pages
 from .report import EXIT_DRIFT, EXIT_OK, fail, report_json, report_text
-from .sources import read_pages
+from .sources import read_sources
 from .spec import load_spec
 
 DEFAULT_BASE = "https://docs.freedompay.kz"
@@ -29,11 +29,13 @@ def check(sources: list[str], spec_path: Path, *, as_json: bool, transport: http
         operations = load_spec(spec_path)
     except SpecLoadError as exc:
         return fail([(str(spec_path), str(exc))], as_json)
-    pages, skipped, errors = read_pages(sources, transport)
+    pages, skipped, errors = read_sources(sources, transport)
     if errors:
         return fail(errors, as_json)
+    if not pages:
+        return fail([(", ".join(sources), "no doc page among the sources")], as_json)
     report = build_report(str(spec_path), operations, pages, skipped)
-    annotate(report, sources)
+    annotate(report)  # provenance: pages changed since the last docs-sync, reviews left open
     print(json.dumps(report_json(report), indent=2, ensure_ascii=False) if as_json else report_text(report))
     return EXIT_DRIFT if report.drift_count else EXIT_OK
 

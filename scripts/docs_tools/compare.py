@@ -19,7 +19,6 @@ from .model import (
     parent_of,
     types_match,
 )
-from .provenance import page_ids
 
 
 @dataclass
@@ -313,12 +312,6 @@ def _unformatted(field: str | None, format_shown: dict[str, set[str]]) -> bool:
     return path not in format_shown.get(side, set())
 
 
-def moved_difference(method: str, path: str, page: Page) -> Difference:
-    where = f"{page.method} {page.path}"
-    message = f"the page moved: page {page.page_id} ({page.title!r}) is now at {where}; the spec has {method} {path}"
-    return Difference("moved", None, where, f"{method} {path}", [page.source], message)
-
-
 def new_operation(method: str, path: str, pages: list[Page]) -> OperationReport:
     report = OperationReport(method, path, None, pages)
     report.contributions = {
@@ -344,25 +337,16 @@ def new_operation(method: str, path: str, pages: list[Page]) -> OperationReport:
 
 def build_report(spec_path: str, operations: list[SpecOperation], pages: list[Page], skipped: list[str]) -> Report:
     index = {(op.method, op.path): op for op in operations}
-    by_page_id = {page_id: op for op in operations for page_id in page_ids(op)}
     groups: dict[tuple[str, str], list[Page]] = {}
-    moved: dict[tuple[str, str], list[Page]] = {}
     for page in pages:
         key = (page.method, page.path)
         for alias in page.aliases:
             if key not in index and (page.method, alias) in index:
                 key = (page.method, alias)
-        if key not in index and page.page_id in by_page_id:  # the same page at a new address: a moved page
-            found = by_page_id[page.page_id]
-            key = (found.method, found.path)
-            moved.setdefault(key, []).append(page)
         groups.setdefault(key, []).append(page)
     reports = [
         compare_operation(op, groups[(op.method, op.path)]) for op in operations if (op.method, op.path) in groups
     ]
-    for report in reports:
-        for page in moved.get((report.method, report.path), []):
-            report.drift.insert(0, moved_difference(report.method, report.path, page))
     reports += [new_operation(m, p, group) for (m, p), group in sorted(groups.items()) if (m, p) not in index]
     not_checked = [op for op in operations if (op.method, op.path) not in groups]
     return Report(spec_path, pages, reports, not_checked, skipped)

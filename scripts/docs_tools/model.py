@@ -92,7 +92,6 @@ class Page:
     aliases: tuple[str, ...] = ()  # other paths the page may mean (without the servers' base path)
     page_id: str | None = None  # Apidog's page id (``api-<id>``, ``<slug>-<id>e0``), when the address shows it
     document: Mapping[str, Any] | None = field(default=None, repr=False)  # a Markdown page's OpenAPI fragment
-    text: str | None = field(default=None, repr=False)  # the page's text as read (provenance hashes its prose)
 
     def fields(self, side: str, known: Collection[str] = ()) -> dict[str, Facts] | None:
         """The fields the page shows on ``side`` ("request" | "response"), None when it shows no such body;
@@ -250,8 +249,6 @@ class Report:
     operations: list[OperationReport]
     not_checked: list[SpecOperation]
     skipped: list[str]
-    # why an operation was not checked, by (method, path), when the sources say more than "no page"
-    not_checked_why: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def drift_count(self) -> int:

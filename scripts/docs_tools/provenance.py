@@ -17,9 +17,11 @@ several pages show one operation)::
 
 ``docs-check`` then reports, per synced operation, a page whose fragment or prose hash differs from the one
 recorded (``changed-since-sync``: "prose only" when only the prose moved), each open ``review`` entry
-(``review``), and, for an operation no page was read for, whether the pages' index (an ``llms.txt`` among
-the sources) still lists its page ("page not fetched") or not ("page gone from the index"; drift when the
-operation was synced from that page).
+(``review``). (A page gone from the index, and a moved page, are docs-check's own: the page id it matches
+on is the ``x-doc-page``.)
+
+The page's text outside its fragment is read again from its file (a page read from an address counts only
+its fragment's prose).
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .model import SIDES, Difference, OperationReport, Page, Report, SpecOperation
-from .sources import endpoint_id, parse_llms
+from .html import html_to_text
+from .model import SIDES, Difference, Page, Report, SpecOperation
+from .sources import endpoint_id
 
 KEY = "x-doc-sync"
 # Keys of a page's fragment that are prose: a change there changes no field, only what a person reads.
@@ -87,9 +90,20 @@ def _outside_fence(text: str) -> list[str]:
     return out
 
 
+def page_text(page: Page) -> str:
+    """The page's text as saved (an HTML file's visible text), "" when it is not a file."""
+    path = Path(page.source)
+    try:
+        raw = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
+    html_file = path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(<!doctype html|<html\b)", raw, re.I)
+    return html_to_text(raw) if raw and html_file else raw
+
+
 def modified_at(page: Page) -> str | None:
     """The page's "Modified at" stamp, when its text shows one."""
-    for line in (page.text or "").splitlines():
+    for line in page_text(page).splitlines():
         match = _MODIFIED.match(line.strip())
         if match:
             return match.group(1).strip()
@@ -111,7 +125,7 @@ def hashes(page: Page, known: Mapping[str, Iterable[str]] | None = None) -> tupl
             for path, facts in (page.fields(side) or {}).items():
                 if path in spec_fields:
                     described[f"{side}.{path}"] = facts.description
-        outside = _text_lines(_outside_fence(page.text or ""))
+        outside = _text_lines(_outside_fence(page_text(page)))
         prose = {"text": outside, "operation": _operation_prose(page.document), "fields": described}
         return _sha(_canonical(_strip(page.document))), _sha(_canonical(prose))
     fields = {
@@ -121,7 +135,7 @@ def hashes(page: Page, known: Mapping[str, Iterable[str]] | None = None) -> tupl
         for side in SIDES
     }
     facts = {"method": page.method, "path": page.path, "status": page.status, **fields}
-    return _sha(_canonical(facts)), _sha(_canonical(_text_lines((page.text or "").splitlines())))
+    return _sha(_canonical(facts)), _sha(_canonical(_text_lines(page_text(page).splitlines())))
 
 
 def record(page: Page, review: list[str], known: Mapping[str, Iterable[str]]) -> dict[str, Any]:
@@ -191,25 +205,7 @@ def known_fields(op: SpecOperation) -> dict[str, list[str]]:
     return {side: list(getattr(op, side)) for side in SIDES}
 
 
-def index_ids(sources: Iterable[str]) -> set[str] | None:
-    """The page ids an ``llms.txt`` among the sources lists (a file, or one in a source folder), None when
-    there is no such index."""
-    found: set[str] | None = None
-    for source in sources:
-        path = Path(source)
-        candidates = [path] if path.is_file() and path.name == "llms.txt" else [path / "llms.txt"]
-        for candidate in candidates:
-            try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            found = (found or set()) | {
-                page_id for entry in parse_llms(text, "https://index.invalid") if (page_id := endpoint_id(entry.url))
-            }
-    return found
-
-
-def annotate(report: Report, sources: Iterable[str]) -> None:
+def annotate(report: Report) -> None:
     """Add what provenance knows to a docs-check report (see the module docstring)."""
     for op_report in report.operations:
         op = op_report.operation
@@ -245,25 +241,3 @@ def annotate(report: Report, sources: Iterable[str]) -> None:
                         f"(delete the entry from {KEY}.review when done)",
                     )
                 )
-    listed = index_ids(sources)
-    if listed is None:
-        return
-    still: list[SpecOperation] = []
-    for op in report.not_checked:
-        ids = page_ids(op)
-        if not ids:
-            still.append(op)
-            continue
-        key = (op.method, op.path)
-        if any(page_id in listed for page_id in ids):
-            report.not_checked_why[key] = f"page {ids[0]} is in the index but was not fetched (no such page file)"
-            still.append(op)
-        elif entries(op.raw):
-            gone = OperationReport(op.method, op.path, op, [])
-            message = f"page gone from the index: page {', '.join(ids)}, synced before, is no longer listed"
-            gone.drift.append(Difference("page-gone", None, None, ", ".join(ids), [], message))
-            report.operations.append(gone)
-        else:
-            report.not_checked_why[key] = f"page gone from the index: page {', '.join(ids)} is not listed"
-            still.append(op)
-    report.not_checked = still

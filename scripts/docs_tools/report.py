@@ -77,7 +77,6 @@ def report_json(report: Report) -> dict[str, Any]:
                 "operation_id": op.operation_id,
                 "doc_status": op.doc_status,
                 "doc_page": op.doc_page,
-                "why": report.not_checked_why.get((op.method, op.path), "no page among the sources"),
             }
             for op in report.not_checked
         ],
@@ -126,8 +125,6 @@ def report_text(report: Report) -> str:
         for op in report.not_checked:
             doc_page = f"  x-doc-page: {op.doc_page}" if op.doc_page else ""
             out.append(f"  {op.method} {op.path}  {op.operation_id}  [{op.doc_status or 'no x-doc-status'}]{doc_page}")
-            if (op.method, op.path) in report.not_checked_why:
-                out.append(f"    {report.not_checked_why[(op.method, op.path)]}")
         out.append("")
     if report.skipped:
         out += [f"Skipped: {note}" for note in report.skipped] + [""]

@@ -93,20 +93,16 @@ def _pages_of_text(text: str, source: str, *, is_html: bool) -> tuple[list[Page]
     if not text.strip():
         raise SourceError("empty")
     if is_html:
-        text = html_to_text(text)
-        page = parse_rendered(text, source)
+        page = parse_rendered(html_to_text(text), source)
         if page is None:
             raise SourceError("an HTML page without a method line followed by the page's URL: not a doc page")
-        page.text = text
         return [page], None
     pages = parse_markdown(text, source)
-    if pages is None:
-        page = parse_rendered(text, source)
-        pages = None if page is None else [page]
     if pages is not None:
-        for each in pages:
-            each.text = text
         return pages, None
+    page = parse_rendered(text, source)
+    if page is not None:
+        return [page], None
     links = parse_llms(text, "https://index.invalid")
     if links and not text.lstrip().startswith("{"):
         return [], f"{source}: an llms.txt index of {len(links)} pages, not a page (skipped)"
@@ -207,15 +203,4 @@ def read_sources(
                 raise SourceError("no such file or folder")
         except SourceError as exc:
             errors.append((source, str(exc)))
-    return pages, notes, errors
-
-
-def read_pages(
-    sources: Iterable[str], transport: httpx.BaseTransport | None = None
-) -> tuple[list[Page], list[str], list[tuple[str, str]]]:
-    """As :func:`read_sources`, with "no doc page among the sources" an error too."""
-    sources = list(sources)
-    pages, notes, errors = read_sources(sources, transport)
-    if not errors and not pages:
-        errors = [(", ".join(sources), "no doc page among the sources")]
     return pages, notes, errors

@@ -78,6 +78,7 @@ from .model import (
     Page,
     Report,
     SpecLoadError,
+    SpecOperation,
     children_prefix,
     parent_of,
 )
@@ -85,7 +86,7 @@ from .model import _alternatives as model_alternatives
 from .pull import write_atomic
 from .report import fail
 from .schema import LIMIT_KEYWORDS, flatten, json_schema
-from .sources import read_pages
+from .sources import read_sources
 from .spec import spec_operations
 from .spec_edit import EditError, Schemas, dump, flow, flow_list, load, pascal, ref_name, write_back
 
@@ -322,14 +323,8 @@ class Syncer:
         op_spec = report.operation
         assert op_spec is not None and op_spec.operation_id
         op_id = op_spec.operation_id
-        path = op_spec.path
-        for diff in list(report.drift):
-            if diff.kind == "moved":
-                path = self.move(op_spec.method, path, diff, label)
-        op = self.operation_node(op_spec.method, path)
+        op = self.operation_node(op_spec.method, op_spec.path)
         for diff in report.drift:
-            if diff.kind == "moved":
-                continue
             handler = getattr(self, "on_" + diff.kind.replace("-", "_"), None)
             if handler is None:
                 self.leave(label, diff.field, diff.message)
@@ -349,17 +344,30 @@ class Syncer:
         self.out.actions.append(Action(label, name, message, True, flags))
         self.out.changed = True
 
-    def move(self, method: str, old: str, diff: Difference, label: str) -> str:
-        new = (diff.page or "").split(" ", 1)[-1]
+    def move_pages(self, operations: list[SpecOperation], pages: list[Page]) -> bool:
+        """Move the path of each operation whose page (same page id: its ``x-doc-page`` or the page it was
+        synced from) is at another path now; True when one moved."""
+        routes = {(op.method, op.path) for op in operations}
+        by_id = {page_id: op for op in operations for page_id in provenance.page_ids(op)}
         paths: CommentedMap = self.doc["paths"]
-        if not new or new in paths:
-            self.leave(label, None, f"{diff.message}: {new} is already in the spec")
-            return old
-        position = list(paths).index(old)
-        item = paths.pop(old)
-        paths.insert(position, new, item)
-        self.applied(label, None, f"path moved {old} -> {new} (same page id; operationId and x- keys kept)", "PATH")
-        return new
+        moved = False
+        for page in pages:
+            if any((page.method, path) in routes for path in (page.path, *page.aliases)):
+                continue
+            op = by_id.get(page.page_id or "")
+            if op is None or op.method != page.method or (op.method, op.path) not in routes:
+                continue
+            label = f"{op.operation_id} ({op.method} {op.path})"
+            if page.path in paths:
+                self.leave(label, None, f"its page {page.page_id} is at {page.path} now, which the spec has already")
+                continue
+            position = list(paths).index(op.path)
+            paths.insert(position, page.path, paths.pop(op.path))
+            routes = (routes - {(op.method, op.path)}) | {(op.method, page.path)}
+            message = f"path moved {op.path} -> {page.path} (same page id {page.page_id}; operationId and x- keys kept)"
+            self.applied(label, None, message, "PATH")
+            moved = True
+        return moved
 
     def page_facts(self, report: OperationReport, side: str, path: str) -> tuple[Page, Facts, dict[str, Facts]]:
         known = getattr(report.operation, side).keys() if report.operation else ()
@@ -631,7 +639,7 @@ class Syncer:
                 continue
             label = f"{op.operation_id} ({op.method} {op.path})"
             for diff in op_report.drift:
-                if (op.operation_id, diff.field) not in covered and diff.kind != "moved":
+                if (op.operation_id, diff.field) not in covered:
                     self.leave(label, diff.field, f"{diff.message} (still differs after the sync)")
             self.record(self.operation_node(op.method, op.path), op_report)
 
@@ -806,12 +814,16 @@ def sync(
         operations = spec_operations(document, spec_path)
     except (OSError, EditError, SpecLoadError) as exc:
         return fail([(str(spec_path), str(exc))], as_json)
-    pages, skipped, errors = read_pages(sources, transport)
+    pages, skipped, errors = read_sources(sources, transport)
     if errors:
         return fail(errors, as_json)
-    report = build_report(str(spec_path), operations, pages, skipped)
+    if not pages:
+        return fail([(", ".join(sources), "no doc page among the sources")], as_json)
     outcome = Outcome()
     syncer = Syncer(document, outcome)
+    if syncer.move_pages(operations, pages):
+        operations = spec_operations(document, spec_path)
+    report = build_report(str(spec_path), operations, pages, skipped)
     for op_report in report.operations:
         if op_report.operation is None:
             syncer.add_operation(op_report)
