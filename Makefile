@@ -52,6 +52,16 @@ new-operation: $(STAMP)
 	$(PY) scripts/new_operation.py $(OP) --write
 	$(PY) scripts/generate.py
 
+# Compare the saved doc pages with the spec (scripts/docs_check.py: exit 1 on drift, 2 on unreadable pages).
+docs-check: $(STAMP)
+	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \
+		2>/dev/null | grep -q .; then \
+		echo "docs-check: no saved pages in $(DOCS_CACHE): run \`make docs-pull\` first (network needed)," \
+			"or pass DOCS_CACHE=folder" >&2; \
+		exit 2; \
+	fi
+	$(PY) scripts/docs_check.py $(DOCS_CACHE)
+
 # Stop with exit 2 when $(DOCS_CACHE) holds no saved page; $(1) names the target.
 define need_pages
 	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \
@@ -61,11 +71,6 @@ define need_pages
 		exit 2; \
 	fi
 endef
-
-# Compare the saved doc pages with the spec (scripts/docs_check.py: exit 1 on drift, 2 on unreadable pages).
-docs-check: $(STAMP)
-	$(call need_pages,docs-check)
-	$(PY) scripts/docs_check.py $(DOCS_CACHE)
 
 # Apply the saved doc pages to openapi/card-api.yaml in place (scripts/docs_sync.py: exit 1 when something is
 # left to a person, listed; 2 on unreadable pages or spec). Then `make generate` and `make spec-diff`.

@@ -602,7 +602,10 @@ class Syncer:
         return adopted
 
     def record(self, op: CommentedMap, report: OperationReport) -> None:
-        """Write the operation's ``x-doc-sync`` (when it differs from what is there)."""
+        """Write the operation's ``x-doc-sync`` (when it differs from what is there); an operation no page was
+        read for keeps what it has."""
+        if not report.pages:
+            return
         recorded = provenance.entries(op)
         assert report.operation is not None
         known = provenance.known_fields(report.operation)
