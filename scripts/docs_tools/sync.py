@@ -184,8 +184,7 @@ def _page_schema(node: Any, document: Any, side: str, depth: int = 0) -> Comment
         if keyword not in node:
             continue
         if keyword == "enum" and side == "response":
-            out["x-known-values"] = flow_list(list(node["enum"]))
-            out["x-doc-deviation"] = flow(_KNOWN_VALUES_DEVIATION)
+            out["x-known-values"] = flow_list(list(node["enum"]))  # declared after, if docs-check calls it drift
         else:
             out[keyword] = flow_list(list(node[keyword])) if keyword == "enum" else node[keyword]
     if isinstance(node.get("description"), str) and node["description"].strip():
@@ -516,7 +515,6 @@ class Syncer:
             if side == "response" and keyword == "enum":
                 if list(node.get("x-known-values") or []) != list(theirs):
                     node["x-known-values"] = flow_list(list(theirs))
-                    node.setdefault("x-doc-deviation", flow(_KNOWN_VALUES_DEVIATION))
                     changed.append(f"x-known-values={list(theirs)}")
                 continue
             if ours != theirs:
@@ -570,14 +568,30 @@ class Syncer:
                 self.leave(label, None, item)
 
     def adopt_declarations(self, report: Report) -> bool:
-        """A new operation's difference that an operation sharing its schema already declares (the envelope's
-        ``dt`` typed a plain string, say) is declared the same way; True when one was."""
+        """Declare what the sync itself makes differ: an answer's enum kept as ``x-known-values`` (when the
+        comparison calls that a difference of limits), and a new operation's difference that an operation
+        sharing its schema already declares (the envelope's ``dt`` typed a plain string, say). True when one
+        was declared."""
         adopted = False
         for op_report in report.operations:
             spec_op = op_report.operation
-            if spec_op is None or spec_op.operation_id not in self.new_operations:
+            if spec_op is None or not spec_op.operation_id:
                 continue
             op = self.operation_node(spec_op.method, spec_op.path)
+            for diff in op_report.drift:
+                side, _, path = (diff.field or "").partition(".")
+                fact = getattr(spec_op, side).get(path) if side in SIDES else None
+                schema = fact.schema if fact is not None else None
+                if diff.kind == "limits" and side == "response" and schema and "x-known-values" in schema:
+                    if "x-doc-deviation" in schema:
+                        continue
+                    holder, name = self.field_holder(op, spec_op.operation_id, side, path)
+                    self.leaf(holder, name)["x-doc-deviation"] = flow(_KNOWN_VALUES_DEVIATION)
+                    label = f"{spec_op.operation_id} ({spec_op.method} {spec_op.path})"
+                    self.applied(label, diff.field, "the page's enum declared as x-known-values (the house rule)")
+                    adopted = True
+            if spec_op.operation_id not in self.new_operations:
+                continue
             for diff in op_report.drift:
                 side = (diff.field or "").split(".", 1)[0]
                 if side not in SIDES:
