@@ -370,7 +370,7 @@ class Syncer:
 
     def page_facts(self, report: OperationReport, side: str, path: str) -> tuple[Page, Facts, dict[str, Facts]]:
         known = getattr(report.operation, side).keys() if report.operation else ()
-        for page in report.pages:
+        for page in sorted(report.pages, key=lambda p: p.document is None):  # a fragment says most: first
             found = page.fields(side, known)
             if found is not None and path in found:
                 return page, found[path], found
@@ -502,7 +502,10 @@ class Syncer:
     def on_limits(self, op: CommentedMap, op_id: str, report: OperationReport, diff: Difference, label: str) -> None:
         side, path = (diff.field or "").split(".", 1)
         page, facts, _ = self.page_facts(report, side, path)
-        stated = _spec.resolve(facts.schema or {}, page.document or {})
+        if facts.schema is None or page.document is None:  # limits read from rendered text: not copied
+            self.leave(label, diff.field, f"{diff.message} (shown as text only: set them by hand, or declare them)")
+            return
+        stated = _spec.resolve(facts.schema, page.document)
         holder, name = self.field_holder(op, op_id, side, path)
         node = self.leaf(holder, name)
         changed, kept = [], []
