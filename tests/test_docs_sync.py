@@ -540,3 +540,20 @@ def test_a_field_description_changed_on_the_page_is_prose_only_and_left_to_a_per
     }
     assert load(spec)["components"]["schemas"]["CardId"] == load(SPEC)["components"]["schemas"]["CardId"]
     assert_left_is_what_docs_check_reports(spec, cache, outcome)
+
+
+def test_a_field_named_like_a_secret_is_left_for_a_person_to_mark(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    fill_cache(cache, "new-operation")
+    page = cache / "api-19000001.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace("                card_id:\n", "                new_pin:\n                  type: string\n"
+                     "                card_id:\n", 1),
+        encoding="utf-8",
+    )  # fmt: skip
+    code, outcome = run_sync(spec, cache)
+    decide = {(a["operation"].split(" ", 1)[0], a["field"]) for a in outcome["left"] if "DECIDE" in a["flags"]}
+    assert code == 1 and decide == {("pause_card", None), ("pause_card", "request.new_pin")}
+    schema = load(spec)["components"]["schemas"]["PauseCardRequest"]["properties"]
+    assert schema["new_pin"] == {"type": "string"}  # not marked x-secret by the sync: a person decides

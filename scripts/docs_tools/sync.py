@@ -413,8 +413,13 @@ class Syncer:
         if not facts.format_known:
             shown += "; from rendered text: its format, limits and enum not read"
         self.applied(label, diff.field, f"field added ({shown}){why}", *flags)
-        if side == "request" and re.search(r"pin|pan|cvv|cvc|otp|expir|secret|password", name, re.I):
-            self.leave(label, diff.field, "new request field may be a secret: decide x-secret: true", "DECIDE")
+        if side == "request":
+            self.maybe_secret(label, diff.field or name)
+
+    def maybe_secret(self, label: str, field_name: str) -> None:
+        """A request field named like a secret: whether it is one (``x-secret: true``) is a person's call."""
+        if re.search(r"pin|pan|cvv|cvc|otp|expir|secret|password", field_name.rsplit(".", 1)[-1], re.I):
+            self.leave(label, field_name, "new request field may be a secret: decide x-secret: true", "DECIDE")
 
     def _require(self, holder: CommentedMap, name: str, required: bool) -> None:
         names = holder.get("required")
@@ -715,6 +720,8 @@ class Syncer:
         paths.insert(position, path, CommentedMap([(method, op)]))
         self.new_paths.append(path)
         self.new_operations.add(op_id)
+        for name in page.fields("request") or {}:
+            self.maybe_secret(label, f"request.{name}")
         if all(p.form == "rendered" for p in pages):
             self.rendered_only.append(op_id)
         self.applied(label, None, f"new operation from page {page.title!r}", "NEW-OPERATION")
