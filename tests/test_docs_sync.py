@@ -557,3 +557,13 @@ def test_a_field_named_like_a_secret_is_left_for_a_person_to_mark(work: tuple[Pa
     assert code == 1 and decide == {("pause_card", None), ("pause_card", "request.new_pin")}
     schema = load(spec)["components"]["schemas"]["PauseCardRequest"]["properties"]
     assert schema["new_pin"] == {"type": "string"}  # not marked x-secret by the sync: a person decides
+
+
+def test_the_provenance_of_a_page_not_read_this_time_is_kept(work: tuple[Path, Path]) -> None:
+    spec, cache = work  # Request status has two pages; one of them is not among the sources this time
+    (cache / "api-14318518.md").unlink()
+    before = operation(load(spec), "/v5/card-api/request/status")["x-doc-sync"]
+    assert [entry["page"] for entry in before] == ["13677899", "14318518"]
+    run_sync(spec, cache)  # (its fields and required-ness are now what the one page shows: docs-check's view)
+    after = operation(load(spec), "/v5/card-api/request/status")["x-doc-sync"]
+    assert [entry["page"] for entry in after] == ["13677899", "14318518"] and after[1] == before[1]

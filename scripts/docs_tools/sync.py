@@ -625,17 +625,21 @@ class Syncer:
 
     def record(self, op: CommentedMap, report: OperationReport) -> None:
         """Write the operation's ``x-doc-sync`` (when it differs from what is there); an operation no page was
-        read for keeps what it has."""
+        read for keeps what it has, and so does the entry of a page not read this time."""
         if not report.pages:
             return
         recorded = provenance.entries(op)
         assert report.operation is not None
         known = provenance.known_fields(report.operation)
-        entries = []
+        entries: list[Any] = []
+        matched: list[Any] = []
         for page in report.pages:
-            before = provenance.entry_for(page, recorded) if recorded else None
+            free = [entry for entry in recorded if not any(entry is m for m in matched)]
+            before = provenance.entry_for(page, free, known) if free else None
+            matched.append(before)
             review = list((before or {}).get("review") or []) + self.reviews.get(id(op), {}).get(page.source, [])
             entries.append(provenance.record(page, review, known))
+        entries += [_plain(entry) for entry in recorded if not any(entry is m for m in matched)]
         value: Any = entries[0] if len(entries) == 1 else entries
         if _plain(op.get(provenance.KEY)) == _plain(value):
             return
