@@ -10,15 +10,19 @@ several pages show one operation)::
       status: released                 # the page's Apidog status
       modified: 2025-03-04 10:11:12    # the page's "Modified at" stamp, when it shows one
       form: markdown                   # or rendered
-      fragment: sha256:...             # what the page states about the operation (its OpenAPI fragment,
-                                       # prose left out; for rendered text, its fields, types and status)
-      prose: sha256:...                # the rest: descriptions, summaries, examples and the page's text
+      fragment: sha256:...             # what the page states about the operation: its OpenAPI fragment without
+                                       # descriptions, summaries and examples (rendered text: fields, types,
+                                       # required-ness, status)
+      prose: sha256:...                # what a person reads: the operation's summary and description, the
+                                       # descriptions of the fields the spec has (a new field's description
+                                       # changes the fragment's hash, with the field), the text around the
+                                       # fragment (a rendered page: all its text); "Modified at" not counted
       review: [...]                    # what the sync left to a person on this page (a person deletes it)
 
 ``docs-check`` then reports, per synced operation, a page whose fragment or prose hash differs from the one
-recorded (``changed-since-sync``: "prose only" when only the prose moved), each open ``review`` entry
+recorded (``changed-since-sync``: "prose only" when only the prose moved) and each open ``review`` entry
 (``review``). (A page gone from the index, and a moved page, are docs-check's own: the page id it matches
-on is the ``x-doc-page``.)
+on is the ``x-doc-page``; docs-sync also matches on the page recorded here.)
 
 The page's text outside its fragment is read again from its file (a page read from an address counts only
 its fragment's prose).
