@@ -84,7 +84,6 @@ from .model import (
 )
 from .model import _alternatives as model_alternatives
 from .pull import write_atomic
-from .report import fail
 from .schema import LIMIT_KEYWORDS, flatten, json_schema
 from .sources import read_sources
 from .spec import spec_operations
@@ -844,12 +843,12 @@ def sync(
         baseline = dump(document)
         operations = spec_operations(document, spec_path)
     except (OSError, EditError, SpecLoadError) as exc:
-        return fail([(str(spec_path), str(exc))], as_json)
+        return _fail([(str(spec_path), str(exc))], as_json)
     pages, skipped, errors = read_sources(sources, transport)
     if errors:
-        return fail(errors, as_json)
+        return _fail(errors, as_json)
     if not pages:
-        return fail([(", ".join(sources), "no doc page among the sources")], as_json)
+        return _fail([(", ".join(sources), "no doc page among the sources")], as_json)
     outcome = Outcome()
     syncer = Syncer(document, outcome)
     if syncer.move_pages(operations, pages):
@@ -869,13 +868,21 @@ def sync(
         try:
             text = write_back(original, baseline, edited)
         except EditError as exc:
-            return fail([(str(spec_path), str(exc))], as_json)
+            return _fail([(str(spec_path), str(exc))], as_json)
         if text != original and not dry_run:
             write_atomic(spec_path, text.encode("utf-8"))
             written = True
         outcome.changed = text != original
     _print(outcome, spec_path, pages, dry_run=dry_run, written=written, as_json=as_json)
     return EXIT_LEFT if outcome.left else EXIT_OK
+
+
+def _fail(errors: list[tuple[str, str]], as_json: bool) -> int:
+    for source, reason in errors:
+        print(f"docs_sync: {source}: {reason} (nothing written)", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"errors": [{"source": s, "reason": r} for s, r in errors]}, indent=2, ensure_ascii=False))
+    return EXIT_UNREADABLE
 
 
 def _print(
