@@ -567,3 +567,17 @@ def test_the_provenance_of_a_page_not_read_this_time_is_kept(work: tuple[Path, P
     run_sync(spec, cache)  # (its fields and required-ness are now what the one page shows: docs-check's view)
     after = operation(load(spec), "/v5/card-api/request/status")["x-doc-sync"]
     assert [entry["page"] for entry in after] == ["13677899", "14318518"] and after[1] == before[1]
+
+
+def test_the_human_report_lists_what_was_applied_and_what_is_left(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    fill_cache(cache, *TEN)
+    code, text = _captured(lambda: docs_sync.main(["--dry-run", "--spec", str(spec), str(cache)]))
+    assert code == 1
+    assert "Would apply (" in text and "Left to a person (4):" in text and "not written (--dry-run)" in text
+    assert (
+        "  close_card (POST /v5/card-api/card/close): BREAKING: request.reason_code: field added (string, required"
+        in text
+    )
+    assert "CloseCardRequest (copy of CardActionRequest for close_card)" in text
+    assert "  validate_cardholder (POST /v5/card-api/external/cardholder_validate): LOOSENS: response.fishy:" in text
