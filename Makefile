@@ -64,6 +64,22 @@ docs-check: $(STAMP)
 	fi
 	$(PY) scripts/docs_check.py $(if $(DOCS_STRICT),--strict) $(DOCS_CACHE)
 
+# Stop with exit 2 when $(DOCS_CACHE) holds no saved page; $(1) names the target.
+define need_pages
+	@if ! find $(DOCS_CACHE) -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.txt' -o -name '*.htm*' \) \
+		2>/dev/null | grep -q .; then \
+		echo "$(1): no saved pages in $(DOCS_CACHE): run \`make docs-pull\` first (network needed)," \
+			"or pass DOCS_CACHE=folder" >&2; \
+		exit 2; \
+	fi
+endef
+
+# Apply the saved doc pages to openapi/card-api.yaml in place (scripts/docs_sync.py: exit 1 when something is
+# left to a person, listed; 2 on unreadable pages or spec). Then `make generate` and `make spec-diff`.
+docs-sync: $(STAMP)
+	$(call need_pages,docs-sync)
+	$(PY) scripts/docs_sync.py $(DOCS_CACHE)
+
 # Fetch the Card API pages listed in $(DOCS_BASE)/llms.txt into $(DOCS_CACHE), then check them (network needed).
 docs-pull: $(STAMP)
 	$(PY) scripts/docs_check.py pull $(if $(DOCS_STRICT),--strict) --base $(DOCS_BASE) --cache $(DOCS_CACHE)

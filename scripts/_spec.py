@@ -200,6 +200,14 @@ def object_parts(
     return props, required
 
 
+# The keys of an operation only a person can fill in: docs-sync writes a new operation with them empty, and
+# generate.py refuses it, naming them, until they are set.
+PERSON_KEYS = {
+    "x-facade": "the facade method, resource.method (e.g. cards.block)",
+    "x-mutating": "true when it applies something, false for a read",
+    "x-deferred": "true when the outcome arrives later through Request status, else false",
+}
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 

@@ -389,10 +389,19 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
         op = item["post"]
         where = f"{path} ({op.get('operationId')})"
         facade, mutating = op.get("x-facade"), op.get("x-mutating")
-        if not isinstance(facade, str) or not re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", facade):
+        # docs-sync writes a new operation with these keys empty: the decisions only a person makes
+        undecided = [key for key in _spec.PERSON_KEYS if key in op and op[key] is None]
+        if undecided:
+            problems.append(
+                f"{where}: set {', '.join(undecided)}: a person decides them (docs-sync left them empty): "
+                + "; ".join(f"{key}: {_spec.PERSON_KEYS[key]}" for key in undecided)
+            )
+        elif not isinstance(facade, str) or not re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", facade):
             problems.append(f"{where}: x-facade must name the facade method as resource.method (e.g. cards.block)")
-        if not isinstance(mutating, bool):
+        if not undecided and not isinstance(mutating, bool):
             problems.append(f"{where}: x-mutating must be true (applies something) or false (a read)")
+        if not undecided and not isinstance(op.get("x-deferred", False), bool):
+            problems.append(f"{where}: x-deferred must be true (the outcome comes through Request status) or false")
         doc_status = op.get("x-doc-status")
         if doc_status not in _spec.DOC_STATUSES:
             problems.append(f"{where}: x-doc-status must be one of {', '.join(_spec.DOC_STATUSES)}, not {doc_status!r}")
@@ -442,7 +451,7 @@ def operation_table(spec: dict[str, Any], client: Path) -> list[dict[str, Any]]:
                 "summary": op.get("summary", ""),
             }
         )
-    names = [entry["name"] for entry in table]
+    names = [entry["name"] for entry in table if isinstance(entry["name"], str)]
     problems += [
         f"x-facade {name!r} is used by more than one operation" for name in sorted(set(names)) if names.count(name) > 1
     ]

@@ -181,5 +181,8 @@ One module per stage; ``scripts/docs_check.py`` is the entry point.
 * ``markdown``, ``rendered``, ``html``: reading one page in each form; ``schema``: OpenAPI schemas to fields;
 * ``docpages``: doc pages (Overview, Dictionaries) and the spec's ``x-doc-dictionary`` bindings;
 * ``spec``: the spec's operations and declarations; ``compare``: drift; ``report``: text, JSON, exit statuses;
-* ``cli``: the command line.
+* ``cli``: the command line;
+* ``sync``: docs-sync (``scripts/docs_sync.py``), the pages applied to the spec; ``spec_edit``: round-trip
+  editing of the spec; ``provenance``: what each operation was last synced from (``x-doc-sync``), which
+  docs-check reads to report a page changed since the last sync (kinds ``changed-since-sync``, ``review``).
 """

@@ -14,6 +14,7 @@ from . import __doc__ as package_doc
 from .compare import build_report
 from .docpages import compare_doc_pages
 from .model import SpecLoadError
+from .provenance import annotate
 from .pull import pull_pages
 from .report import EXIT_DRIFT, EXIT_OK, EXIT_UNREADABLE, fail, report_json, report_text
 from .sources import read_all
@@ -62,6 +63,7 @@ def check(
     report.doc_pages, unread = compare_doc_pages(read.doc_pages, spec.document)
     if read.index is not None or read.doc_pages:  # a whole site's pages: say which doc pages were not read
         report.notes += unread
+    annotate(report)  # provenance: pages changed since the last docs-sync, reviews left open
     print(json.dumps(report_json(report), indent=2, ensure_ascii=False) if as_json else report_text(report))
     return EXIT_DRIFT if report.drift_count else EXIT_OK
 
