@@ -591,3 +591,20 @@ def test_the_human_report_lists_what_was_applied_and_what_is_left(work: tuple[Pa
     )
     assert "CloseCardRequest (copy of CardActionRequest for close_card)" in text
     assert "  validate_cardholder (POST /v5/card-api/external/cardholder_validate): LOOSENS: response.fishy:" in text
+
+
+@pytest.mark.parametrize("page", ["set-limits.md", "limits-list.md"])
+def test_a_rendered_field_named_like_a_type_keeps_its_children(page: str) -> None:
+    """A field called ``object`` (Set limits, Limits list) is a name line followed by its type line ``object``:
+    the line before it is a description, not a name whose type is ``object``."""
+    from docs_tools.rendered import parse_rendered
+
+    text = (CURRENT / page).read_text(encoding="utf-8")
+    (fragment,) = markdown.parse_markdown(text, "page.md") or []
+    rendered = parse_rendered(render(text), "page.txt")
+    assert rendered is not None
+    known = list(fragment.fields("request") or {})
+    fields = rendered.fields("request", known) or {}
+    assert list(fields) == known and {"object", "object.type", "object.value"} <= set(fields)
+    assert fields["object"].type == "object" and fields["object"].required
+    assert fields["request_id"].description == "(no description)"  # not taken for a name run on to a line

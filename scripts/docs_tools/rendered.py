@@ -171,6 +171,9 @@ def _field_at(lines: list[str], i: int, end: int) -> tuple[str | None, str | Non
         return None
     if parse_type(lines[following]) is None and lines[following].strip().lower() != "any":
         return None
+    after = _next_filled(lines, following + 1)
+    if after is not None and after < end and _NAME.match(lines[following].strip()) and parse_type(lines[after]):
+        return None  # a field named like a type (``object``, then its type line): line i is no field name
     text = lines[i].strip()
     if _NAME.match(text):
         return text, None, following
