@@ -48,10 +48,15 @@ def fill_cache(cache: Path, *scenarios: str, form: str = "markdown") -> None:
     cache.mkdir(parents=True, exist_ok=True)
     for old in cache.glob("api-*"):
         old.unlink()
-    pages = {f"api-{page_id(p)}": p for p in sorted(CURRENT.glob("*.md"))}
+    for old in cache.glob("doc-*"):
+        old.unlink()
+    pages = {f"api-{page_id(p)}": p for p in sorted(CURRENT.glob("*.md")) if not p.name.startswith("doc-")}
     for scenario in scenarios:
         pages.update({p.stem: p for p in sorted((SCENARIOS / scenario).glob("api-*.md"))})
     records = []
+    for doc in sorted(CURRENT.glob("doc-*.md")):  # text pages (Dictionaries, Overview), as pulled
+        shutil.copyfile(doc, cache / doc.name)
+        records.append({"file": doc.name, "url": f"{BASE}/{doc.name}", "title": doc.stem})
     for stem, source in pages.items():
         text = source.read_text(encoding="utf-8")
         name = f"{stem}.md" if form == "markdown" else f"{stem}.txt"
@@ -121,6 +126,17 @@ def ref(op: dict[str, Any], side: str) -> str:
     holder = op["requestBody"] if side == "request" else op["responses"]["200"]
     name: str = holder["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     return name
+
+
+def write_llms(cache: Path, spec: Path, *, but: str = "") -> None:
+    """An llms.txt index, as docs-pull saves it: the endpoint pages of the cache and every page the spec
+    names (not all of them are in the cache: those were not read), but page ``but``."""
+    titles = {p.stem: p.read_text(encoding="utf-8").splitlines()[0].lstrip("# ") for p in cache.glob("api-*")}
+    named = re.findall(r"x-doc-page: \"https://docs\.freedompay\.kz/([^\"]+)\"", spec.read_text(encoding="utf-8"))
+    lines = ["# Card API", "", "## API Docs"]
+    for stem in sorted(set(titles) | set(named) - {f"api-{but}"}):
+        lines.append(f"- Card API > Payment Cards [{titles.get(stem, stem)}]({BASE}/{stem}.md)")
+    (cache / "llms.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def assert_left_is_what_docs_check_reports(spec: Path, cache: Path, outcome: dict[str, Any]) -> dict[str, Any]:
@@ -608,3 +624,47 @@ def test_a_rendered_field_named_like_a_type_keeps_its_children(page: str) -> Non
     assert list(fields) == known and {"object", "object.type", "object.value"} <= set(fields)
     assert fields["object"].type == "object" and fields["object"].required
     assert fields["request_id"].description == "(no description)"  # not taken for a name run on to a line
+
+
+# ---------------------------------------------------------------------------------------------- sync and check agree
+
+
+def test_a_page_gone_from_the_index_is_left_to_a_person_as_docs_check_reports_it(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    (cache / "api-12075070.md").unlink()  # reset PIN counter's page ...
+    write_llms(cache, spec, but="12075070")  # ... is no longer listed
+    code, report = run_check(spec, cache)
+    assert ("reset_pin_counter", "gone", None) in drift(report)
+    before = spec.read_bytes()
+    code, outcome = run_sync(spec, cache)
+    assert code == 1 and left(outcome) == {("reset_pin_counter", None)}
+    assert spec.read_bytes() == before  # nothing deleted
+    assert_left_is_what_docs_check_reports(spec, cache, outcome)
+    (cache / "llms.txt").unlink()  # without the index the page was only not read: nothing to say
+    assert run_sync(spec, cache)[0] == 0
+
+
+def test_a_page_the_spec_lists_as_unmodelled_is_not_made_an_operation(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    fill_cache(cache, "new-operation")
+    text = spec.read_text(encoding="utf-8")
+    entry = '  - page: "19000001"\n    title: Pause card\n    path: null\n    why: Not modelled yet (a test).\n'
+    spec.write_text(text.replace("x-unmodelled-pages:\n", "x-unmodelled-pages:\n" + entry, 1), encoding="utf-8")
+    code, outcome = run_sync(spec, cache)
+    assert (code, outcome["applied"], outcome["left"]) == (0, [], [])
+    assert any("19000001" in note and "x-unmodelled-pages" in note for note in outcome["notes"])
+    assert "/v5/card-api/card/pause" not in load(spec)["paths"]
+    assert run_check(spec, cache)[0] == 0
+
+
+def test_doc_page_drift_is_left_to_a_person_as_docs_check_reports_it(tmp_path: Path) -> None:
+    from tests.test_docs_pages import DOCS as DOC_PAGES
+    from tests.test_docs_pages import _bound, spec_copy
+
+    spec = spec_copy(tmp_path, _bound)  # the Dictionaries page requires a field the spec has optional
+    code, outcome = run_sync(spec, DOC_PAGES)
+    assert code == 1 and left(outcome) == {("doc", "components.schemas.OpenRequest.note")}
+    code, report = run_check(spec, DOC_PAGES)
+    assert code == 1 and [d["field"] for doc in report["doc_pages"] for d in doc["drift"]] == [
+        "components.schemas.OpenRequest.note"
+    ]

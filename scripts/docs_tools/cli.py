@@ -11,8 +11,7 @@ import _spec  # scripts/_spec.py: scripts/ is on sys.path when an entry point ru
 import httpx
 
 from . import __doc__ as package_doc
-from .compare import build_report
-from .docpages import compare_doc_pages
+from .compare import compare_read
 from .model import SpecLoadError
 from .provenance import annotate
 from .pull import pull_pages
@@ -51,18 +50,7 @@ def check(
         return fail([(", ".join(sources), "no doc page among the sources")], as_json)
     for source, reason in read.errors:
         print(f"docs_check: {source}: {reason} (not compared; the other sources are)", file=sys.stderr)
-    report = build_report(
-        str(spec_path),
-        spec.operations,
-        read.pages,
-        read.skipped,
-        unreadable=read.errors,
-        unmodelled=spec.unmodelled,
-        index=read.index,
-    )
-    report.doc_pages, unread = compare_doc_pages(read.doc_pages, spec.document)
-    if read.index is not None or read.doc_pages:  # a whole site's pages: say which doc pages were not read
-        report.notes += unread
+    report = compare_read(str(spec_path), spec.operations, read, spec.document, spec.unmodelled)
     annotate(report)  # provenance: pages changed since the last docs-sync, reviews left open
     print(json.dumps(report_json(report), indent=2, ensure_ascii=False) if as_json else report_text(report))
     return EXIT_DRIFT if report.drift_count else EXIT_OK

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from .docpages import compare_doc_pages
 from .model import (
     DEPRECATED,
     SIDES,
@@ -23,7 +24,7 @@ from .model import (
     parent_of,
     types_match,
 )
-from .sources import IndexEntry, endpoint_id
+from .sources import IndexEntry, Read, endpoint_id
 
 
 @dataclass
@@ -548,6 +549,31 @@ def build_report(
         list(listed_not_modelled.values()),
         listed,
     )
+
+
+def compare_read(
+    spec_path: str,
+    operations: list[SpecOperation],
+    read: Read,
+    document: dict[str, Any],
+    unmodelled: list[UnmodelledPage],
+) -> Report:
+    """Everything the sources hold compared with the spec, as docs-check reports it and docs-sync applies it:
+    endpoint pages (an index among the sources tells a page gone from one not read; the spec's
+    x-unmodelled-pages are listed, not compared) and doc pages (against the ``x-doc-dictionary`` bindings)."""
+    report = build_report(
+        spec_path,
+        operations,
+        read.pages,
+        read.skipped,
+        unreadable=read.errors,
+        unmodelled=unmodelled,
+        index=read.index,
+    )
+    report.doc_pages, unread = compare_doc_pages(read.doc_pages, document)
+    if read.index is not None or read.doc_pages:  # a whole site's pages: say which doc pages were not read
+        report.notes += unread
+    return report
 
 
 def gone_operation(op: SpecOperation) -> OperationReport:

@@ -68,7 +68,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import provenance
-from .compare import build_report
+from .compare import compare_read
 from .model import (
     DEPRECATED,
     SIDES,
@@ -85,8 +85,8 @@ from .model import (
 from .model import _alternatives as model_alternatives
 from .pull import write_atomic
 from .schema import LIMIT_KEYWORDS, flatten, json_schema
-from .sources import read_sources
-from .spec import spec_operations
+from .sources import Read, read_all
+from .spec import spec_operations, unmodelled_pages
 from .spec_edit import EditError, Schemas, dump, flow, flow_list, load, pascal, ref_name, write_back
 
 EXIT_OK, EXIT_LEFT, EXIT_UNREADABLE = 0, 1, 2
@@ -236,8 +236,9 @@ def _leaf_schema(path: str, facts: Facts, fields: dict[str, Facts]) -> Commented
 
 
 class Syncer:
-    def __init__(self, document: CommentedMap, outcome: Outcome) -> None:
+    def __init__(self, document: CommentedMap, outcome: Outcome, read: Read | None = None) -> None:
         self.doc = document
+        self.read = read or Read([], [], [])
         self.schemas = Schemas(document)
         self.out = outcome
         self.new_operations: set[str] = set()
@@ -331,7 +332,7 @@ class Syncer:
                 handler(op, op_id, report, diff, label)
             except KeyError:
                 self.leave(label, diff.field, f"{diff.message} (docs-sync cannot find where to write it)")
-        if all(p.form == "rendered" for p in report.pages):
+        if report.pages and all(p.form == "rendered" for p in report.pages):
             self.rendered_only.append(op_id)
         self.review_prose(op, report, label)
 
@@ -657,9 +658,9 @@ class Syncer:
                 f"rendered text only for {len(self.rendered_only)} operation(s) ({', '.join(self.rendered_only)}): "
                 "their limits, enums and formats were not compared (rendered text does not show them reliably)"
             )
-        report = build_report("the synced spec", spec_operations(self.doc), pages, [])
+        report = self.compare()
         if self.adopt_declarations(report):
-            report = build_report("the synced spec", spec_operations(self.doc), pages, [])
+            report = self.compare()
         covered = {(a.operation.split(" ", 1)[0], a.field) for a in self.out.left}
         for op_report in report.operations:
             op = op_report.operation
@@ -670,6 +671,24 @@ class Syncer:
                 if (op.operation_id, diff.field) not in covered:
                     self.leave(label, diff.field, f"{diff.message} (still differs after the sync)")
             self.record(self.operation_node(op.method, op.path), op_report)
+        for doc in report.doc_pages:  # doc pages (Dictionaries, Overview): their bindings are a person's
+            for diff in doc.drift:
+                self.leave(f"doc page {doc.page.page_id or doc.page.title!r}", diff.field, diff.message)
+        for entry, _ in report.unmodelled:
+            self.out.notes.append(
+                f"page {entry.page} ({entry.title!r}) is listed in x-unmodelled-pages and was read: not synced "
+                "(to model it, take it out of that list and sync again)"
+            )
+
+    def compare(self) -> Report:
+        """The pages against the spec as it is now, exactly as docs-check compares them."""
+        document: Any = self.doc
+        return compare_read("the synced spec", spec_operations(document), self.read, document, self.unmodelled)
+
+    @property
+    def unmodelled(self) -> list[Any]:
+        document: Any = self.doc
+        return unmodelled_pages(document)
 
     # --- a new operation
 
@@ -842,18 +861,20 @@ def sync(
         document = load(original)
         baseline = dump(document)
         operations = spec_operations(document, spec_path)
+        unmodelled_pages(dict(document))  # a malformed x-unmodelled-pages: the spec cannot be read
     except (OSError, EditError, SpecLoadError) as exc:
         return _fail([(str(spec_path), str(exc))], as_json)
-    pages, skipped, errors = read_sources(sources, transport)
-    if errors:
-        return _fail(errors, as_json)
-    if not pages:
+    read = read_all(sources, transport)
+    if read.errors:
+        return _fail(read.errors, as_json)
+    pages = read.pages
+    if not pages and not read.doc_pages:
         return _fail([(", ".join(sources), "no doc page among the sources")], as_json)
     outcome = Outcome()
-    syncer = Syncer(document, outcome)
+    syncer = Syncer(document, outcome, read)
     if syncer.move_pages(operations, pages):
         operations = spec_operations(document, spec_path)
-    report = build_report(str(spec_path), operations, pages, skipped)
+    report = compare_read(str(spec_path), operations, read, document, syncer.unmodelled)
     for op_report in report.operations:
         if op_report.operation is None:
             syncer.add_operation(op_report)
