@@ -668,3 +668,17 @@ def test_doc_page_drift_is_left_to_a_person_as_docs_check_reports_it(tmp_path: P
     assert code == 1 and [d["field"] for doc in report["doc_pages"] for d in doc["drift"]] == [
         "components.schemas.OpenRequest.note"
     ]
+
+
+def test_docs_check_matches_a_moved_page_by_the_page_docs_sync_recorded(work: tuple[Path, Path]) -> None:
+    spec, cache = work
+    text = spec.read_text(encoding="utf-8")
+    line = '      x-doc-page: "https://docs.freedompay.kz/api-12074991"\n'
+    spec.write_text(text.replace(line, ""), encoding="utf-8")  # known by its x-doc-sync page only
+    fill_cache(cache, "moved-deprecated")
+    report = run_check(spec, cache)[1]
+    assert ("unblock_card", "path", None) in drift(report)
+    assert not [op for op in report["operations"] if op["operation_id"] is None]  # not a new operation
+    outcome = run_sync(spec, cache)[1]
+    assert applied(outcome)[("unblock_card", None)]["flags"] == ["PATH"]
+    assert_left_is_what_docs_check_reports(spec, cache, outcome)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from . import provenance
 from .docpages import compare_doc_pages
 from .model import (
     DEPRECATED,
@@ -487,7 +488,9 @@ def build_report(
     compared. ``index``: the entries of an llms.txt among the sources, which tell a page that left the
     index ("gone") from one that was simply not read."""
     by_route = {(op.method, op.path): op for op in operations}
-    by_id = {page_id: op for op in operations if (page_id := _doc_page_id(op))}
+    # the page ids an operation is known by: its x-doc-page, then the pages docs-sync recorded (as docs-sync
+    # matches a moved page)
+    by_id = {page_id: op for op in reversed(operations) for page_id in provenance.page_ids(op)}
     unmodelled_ids = {u.page: u for u in unmodelled or ()}
     unmodelled_paths = {u.path: u for u in unmodelled or () if u.path}
     groups: dict[tuple[str, str], list[Page]] = {}
@@ -522,8 +525,8 @@ def build_report(
                     page.path,
                     op.path,
                     [page.source],
-                    f"page {page.title!r} (page id {page.page_id}, the spec's x-doc-page) is at {page.method} "
-                    f"{page.path} now, {op.method} {op.path} in the spec: the page moved",
+                    f"page {page.title!r} (page id {page.page_id}, the spec's x-doc-page or x-doc-sync) is at "
+                    f"{page.method} {page.path} now, {op.method} {op.path} in the spec: the page moved",
                 )
             )
         reports.append(report)
