@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     cache = args.cache if args.cache.is_absolute() else Path.cwd() / args.cache
 
     OUT.mkdir(parents=True, exist_ok=True)
+    for stale in ("pr-body.md", "summary.txt", "steps.json"):  # a failed run leaves no earlier run's report
+        (OUT / stale).unlink(missing_ok=True)
     base_spec = OUT / "base.yaml"
     shutil.copyfile(SPEC, base_spec)
     steps: list[Step] = []
@@ -89,8 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
     if not args.skip_pull:
+        # exit 1 is drift between the pulled pages and the spec (what the sync is for); 2 is a site that could
+        # not be read whole (nothing written): the pages already in the cache are last time's, never synced
+        # as if they were the docs of today (--skip-pull does that on purpose)
         pulled = step("docs-pull", script("docs_check.py", "pull", "--base", args.base, "--cache", str(cache)))
-        if pulled.code >= 2 and not any(cache.glob("**/*.md")):
+        if pulled.code >= 2:
+            print(f"docs-update: the docs at {args.base} could not be read; the spec is untouched", file=sys.stderr)
             return finish(2)
     synced = step("docs-sync", script("docs_sync.py", str(cache)))
     if synced.code >= 2:

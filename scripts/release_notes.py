@@ -385,7 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="put the draft into the CHANGELOG's [Unreleased]")
     parser.add_argument("--json", action="store_true", help="print the draft as JSON")
     args = parser.parse_args(argv)
-    text = args.changelog.read_text(encoding="utf-8")
+    try:
+        text = args.changelog.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"release-notes: cannot read {args.changelog}: {err}", file=sys.stderr)
+        return 2
     try:
         head = spec_diff.read_file(args.spec)
         ref: str | None
