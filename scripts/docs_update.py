@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "card-api.yaml"
 SCRIPTS = ROOT / "scripts"
 OUT = ROOT / ".cache" / "docs-update"
-TAIL = 4000  # characters of a step's output kept in the report
+KEPT = 15000  # characters of a step's output a section of the PR body keeps (GitHub takes 65,536 in all)
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Step:
     output: str = ""
 
 
-def run(step: Step, timeout: float) -> Step:
+def run(step: Step, timeout: float, show: Callable[[str], str] = str) -> Step:
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -54,8 +55,45 @@ def run(step: Step, timeout: float) -> Step:
         step.code, step.output = 2, f"{step.name}: no result after {timeout:.0f} s ({err.cmd[1]})"
     step.seconds = round(time.perf_counter() - started, 2)
     print(f"== {step.name}: exit {step.code} in {step.seconds} s", flush=True)
-    print(step.output.rstrip(), flush=True)
+    print(show(step.output).rstrip(), flush=True)
     return step
+
+
+def clip(text: str, *, end: bool = False) -> str:
+    """``text`` whole, or (longer than KEPT) its beginning and its last line (the total), or with ``end`` its
+    end (where a failing command says why)."""
+    text = text.strip()
+    if len(text) <= KEPT:
+        return text
+    if end:
+        return "... (cut here: the whole output is in the job's log)\n" + text[-KEPT:].split("\n", 1)[-1]
+    head = text[:KEPT].rsplit("\n", 1)[0]
+    return f"{head}\n... (cut here: the whole output is in the job's log)\n{text.splitlines()[-1]}"
+
+
+def drift_report(output: str) -> str:
+    """docs-check's ``--json`` report as the drift a person must look at: one line per difference, under its
+    operation or doc page, then the totals (the declared deviations, which are not drift, left out)."""
+    try:
+        report = json.loads(output[output.index("{") :])
+    except ValueError:
+        return output.strip()
+    lines = []
+    for op in report.get("operations", []):
+        if op.get("drift"):
+            lines.append(f"{op['method']} {op['path']}  {op.get('operation_id') or '(not in the spec)'}")
+            lines += [f"  - {d['message']}" for d in op["drift"]]
+    for doc in report.get("doc_pages", []):
+        if doc.get("drift"):
+            lines.append(f"doc page {doc.get('title')!r} <{doc.get('url') or doc.get('source')}>")
+            lines += [f"  - {d['message']}" for d in doc["drift"]]
+    totals = report.get("totals", {})
+    lines.append(
+        f"Total: {totals.get('drift', 0)} difference(s); {totals.get('declared', 0)} declared deviation(s) "
+        f"(not drift); {totals.get('pages', 0)} page(s) read, {totals.get('operations_checked', 0)} operation(s) "
+        f"checked, {totals.get('operations_not_checked', 0)} not checked"
+    )
+    return "\n".join(lines)
 
 
 def script(name: str, *args: str) -> list[str]:
@@ -104,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     generated = step("generate", script("generate.py"))
     diffed = step("spec-diff", script("spec_diff.py", "--base-file", str(base_spec)))
     noted = step("release-notes", script("release_notes.py", "--write"))
-    checked = step("docs-check", script("docs_check.py", str(cache)))
+    checked = run(Step("docs-check", script("docs_check.py", "--json", str(cache))), args.timeout, show=drift_report)
+    steps.append(checked)
     if diffed.code >= 2 or noted.code != 0 or checked.code >= 2:
         return finish(2)
 
@@ -120,23 +159,23 @@ def main(argv: list[str] | None = None) -> int:
         "## What docs-sync applied and what it leaves to a person",
         "",
         "```",
-        synced.output.strip()[-TAIL:],
+        clip(synced.output),
         "```",
         "",
         "## What make spec-diff says",
         "",
         "```",
-        diffed.output.strip()[-TAIL:],
+        clip(diffed.output),
         "```",
         "",
         "## Drift left after the sync (make docs-check)",
         "",
         "```",
-        checked.output.strip()[-TAIL:] or "none",
+        clip(drift_report(checked.output)),
         "```",
     ]
     if generated.code != 0:
-        body += ["", "## make generate refused", "", "```", generated.output.strip()[-TAIL:], "```"]
+        body += ["", "## make generate refused", "", "```", clip(generated.output, end=True), "```"]
     (OUT / "pr-body.md").write_text("\n".join(body) + "\n", encoding="utf-8")
     print()
     print("Next steps:")

@@ -201,6 +201,9 @@ def test_the_ten_page_change_becomes_a_spec_diff_and_a_pr_body_and_waits_for_a_p
     assert "Left to a person (" in body and "BREAKING: request.reason_code" in body  # the drift report
     assert "POST /v5/card-api/card/close" in body and re.search(r"\d+ breaking", body)  # the spec-diff summary
     assert "pause_card): set x-facade, x-mutating, x-deferred" in body
+    drift = body.split("## Drift left after the sync (make docs-check)", 1)[1].split("\n## ", 1)[0]
+    assert "response.fishy: type number on the page, integer in the spec" in drift  # the drift itself ...
+    assert "-- why:" not in drift and "Total: " in drift  # ... not the declared deviations (not drift)
     assert updated["first_generated"] == updated["generated_before"]  # refused: nothing half-generated
 
 
