@@ -12,8 +12,10 @@ with the min–max over the rounds (the machines are shared and noisy: compare r
 4. wall time of `make generate` (and of `make test` unless --quick).
 5. parsing an extended statement of 100,000 operations: time, and peak memory (tracemalloc) relative to
    the raw JSON size.
+6. docs-update, ten-page change: `make docs-update` against a loopback copy of a changed docs site, on a
+   copy of the repository (as tests/test_docs_update.py replays it), in seconds; the target is a minute.
 
-    python scripts/bench.py [--quick] [--rounds N] [--calls N] [--json bench/latest.json]
+    python scripts/bench.py [--quick] [--rounds N] [--calls N] [--json bench/latest.json] [--only PART]
 
 Benchmarks report; they never fail the build.
 """
@@ -54,6 +56,7 @@ TARGETS = {
     "first_call": 1.3,
     "generate_s": 10.0,
     "statement_memory": 3.0,
+    "docs_update_s": 60.0,
 }
 
 
@@ -335,6 +338,43 @@ def bench_pipeline(with_test: bool) -> dict[str, Any]:
     return out
 
 
+# ------------------------------------------------------------------------------------------- 4b. docs-update
+
+
+def bench_docs_update() -> dict[str, Any]:
+    """``make docs-update`` on a ten-page change, as tests/test_docs_update.py replays it: a loopback copy of
+    the changed docs site (our own pages) and a released copy of the repository. Two runs, as a maintainer
+    has them: the change (spec diff, PR body, CHANGELOG draft; generate refuses the new operation), then,
+    the new operation's keys set, the run that regenerates the code. Seconds of wall time, and of CPU time
+    of the child processes (the machine time the one-minute target is about)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from tests.test_docs_update import DocsSite, bench_copy, decide_the_new_operation, docs_update
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-docs-update-") as folder:
+        branch, pages = bench_copy(Path(folder))
+        with DocsSite(pages) as site:
+            for name, before in (("change", None), ("after_decisions", decide_the_new_operation)):
+                if before is not None:
+                    before(branch)
+                cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                done = docs_update(branch, site.url)
+                wall = time.perf_counter() - start
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                out[f"{name}_s"] = wall
+                out[f"{name}_cpu_s"] = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
+                out[f"{name}_exit"] = done.code
+    total, target = out["change_s"] + out["after_decisions_s"], TARGETS["docs_update_s"]
+    out["docs_update_s"] = total
+    out["target_s"] = target
+    verdict = "met" if total < target else "NOT met"
+    out["docs-update, ten-page change"] = f"{total:.1f} s (target: under {target:.0f} s, {verdict})"
+    return out
+
+
 # ------------------------------------------------------------------------------------------- 5. big statement
 
 
@@ -422,7 +462,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--calls", type=int)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "latest.json")
-    parts = ["per_call", "throughput", "import", "pipeline", "statement"]
+    parts = ["per_call", "throughput", "import", "pipeline", "statement", "docs_update"]
     parser.add_argument("--only", choices=parts, action="append", help="run only this part (repeatable)")
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 7)
@@ -441,6 +481,7 @@ def main() -> int:
         ("import", lambda: bench_import(rounds * 3)),
         ("pipeline", lambda: bench_pipeline(with_test=not args.quick)),
         ("statement", lambda: bench_statement(100_000, max(3, rounds // 2))),
+        ("docs_update", bench_docs_update),
     ]
     for name, step in steps:
         if name not in wanted:

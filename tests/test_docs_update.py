@@ -246,9 +246,9 @@ def test_a_site_that_cannot_be_read_stops_before_the_spec_is_touched(tmp_path_fa
     assert "docs-pull" in done.output and branch.spec_path.read_bytes() == before  # not synced from stale pages
 
 
-def bench_copy() -> tuple[Branch, dict[str, bytes]]:
-    """For scripts/bench.py: a released copy in a temporary folder, and the changed site's pages."""
-    factory = SimpleNamespace(mktemp=lambda name: Path(tempfile.mkdtemp(prefix=f"bench-{name}-")))
+def bench_copy(folder: Path) -> tuple[Branch, dict[str, bytes]]:
+    """For scripts/bench.py: a released copy under ``folder``, and the changed site's pages."""
+    factory = SimpleNamespace(mktemp=lambda name: Path(tempfile.mkdtemp(prefix=f"{name}-", dir=folder)))
     return released_copy(factory, "docs-update-bench"), site_pages(*TEN)
 
 
