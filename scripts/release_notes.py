@@ -13,7 +13,7 @@ surface, read statically with griffe (the docs toolchain installs it):
   new type (an argument typed ``str | int`` that becomes an integer on the wire);
 - a request field becoming required is compatible when the facade argument is already required;
 - a request field or operation the facade never exposed (reached only through ``extra_body=``) cannot break
-  a caller's facade code;
+  a caller's facade code, but for a new *required* field of a facade method: every call made today lacks it;
 - anything griffe finds broken between the facade at the base ref and the working tree's (a removed
   method, argument or result class) is breaking, whatever the spec says.
 
@@ -295,8 +295,8 @@ def _entry(op: str, is_facade: bool, c: dict[str, Any], facade: Surface) -> Entr
     if side == "request":
         arg = _argument(op, path, facade) if is_facade else None
         where = f"`{op}({arg}=)`" if arg else f"{call}, request field `{path}` (send it with `extra_body=`)"
-        if kind == "field added":
-            return Entry("Added", f"{where}: the API takes a new field `{path}` ({detail}).", breaking and bool(arg))
+        if kind == "field added":  # breaking when required: every existing call of the method lacks it
+            return Entry("Added", f"{where}: the API takes a new field `{path}` ({detail}).", breaking and is_facade)
         if kind == "field removed":
             return Entry("Removed", f"{where}: the API no longer documents `{path}`.", breaking and bool(arg))
         if kind == "type" and arg:

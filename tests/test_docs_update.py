@@ -227,6 +227,7 @@ def test_the_changelog_gets_a_drafted_block_naming_facade_calls(updated: dict[st
     unreleased = text.split("## [Unreleased]", 1)[1].split("\n## [", 1)[0]
     assert unreleased.count(BEGIN) == 1 and unreleased.count(END) == 1
     draft = unreleased.split(BEGIN, 1)[1].split(END, 1)[0]
+    assert "- **Breaking:** `cards.close`, request field `reason_code`" in draft  # required: today's calls lack it
     for call in ("`cards.close`, request field `reason_code`", "New operation `cards.pause`", "`cards.set_pin` is "
                  "deprecated", "`cards.validate_cardholder(card_token=)`", "`cards.statement`, answer field"):  # fmt: skip
         assert call in draft
@@ -257,3 +258,15 @@ def test_release_notes_without_a_changelog_exits_2_with_the_reason(tmp_path: Pat
 
     assert release_notes.main(["--changelog", str(tmp_path / "CHANGELOG.md")]) == 2
     assert "release-notes: cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("detail", "breaking"), [("string, required", True), ("string, optional", False)])
+def test_a_new_request_field_the_facade_cannot_send_breaks_its_callers_only_when_required(
+    detail: str, breaking: bool
+) -> None:
+    import release_notes
+
+    facade = release_notes.Surface({"cards.close": {"card_id": ("str", True)}}, {}, {})
+    change = {"kind": "field added", "side": "request", "path": "reason_code", "detail": detail, "breaking": breaking}
+    assert release_notes.entries([{"name": "cards.close", "changes": [change]}], facade)[0].breaking is breaking
+    assert release_notes.entries([{"name": "cards.pause", "changes": [change]}], facade)[0].breaking is False
