@@ -75,10 +75,11 @@ def drift_report(output: str) -> str:
     """docs-check's ``--json`` report as the drift a person must look at: one line per difference, under its
     operation or doc page, then the totals (the declared deviations, which are not drift, left out)."""
     try:
-        report = json.loads(output[output.index("{") :])
+        start = output.index("{")
+        report, end = json.JSONDecoder().raw_decode(output, start)
     except ValueError:
         return output.strip()
-    lines = []
+    lines = [line for line in (output[:start] + output[end:]).strip().splitlines() if line.strip()]  # stderr
     for op in report.get("operations", []):
         if op.get("drift"):
             lines.append(f"{op['method']} {op['path']}  {op.get('operation_id') or '(not in the spec)'}")
@@ -132,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         # exit 1 is drift between the pulled pages and the spec (what the sync is for); 2 is a site that could
         # not be read whole (nothing written): the pages already in the cache are last time's, never synced
         # as if they were the docs of today (--skip-pull does that on purpose)
-        pulled = step("docs-pull", script("docs_check.py", "pull", "--base", args.base, "--cache", str(cache)))
+        pull = script("docs_check.py", "pull", "--json", "--base", args.base, "--cache", str(cache))
+        pulled = run(Step("docs-pull", pull), args.timeout, show=drift_report)
+        steps.append(pulled)
         if pulled.code >= 2:
             print(f"docs-update: the docs at {args.base} could not be read; the spec is untouched", file=sys.stderr)
             return finish(2)

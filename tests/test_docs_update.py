@@ -270,3 +270,23 @@ def test_a_new_request_field_the_facade_cannot_send_breaks_its_callers_only_when
     change = {"kind": "field added", "side": "request", "path": "reason_code", "detail": detail, "breaking": breaking}
     assert release_notes.entries([{"name": "cards.close", "changes": [change]}], facade)[0].breaking is breaking
     assert release_notes.entries([{"name": "cards.pause", "changes": [change]}], facade)[0].breaking is False
+
+
+def test_the_drift_report_keeps_the_drift_and_what_the_command_said_and_leaves_the_declared_out() -> None:
+    import docs_update
+
+    report = {
+        "operations": [
+            {"method": "POST", "path": "/a", "operation_id": "a", "drift": [{"message": "x: type"}],
+             "declared": [{"message": "y: declared"}]},
+            {"method": "POST", "path": "/b", "operation_id": "b", "drift": []},
+        ],
+        "doc_pages": [{"title": "Dictionaries", "url": "u", "drift": [{"message": "z: values"}]}],
+        "totals": {"drift": 2, "declared": 1, "pages": 2, "operations_checked": 2, "operations_not_checked": 0},
+    }  # fmt: skip
+    output = json.dumps(report, indent=2) + "\ndocs-pull: 2 page(s) saved\n"
+    shown = docs_update.drift_report(output).splitlines()
+    assert shown[0] == "docs-pull: 2 page(s) saved" and "POST /a  a" in shown and "  - x: type" in shown
+    assert "doc page 'Dictionaries' <u>" in shown and "  - z: values" in shown
+    assert not any("/b" in line or "declared:" in line for line in shown) and shown[-1].startswith("Total: 2 diff")
+    assert docs_update.drift_report("docs_check: x: cannot read\n") == "docs_check: x: cannot read"
