@@ -290,3 +290,16 @@ def test_the_drift_report_keeps_the_drift_and_what_the_command_said_and_leaves_t
     assert "doc page 'Dictionaries' <u>" in shown and "  - z: values" in shown
     assert not any("/b" in line or "declared:" in line for line in shown) and shown[-1].startswith("Total: 2 diff")
     assert docs_update.drift_report("docs_check: x: cannot read\n") == "docs_check: x: cannot read"
+
+
+def test_pages_that_say_what_the_spec_says_exit_0_and_change_nothing(tmp_path_factory: pytest.TempPathFactory) -> None:
+    branch = released_copy(tmp_path_factory, "docs-update-unchanged")
+    before = {name: (branch.root / name).read_bytes() for name in ("openapi/card-api.yaml", "CHANGELOG.md")}
+    generated = tracked(branch.root, "generated")
+    done = branch.run("scripts/docs_update.py", "--skip-pull", "--cache", str(branch.root / ".cache" / "baseline"))
+    assert done.code == 0, done.output[-3000:]
+    assert {name: (branch.root / name).read_bytes() for name in before} == before
+    assert tracked(branch.root, "generated") == generated
+    assert "nothing changed in openapi/card-api.yaml" in done.output
+    body = (branch.root / ".cache" / "docs-update" / "pr-body.md").read_text(encoding="utf-8")
+    assert "Total: 0 difference(s)" in body
