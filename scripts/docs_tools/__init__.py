@@ -76,8 +76,9 @@ alternatives joined by ``|`` with ``null`` last: the spec's 3.1 ``type: [string,
 
 What is compared
 ----------------
-Pages are matched to the spec's operations by method and path, else by page id (the spec's ``x-doc-page``:
-a page that moved is reported as [``path``] on its operation, not as a new one); several pages on one path (the docs'
+Pages are matched to the spec's operations by method and path, else by page id (the spec's ``x-doc-page``, or a
+page ``docs-sync`` recorded in ``x-doc-sync``: a page that moved is reported as [``path``] on its operation, not as
+a new one); several pages on one path (the docs'
 "Request status" and "Transaction request status") are merged: the union of their fields, a field required
 only when every page showing that side requires it; the report says which page showed which field. Per
 operation, these differences are drift (their ``kind`` in brackets):
