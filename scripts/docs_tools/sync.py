@@ -34,6 +34,9 @@ each difference is then applied, or left to a person, by these rules:
 * Rendered-text pages sync names, types, required-ness and status; their limits and enums are not compared
   (said per operation).
 * Provenance: every operation synced records ``x-doc-sync`` (see ``provenance``).
+* What only a person settles is listed, never edited: an operation whose page an llms.txt index among the
+  sources no longer lists (``gone``), and a doc page's difference from its ``x-doc-dictionary`` binding. A page
+  the spec lists in ``x-unmodelled-pages`` is not made an operation (a note says it was read).
 
 Exit status: 0, the spec now says what the pages say; 1, what could be applied was, and the rest needs a
 person (listed); 2, a source or the spec could not be read (nothing written). Only the spec file is written.
