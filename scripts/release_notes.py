@@ -291,6 +291,8 @@ def _entry(op: str, is_facade: bool, c: dict[str, Any], facade: Surface) -> Entr
     if side == "operation":
         if kind == "docs" and path == "deprecated":
             return Entry("Deprecated", f"{call} is deprecated in the vendor's docs ({detail}).", False)
+        if kind == "path moved":
+            return Entry("Changed", f"{call}: the API moved it, {detail}; calls follow it unchanged.", breaking)
         return Entry("Changed", f"{call}: {kind} {path}: {detail}.", breaking)
     if side == "request":
         arg = _argument(op, path, facade) if is_facade else None

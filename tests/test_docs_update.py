@@ -228,6 +228,10 @@ def test_the_changelog_gets_a_drafted_block_naming_facade_calls(updated: dict[st
     assert unreleased.count(BEGIN) == 1 and unreleased.count(END) == 1
     draft = unreleased.split(BEGIN, 1)[1].split(END, 1)[0]
     assert "- **Breaking:** `cards.close`, request field `reason_code`" in draft  # required: today's calls lack it
+    assert (
+        "- `cards.unblock`: the API moved it, POST /v5/card-api/card/unblock -> POST /v5/card-api/card/unlock; "
+        "calls follow it unchanged." in draft
+    )
     for call in ("`cards.close`, request field `reason_code`", "New operation `cards.pause`", "`cards.set_pin` is "
                  "deprecated", "`cards.validate_cardholder(card_token=)`", "`cards.statement`, answer field"):  # fmt: skip
         assert call in draft
