@@ -307,3 +307,13 @@ def test_pages_that_say_what_the_spec_says_exit_0_and_change_nothing(tmp_path_fa
     assert "nothing changed in openapi/card-api.yaml" in done.output
     body = (branch.root / ".cache" / "docs-update" / "pr-body.md").read_text(encoding="utf-8")
     assert "Total: 0 difference(s)" in body
+
+
+def test_a_generate_that_fails_is_a_failed_step_not_a_decision(tmp_path_factory: pytest.TempPathFactory) -> None:
+    branch = released_copy(tmp_path_factory, "docs-update-generate-fails")
+    readme = branch.root / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("<!-- generated:surface -->", ""), encoding="utf-8")
+    done = branch.run("scripts/docs_update.py", "--skip-pull", "--cache", str(branch.root / ".cache" / "baseline"))
+    assert done.code == 2, done.output[-3000:]  # the scheduled job stops: no pull request over stale code
+    assert "make generate failed" in done.output
+    assert not (branch.root / ".cache" / "docs-update" / "pr-body.md").exists()
