@@ -313,19 +313,25 @@ def _compile_object(schema: Mapping[str, Any], required: bool) -> Check | None:
 # closures, which find and name the problem, or pass the value. So the generated code can only be
 # stricter than the closures, never more lenient, and the errors stay theirs.
 
-_FAST: dict[tuple[int, bool], tuple[Mapping[str, Any], Callable[[Any], bool]]] = {}
+_FAST: dict[tuple[int, bool], tuple[Mapping[str, Any], Callable[[Any], bool] | None]] = {}
 _MISSING = object()
 _SCALARS = {"string": "str", "integer": "int", "boolean": "bool"}
 
 
 def checker(schema: Mapping[str, Any], required: bool = True) -> Callable[[Any], bool]:
     """The generated check of ``schema``: True when a value surely passes it; False says only "ask
-    ``validate``", which names the problem, if there is one."""
+    ``validate``", which names the problem, if there is one. A schema used once (a program's first and
+    perhaps only call) is checked by the closures, cheaper to make; its code is generated on second use."""
     key = (id(schema), required)
     found = _FAST.get(key)
+    if found is not None and found[1] is not None:
+        return found[1]
     if found is None:
-        found = _FAST[key] = (schema, _generate(schema, required))
-    return found[1]
+        _FAST[key] = (schema, None)
+        return _passes(_checker(schema, required))
+    fast = _generate(schema, required)
+    _FAST[key] = (schema, fast)
+    return fast
 
 
 class _Source:
