@@ -513,6 +513,9 @@ def main() -> int:
     for line in table(report):
         print("   " + line)
     args.json.parent.mkdir(parents=True, exist_ok=True)
+    if args.only and args.json.is_file():  # a partial run updates its parts; the others stay as last measured
+        earlier = json.loads(args.json.read_text(encoding="utf-8"))
+        report = {**earlier, **report, "targets": TARGETS}
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
     return 0
