@@ -217,10 +217,13 @@ def _watch(loop: Any) -> _Watch:
     last = _last
     if last[0]() is loop:
         return last[1]
-    watch = _WATCHES.get(loop)
-    if watch is None:
-        watch = _WATCHES[loop] = _Watch()
-    _last = (weakref.ref(loop), watch)
+    try:
+        watch = _WATCHES.get(loop)
+        if watch is None:
+            watch = _WATCHES[loop] = _Watch()
+        _last = (weakref.ref(loop), watch)
+    except TypeError:  # a loop that cannot be weakly referenced: a watch of its own for this attempt
+        watch = _Watch()
     return watch
 
 
