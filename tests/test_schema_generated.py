@@ -138,3 +138,9 @@ def test_a_schema_is_checked_by_the_closures_once_then_by_its_generated_code() -
     first, second = checker(schema), checker(schema)
     assert first is not second and second is checker(schema)
     assert first({"a": "x"}) and second({"a": "x"}) and not first({"a": 1}) and not second({"a": 1})
+
+
+def test_a_check_kept_for_many_values_is_the_generated_one_from_the_start() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    kept = checker(schema, many=True)
+    assert kept is checker(schema) and kept.__name__ == "fast"

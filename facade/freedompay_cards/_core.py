@@ -327,7 +327,7 @@ class LazyArray:
                 value = _DECODER.decode(bytes(raw).decode("utf-8"))
         checked = self._valid
         if checked is None or checked[0] is not self.schema:
-            checked = self._valid = (self.schema, checker(self.schema))
+            checked = self._valid = (self.schema, checker(self.schema, many=True))
         if not checked[1](value):
             validate(self.schema, value, f"[{index}]")  # raises, naming the field
         return value

@@ -318,15 +318,16 @@ _MISSING = object()
 _SCALARS = {"string": "str", "integer": "int", "boolean": "bool"}
 
 
-def checker(schema: Mapping[str, Any], required: bool = True) -> Callable[[Any], bool]:
+def checker(schema: Mapping[str, Any], required: bool = True, *, many: bool = False) -> Callable[[Any], bool]:
     """The generated check of ``schema``: True when a value surely passes it; False says only "ask
     ``validate``", which names the problem, if there is one. A schema used once (a program's first and
-    perhaps only call) is checked by the closures, cheaper to make; its code is generated on second use."""
+    perhaps only call) is checked by the closures, cheaper to make; its code is generated on second use,
+    or at once for a check kept for ``many`` values (the items of a statement)."""
     key = (id(schema), required)
     found = _FAST.get(key)
     if found is not None and found[1] is not None:
         return found[1]
-    if found is None:
+    if found is None and not many:
         _FAST[key] = (schema, None)
         return _passes(_checker(schema, required))
     fast = _generate(schema, required)
