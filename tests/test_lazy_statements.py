@@ -126,3 +126,20 @@ def test_an_item_too_deep_to_walk_never_escapes_as_a_recursion_error(client: fp.
         list(statement.authorizations)
     except fp.UnexpectedResponseError as err:  # read, or refused as a typed error: never a bare RecursionError
         assert err.operation == "cards.statement_extended"
+
+
+def test_only_a_lazily_read_answer_imports_msgspec() -> None:
+    """msgspec (about 5 ms to import) is for long answers: a program that never reads one never loads it."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, httpx, freedompay_cards as fp
+answer = b'{{"status":"ok","request_status":"success","dt":"2025-01-01T00:01:01+00:30"}}'
+http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=answer)))
+client = fp.CardClient("{AUTH_ID}", "{SECRET}", http_client=http)
+assert client.cards.reset_pin_counter("card-1").succeeded
+print("msgspec" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "False"
