@@ -89,3 +89,57 @@ def test_a_statement_of_100_000_operations_fits_under_the_default_answer_limit(a
         statement = client.cards.statement_extended("c1", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert len(statement.authorizations) + len(statement.operations) == 100_000
     assert statement.operations[-1].amount == Decimal("1234.56")
+
+
+def test_every_field_of_an_authorization_lands_in_its_own_attribute(client: fp.CardClient, api: MockAPI) -> None:
+    """The converter passes the fields by position (statements are long): each field's own value shows
+    the order is the class's."""
+    item = {
+        "datetime": "2025-02-01T10:00:00+05:00", "type": "purchase", "amount": 1.25, "commission": 2.5,
+        "full_amount": 3.75, "cashback": 4, "currency": "KZT", "iban": "KZ01", "merchant": {"name": "Cafe"},
+        "additional_parameters": [{"key": "k", "value": "v"}], "terminal": "T-1",
+    }  # fmt: skip
+    api.on("/v5/card-api/card/statement_extended", ok(authorizations=[item]))
+    (got,) = client.cards.statement_extended("c", dt.date(2025, 2, 1), dt.date(2025, 2, 2)).authorizations
+    assert got == fp.Authorization(
+        datetime=dt.datetime(2025, 2, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=5))), type="purchase",
+        amount=Decimal("1.25"), commission=Decimal("2.5"), full_amount=Decimal("3.75"), cashback=Decimal(4),
+        currency="KZT", iban="KZ01", merchant={"name": "Cafe"}, additional_parameters=({"key": "k", "value": "v"},),
+    )  # fmt: skip
+    assert (got.merchant, got.extra) == ({"name": "Cafe"}, {"terminal": "T-1"})
+
+
+def test_an_item_msgspec_refuses_is_read_as_json_reads_it(client: fp.CardClient, api: MockAPI) -> None:
+    """A lone surrogate escape is JSON that the standard library reads (msgspec does not): it still is."""
+    body = json.dumps(ok(operations=[OP, {**OP, "rrn": "\ud800"}]))
+    api.on("/v5/card-api/card/statement", httpx.Response(200, text=body))
+    assert [operation.rrn for operation in client.cards.statement("c")] == ["1", "\ud800"]
+
+
+def test_an_item_too_deep_to_walk_never_escapes_as_a_recursion_error(client: fp.CardClient, api: MockAPI) -> None:
+    deep: object = "bottom"
+    for _ in range(900):  # within what the scan reads; more than some walks of an item's fields take
+        deep = {"d": deep}
+    api.on("/v5/card-api/card/statement_extended", ok(authorizations=[{**AUTH, "nested": deep}]))
+    try:
+        statement = client.cards.statement_extended("c", dt.date(2025, 2, 1), dt.date(2025, 2, 2))
+        list(statement.authorizations)
+    except fp.UnexpectedResponseError as err:  # read, or refused as a typed error: never a bare RecursionError
+        assert err.operation == "cards.statement_extended"
+
+
+def test_only_a_lazily_read_answer_imports_msgspec() -> None:
+    """msgspec (about 5 ms to import) is for long answers: a program that never reads one never loads it."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, httpx, freedompay_cards as fp
+answer = b'{{"status":"ok","request_status":"success","dt":"2025-01-01T00:01:01+00:30"}}'
+http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=answer)))
+client = fp.CardClient("{AUTH_ID}", "{SECRET}", http_client=http)
+assert client.cards.reset_pin_counter("card-1").succeeded
+print("msgspec" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "False"
