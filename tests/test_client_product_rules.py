@@ -141,3 +141,11 @@ def test_the_validator_applies_whatever_rule_a_schema_declares() -> None:
     with pytest.raises(SchemaError, match=r"box\.width: is required when kind is \"big\" \(missing: box\.width, "):
         validate(schema, {"kind": "big", "box": {}})
     validate(schema, {"kind": "big", "box": {}}, required=False)  # a lenient read skips required-ness, this too
+
+
+def test_the_rule_holds_on_every_call_not_only_the_first(client: fp.CardClient, api: MockAPI) -> None:
+    # the facade's check of a schema is generated code from its second use on: the rule must survive that
+    for _ in range(3):
+        with pytest.raises(fp.InvalidRequestError, match=r"client\.person_id"):
+            client.clients.create(1000, **BASE)
+    assert not api.requests

@@ -399,6 +399,7 @@ def _emit(src: _Source, schema: Mapping[str, Any], required: bool, var: str, ind
         or depth > 8
         or ("enum" in schema and not _plain_enum(schema["enum"]))
         or (kind != "array" and "items" in schema)
+        or (required and "x-required-when" in schema)  # the closures apply it and name every missing field
     )
     if generic:  # left to the closures: a bool from their verdict
         out.append(f"{pad}if not {src.name(_passes(_checker(schema, required)))}({var}): return False")
