@@ -186,5 +186,7 @@ One module per stage; ``scripts/docs_check.py`` is the entry point.
 * ``markdown``, ``rendered``, ``html``: reading one page in each form; ``schema``: OpenAPI schemas to fields;
 * ``docpages``: doc pages (Overview, Dictionaries) and the spec's ``x-doc-dictionary`` bindings;
 * ``spec``: the spec's operations and declarations; ``compare``: drift; ``report``: text, JSON, exit statuses;
-* ``cli``: the command line.
+* ``cli``: the command line;
+* ``fixtures``: tests/fixtures/docs/current rewritten from a pull, reduced to the pages' structure with every
+  description in generated words (``scripts/refresh_doc_fixtures.py``, ``make docs-fixtures``).
 """
