@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.test_docs_check import CURRENT, REAL_SPEC, ROOT, check
+from tests.test_docs_check import CURRENT, FIXTURES, REAL_SPEC, ROOT, check
 
 fixtures = importlib.import_module("docs_tools.fixtures")  # scripts/ is on sys.path: tests.test_docs_check puts it
 markdown = importlib.import_module("docs_tools.markdown")
+rendered = importlib.import_module("docs_tools.rendered")
 docpages = importlib.import_module("docs_tools.docpages")
 
 MARK = "VENDORPROSE"
@@ -147,14 +148,14 @@ def test_a_pull_cache_gives_the_page_addresses_and_rendered_pages_are_not_writte
     cache.mkdir()
     shutil.copy(CURRENT / "unblock-card.md", cache / "api-12074991.md")
     shutil.copy(CURRENT / "doc-850764.md", cache / "doc-850764.md")
-    (cache / "api-7.txt").write_text(f"Some page\nPOST\nhttps://api.example.test/v1/x\n{MARK}\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "real" / "headless-curl.txt", cache / "api-7.txt")  # head from its curl sample only
     index = {"pages": [{"file": "api-12074991.md", "url": "https://docs.example.test/api-12074991.md"}]}
     (cache / "index.json").write_text(json.dumps(index), encoding="utf-8")
     (cache / "llms.txt").write_text("- [A](https://docs.example.test/api-1.md)\n", encoding="utf-8")
     target = tmp_path / "fixtures"
     assert fixtures.main(["--from", str(cache), "--to", str(target)]) == 0
     out = capsys.readouterr().out
-    assert "not written: " in out and "api-7.txt: not Markdown" in out
+    assert "not written: " in out and "api-7.txt: a rendered page without its title/method/URL block" in out
     assert sorted(p.name for p in target.iterdir()) == ["doc-850764.md", "unblock-card.md"]
     assert "Page: https://docs.example.test/api-12074991\n" in (target / "unblock-card.md").read_text(encoding="utf-8")
     assert fixtures.main(["--from", str(tmp_path / "nothing"), "--to", str(target)]) == 2
@@ -165,3 +166,53 @@ def test_make_docs_fixtures_runs_the_command_from_the_pull_cache() -> None:
         ["make", "-n", "docs-fixtures", "DOCS_CACHE=some/pull"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "scripts/refresh_doc_fixtures.py --from some/pull --to tests/fixtures/docs/current" in dry.stdout
+
+
+RENDERED = [
+    FIXTURES / "clean" / "open.txt",
+    FIXTURES / "real" / "limits.txt",
+    FIXTURES / "rendered" / "reset-pin-counter.txt",
+]
+
+
+@pytest.mark.parametrize("page", RENDERED, ids=lambda p: p.name)
+def test_a_rendered_page_keeps_its_facts_and_loses_its_prose(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, page: Path
+) -> None:
+    # a docs-pull fallback (api-<id>.txt) is refreshed in the rendered layout, reduced
+    pull = tmp_path / "pull"
+    pull.mkdir()
+    shutil.copy(page, pull / page.name)
+    (written,) = fixtures.refresh(pull, tmp_path / "out").written
+    text = written.read_text(encoding="utf-8")
+    before = rendered.parse_rendered(page.read_text(encoding="utf-8"), page.name)
+    after = rendered.parse_rendered(text, written.name)
+    assert (after.title, after.method, after.path, after.status) == (
+        before.title, before.method, before.path, before.status,
+    )  # fmt: skip
+    descriptions = set()
+    for side in ("request", "response"):
+        assert after.fields(side) == before.fields(side)
+        descriptions |= {f.description for f in (before.fields(side) or {}).values() if f.description}
+    assert descriptions and not any(d in text for d in descriptions)
+    # every line is a head line, a section marker or a field's name, type, limits or required-ness
+    fields = {f.strip() for side in ("request", "response") for f in (before.fields(side) or {})}
+    names = {path.rsplit(".", 1)[-1].removesuffix("[]") for path in fields}
+    for line in text.splitlines():
+        assert (
+            line.strip() in names
+            or line in ("", "required", "optional", before.title, before.method, before.path, before.status)
+            or line in ("Body Params application/json", "Responses", "200 Success", "application/json")
+            or line.startswith(("Written by scripts/refresh_doc_fixtures.py", "Allowed values: ", "Match pattern: "))
+            or rendered.parse_type(line) is not None
+            or re.fullmatch(r"([<>]=? -?[\d.]+( characters)? ?)+", line)
+        ), line
+    # and the checker says of it what it says of the page
+    _, expected, _ = check(capsys, page)
+    _, report, _ = check(capsys, written)
+
+    def differences(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [(d["kind"], d["field"], d["page"], d["spec"]) for op in report["operations"] for d in op["drift"]]
+
+    assert differences(report) == differences(expected)
+    assert report["totals"] == expected["totals"]

@@ -18,8 +18,13 @@ sentence this module generates.
 * A **doc page** (``doc-<id>``: Overview, Dictionaries) keeps its title, its ``##`` headings and, per table,
   the first column's cells (the values, codes, field or header names the spec binds) under the first
   header cell; the other columns become one generated ``Note`` column, and every prose line is dropped.
-* Anything else (rendered page text, a fallback of ``docs-pull``) is not written: it is named in the output,
-  since its prose cannot be told from its facts.
+* A **rendered page** (page text, such as a ``docs-pull`` fallback ``api-<id>.txt``) is written again in the
+  rendered layout with only what the checker reads from it: title, Apidog status, method and path, and per
+  field its name line (indentation kept), type line (with ``<format>``), bound, ``Allowed values:`` and
+  ``Match pattern:`` lines and ``required``/``optional``; descriptions, examples and the navigation are
+  left out. A page whose side is shown by an example only, or whose field name ran on to a line of prose
+  without punctuation, is not written (named in the output): its facts cannot be kept without its text.
+* Anything else is not written, and named in the output.
 
 A file is named after an existing fixture of the same page (its ``Page:`` line, or ``doc-<id>``), else
 after the page's title (``Unblock card`` -> ``unblock-card.md``). Fixtures no page of the pull matches are
@@ -38,7 +43,8 @@ import yaml
 
 from .docpages import parse_doc_page, text_page_id
 from .markdown import _MD_SECTION, _MD_TITLE, _yaml_block  # one reading of a page's fragment
-from .model import SourceError
+from .model import Body, Facts, SourceError
+from .rendered import parse_rendered
 
 HEAD = (
     "Written by scripts/refresh_doc_fixtures.py from a pull of this page: the structure its OpenAPI fragment\n"
@@ -162,6 +168,67 @@ def endpoint_fixture(text: str, address: str | None) -> tuple[str, str]:
     return title, f"# {title}\n\n{HEAD}\n{page_line}\n## OpenAPI Specification\n\n```yaml\n{body}```\n"
 
 
+RENDERED_HEAD = "Written by scripts/refresh_doc_fixtures.py from a pull of this page (rendered text, reduced)."
+
+
+def _type_line(facts: Facts) -> str:
+    alternatives = (facts.type or "any").split("|")
+    if facts.format:
+        alternatives[0] += f" <{facts.format}>"
+    return " | ".join(alternatives)
+
+
+def _limit_lines(facts: Facts) -> list[str]:
+    schema = dict(facts.schema or {})
+    out = []
+    lengths = [
+        f"{sign} {schema[k]} characters" for k, sign in (("minLength", ">="), ("maxLength", "<=")) if k in schema
+    ]
+    bounds = [
+        f"{sign} {schema[k]}"
+        for k, sign in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<"))
+        if k in schema
+    ]
+    if lengths or bounds:
+        out.append(" ".join(lengths + bounds))
+    if isinstance(schema.get("enum"), list):
+        out.append("Allowed values: " + ", ".join(str(v) for v in schema["enum"]))
+    if "pattern" in schema:
+        out.append(f"Match pattern: {schema['pattern']}")
+    return out
+
+
+def _rendered_fields(body: Body | None, side: str) -> list[str]:
+    if body is None:
+        return []
+    if body.examples_only or body.raw is None:
+        raise SourceError(f"its {side} is shown by an example only (not written: an example is the page's text)")
+    lines = []
+    for raw in body.raw:
+        if not raw.name:
+            raise SourceError(f"a {side} field's name ran on to a line of prose ({raw.runon!r}): not written")
+        lines += [" " * raw.indent + raw.name, _type_line(raw.facts), *_limit_lines(raw.facts)]
+        lines.append("required" if raw.facts.required else "optional")
+    return lines
+
+
+def rendered_fixture(text: str, source: str, address: str | None) -> tuple[str, str]:
+    """(title, the fixture's text) of a rendered page; SourceError when it is not one or cannot be kept."""
+    page = parse_rendered(text, source)
+    if page is None:
+        raise SourceError("neither an endpoint page nor a doc page")
+    if not page.title:
+        raise SourceError("a rendered page without its title/method/URL block: not written")
+    lines = [page.title, *([page.status] if page.status else []), page.method, page.path, "", RENDERED_HEAD]
+    if address:
+        lines.append(f"Page: {address}")
+    if page.request is not None:
+        lines += ["", "Body Params application/json", *_rendered_fields(page.request, "request")]
+    if page.response is not None:
+        lines += ["", "Responses", "200 Success", "application/json", *_rendered_fields(page.response, "response")]
+    return page.title, "\n".join(lines) + "\n"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -202,7 +269,7 @@ class Refresh:
 def _existing(target: Path) -> dict[str, Path]:
     """Page address -> the fixture already holding it (its ``Page:`` line)."""
     found: dict[str, Path] = {}
-    for path in sorted(target.glob("*.md")):
+    for path in sorted([*target.glob("*.md"), *target.glob("*.txt")]):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("Page: "):
                 found.setdefault(line.removeprefix("Page: ").split()[0], path)
@@ -218,7 +285,7 @@ def _pulled(source: Path) -> list[tuple[Path, str | None]]:
         urls = {str(p["file"]): str(p["url"]) for p in index.get("pages", [])}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         pass
-    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in (".md", ".txt", ".html"))
+    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in (".md", ".txt"))
     return [(p, urls.get(p.name)) for p in files if p.name != "llms.txt"]
 
 
@@ -237,8 +304,6 @@ def refresh(source: Path, target: Path, *, dry_run: bool = False) -> Refresh:
         address = _page_address(url) or (own.group(1) if own else None)
         doc_id = text_page_id(url or "") or text_page_id(path.name)
         try:
-            if path.suffix.lower() != ".md":
-                raise SourceError("not Markdown (rendered text is not written: its prose cannot be told from facts)")
             if _MD_SECTION.search(text):
                 title, fixture = endpoint_fixture(text, address)
                 name = existing.get(address or "") or target / f"{_slug(title)}.md"
@@ -246,12 +311,13 @@ def refresh(source: Path, target: Path, *, dry_run: bool = False) -> Refresh:
                 title, fixture = doc_fixture(text, path.name, address)
                 name = target / f"doc-{doc_id}.md" if doc_id else existing.get(address or "") or target / path.name
             else:
-                raise SourceError("neither an endpoint page nor a doc page")
+                title, fixture = rendered_fixture(text, path.name, address)
+                name = existing.get(address or "") or target / f"{_slug(title)}{path.suffix.lower()}"
         except SourceError as exc:
             result.skipped.append(f"{path}: {exc}")
             continue
         if name in touched:
-            name = name.with_name(f"{name.stem}-{path.stem}.md")
+            name = name.with_name(f"{name.stem}-{path.stem}{name.suffix}")
         touched.add(name)
         if name.exists() and name.read_text(encoding="utf-8") == fixture:
             result.unchanged.append(name)
@@ -261,7 +327,7 @@ def refresh(source: Path, target: Path, *, dry_run: bool = False) -> Refresh:
             name.write_text(fixture, encoding="utf-8")
         result.written.append(name)
     if target.is_dir():
-        result.unmatched = [p for p in sorted(target.glob("*.md")) if p not in touched]
+        result.unmatched = [p for p in sorted([*target.glob("*.md"), *target.glob("*.txt")]) if p not in touched]
     return result
 
 
