@@ -45,6 +45,9 @@ def _marked_yaml(node: Any, counter: list[int], names: bool = False) -> Any:
     return [_marked_yaml(v, counter) for v in node] if isinstance(node, list) else node
 
 
+NAME_CELL = re.compile(r"[a-z_][a-z0-9_]*( \(required\))?")
+
+
 def marked_pages(tmp_path: Path) -> Path:
     """A copy of the current fixtures with every piece of prose marked."""
     pages = tmp_path / "pull"
@@ -64,7 +67,15 @@ def marked_pages(tmp_path: Path) -> Path:
             for line in lines:
                 if line.startswith("|") and not line.startswith("|---"):
                     cells = line.strip("|").split("|")
-                    line = "|" + "|".join([cells[0], *(f" {MARK} {c.strip()} " for c in cells[1:])]) + "|"
+                    # a cell that is a field name (a parameter table nests names in further columns), empty
+                    # (padding) or the first cell repeated (the header of several name columns) is no prose
+                    prose = [
+                        c
+                        if not c.strip() or NAME_CELL.fullmatch(c.strip()) or c.strip() == cells[0].strip()
+                        else f" {MARK} {c.strip()} "
+                        for c in cells[1:]
+                    ]
+                    line = "|" + "|".join([cells[0], *prose]) + "|"
                 elif line.startswith("## "):
                     line += f"\n\n{MARK} prose under a heading."
                 out.append(line)

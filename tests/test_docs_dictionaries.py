@@ -1,11 +1,14 @@
 """The real spec's ``x-doc-dictionary`` bindings against our own Dictionaries and Overview pages (issue 19 item 5).
 
 tests/fixtures/docs/current/doc-850764.md (Dictionaries), doc-760202.md (Card API Overview) and
-doc-761007.md (Gift Cards overview) are written by us in the layout of Apidog's text pages and state what
-shared/reference/card-api.md records today. With them the checker finds no drift; a change of a dictionary
-(a new product, a residency value gone, a field newly required for product 1000, a renamed header, a new
-gift card status) is drift like a change of an endpoint page. Before the spec bound these tables, each of
-these changes passed unseen (exit 0).
+doc-761007.md (Gift Cards overview) are written by us in the layouts the real site serves (the Dictionaries
+page as a pull saves its rendered page: client types and residency only inside the descriptions of a
+product-1000 parameter table that marks required fields "(required)" and nests them in three name columns)
+and state what shared/reference/card-api.md records today. With them the checker finds no drift; a change of
+a dictionary (a new product, a residency value gone, a new client type in the description, a field newly
+required for product 1000 or losing its mark, a renamed header, a new gift card status) is drift like a
+change of an endpoint page. Before the spec bound these tables, each of these changes passed unseen (exit 0);
+before the checker read the parameter table, the real layout made three bindings `gone`.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def test_every_binding_of_the_spec_is_read_from_todays_doc_pages(capsys: pytest.
 
 def test_a_new_product_is_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     pages = changed(
-        tmp_path, DICTIONARIES, "| 3000 | Electron Card |\n", "| 3000 | Electron Card |\n| 4000 | Metal Card |\n"
+        tmp_path, DICTIONARIES, "| 3000 | Electron Card. |\n", "| 3000 | Electron Card. |\n| 4000 | Metal Card. |\n"
     )
     code, report, _ = check(capsys, pages, spec=REAL_SPEC)
     assert (code, doc_drift(report)) == (1, {("values", f"{SCHEMAS}.ProductId")})
@@ -81,18 +84,27 @@ def test_a_new_product_is_drift(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_a_residency_value_gone_is_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pages = changed(tmp_path, DICTIONARIES, "| 2 | Non-resident |\n", "")
+    pages = changed(tmp_path, DICTIONARIES, "Residency: 1 - resident 2 - non-resident |", "Residency: 1 - resident |")
     code, report, _ = check(capsys, pages, spec=REAL_SPEC)
     assert (code, doc_drift(report)) == (1, {("values", f"{SCHEMAS}.Residency")})
 
 
+def test_a_new_client_type_inside_the_description_is_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pages = changed(tmp_path, DICTIONARIES, "3 - a sole trader |", "3 - a sole trader 4 - a charity |")
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, doc_drift(report)) == (1, {("values", f"{SCHEMAS}.ClientType")})
+    (diff,) = [d for doc in report["doc_pages"] for d in doc["drift"]]
+    assert (diff["page"], diff["spec"]) == ("1, 2, 3, 4", "1, 2, 3")
+
+
 def test_a_field_newly_required_for_product_1000_is_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    changed(tmp_path, DICTIONARIES, "| middle_name | Middle", "| middle_name (required) | Middle")
     pages = changed(
         tmp_path,
         DICTIONARIES,
-        "| `person_id` | The national id. |\n",
-        "| `person_id` | The national id. |\n"
-        "| `middle_name` | Now needed too. |\n| `passport_number` | A field the spec lacks. |\n",
+        "| person_id (required) | The national id. | string | | |\n",
+        "| person_id (required) | The national id. | string | | |\n"
+        "| passport_number (required) | A field the spec lacks. | string | | |\n",
     )
     code, report, _ = check(capsys, pages, spec=REAL_SPEC)
     assert (code, doc_drift(report)) == (
@@ -107,12 +119,39 @@ def test_a_field_newly_required_for_product_1000_is_drift(capsys: pytest.Capture
 def test_a_field_no_longer_required_for_product_1000_is_drift(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    pages = changed(tmp_path, DICTIONARIES, "| `address2.address_line3` | Building and premises. |\n", "")
+    # the last address line of address2 loses its "(required)" mark (the row stays)
+    text = (CURRENT / DICTIONARIES).read_text(encoding="utf-8")
+    row = "| address_line3 (required) | Building and premises. |"
+    assert text.count(row) == 2
+    pages = tmp_path / "pages"
+    shutil.copytree(CURRENT, pages)
+    at = text.rindex(row)
+    (pages / DICTIONARIES).write_text(text[:at] + row.replace(" (required)", "") + text[at + len(row) :], "utf-8")
     code, report, _ = check(capsys, pages, spec=REAL_SPEC)
     assert (code, doc_drift(report)) == (
         1,
         {("removed", f"{SCHEMAS}.CreateClientRequest.client.address2.address_line3")},
     )
+
+
+def test_a_field_losing_its_required_mark_that_the_spec_requires_is_drift(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pages = changed(tmp_path, DICTIONARIES, "| first_name (required) |", "| first_name |")
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, doc_drift(report)) == (1, {("required", f"{SCHEMAS}.CreateClientRequest.client.first_name")})
+    (diff,) = [d for doc in report["doc_pages"] for d in doc["drift"]]
+    assert (diff["page"], diff["spec"]) == ("optional", "required")
+
+
+def test_type_and_resident_gaining_their_required_mark_make_the_declaration_stale(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # the binding declares type and resident unmarked on the page; both marked: nothing left to declare
+    changed(tmp_path, DICTIONARIES, "| type | Kind", "| type (required) | Kind")
+    pages = changed(tmp_path, DICTIONARIES, "| resident | Residency", "| resident (required) | Residency")
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, doc_drift(report)) == (1, {("stale-declaration", f"{SCHEMAS}.CreateClientRequest")})
 
 
 def test_overview_and_gift_overview_changes_are_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -135,11 +174,23 @@ def test_overview_and_gift_overview_changes_are_drift(capsys: pytest.CaptureFixt
 
 
 def test_a_dictionary_section_renamed_away_is_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pages = changed(tmp_path, DICTIONARIES, "## Client types\n", "## Kinds of client\n")
+    pages = changed(tmp_path, DICTIONARIES, "## Client product\n", "## Kinds of card\n")
     code, report, _ = check(capsys, pages, spec=REAL_SPEC)
-    assert (code, doc_drift(report)) == (1, {("gone", f"{SCHEMAS}.ClientType")})
+    assert (code, doc_drift(report)) == (1, {("gone", f"{SCHEMAS}.ProductId")})
     # and the table under its new name is named as read by nobody
-    assert any("'Kinds of client'" in n for doc in report["doc_pages"] for n in doc["notes"])
+    assert any("'Kinds of card'" in n for doc in report["doc_pages"] for n in doc["notes"])
+
+
+def test_a_description_row_gone_from_the_parameter_table_is_drift(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pages = changed(
+        tmp_path, DICTIONARIES, "| resident | Residency: 1 - resident 2 - non-resident | integer | | |\n", ""
+    )
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, doc_drift(report)) == (1, {("gone", f"{SCHEMAS}.Residency")})
+    (diff,) = [d for doc in report["doc_pages"] for d in doc["drift"]]
+    assert "(its row client.resident)" in diff["message"]
 
 
 def test_the_spec_documents_the_key_and_each_binding_is_whole() -> None:
@@ -147,10 +198,10 @@ def test_the_spec_documents_the_key_and_each_binding_is_whole() -> None:
     assert "`x-doc-dictionary: {page, section, compare:" in document["info"]["description"]
     for binding in docpages.bindings(document):
         assert binding.page in ("850764", "760202", "761007"), binding.where  # Dictionaries, Overview, Gift Cards
-        # a section name the page itself does not use says so (note), as the key's documentation asks
-        if binding.section in ("Client types", "Residency", "Required for product 1000"):
-            node: Any = document
-            for part in re.split(r"\.(?![^\[]*\])|\[(\d+)\]", binding.where):
-                if part:
-                    node = node[int(part)] if part.isdigit() else node[part]
-            assert "section name is ours" in node["x-doc-dictionary"]["note"]
+        # every section is one the real pages use: no binding needs a note saying its section name is ours
+        node: Any = document
+        for part in re.split(r"\.(?![^\[]*\])|\[(\d+)\]", binding.where):
+            if part:
+                node = node[int(part)] if part.isdigit() else node[part]
+        assert "note" not in node["x-doc-dictionary"], binding.where
+        assert binding.section not in ("Client types", "Residency", "Required for product 1000")

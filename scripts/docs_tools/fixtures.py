@@ -17,7 +17,10 @@ sentence this module generates.
   prose around the fragment is replaced by a generated head and the ``Page: <address>`` line the tests read.
 * A **doc page** (``doc-<id>``: Overview, Dictionaries) keeps its title, its ``##`` headings and, per table,
   the first column's cells (the values, codes, field or header names the spec binds) under the first
-  header cell; the other columns become one generated ``Note`` column, and every prose line is dropped.
+  header cell; the other columns become one generated ``Note`` column, and every prose line is dropped. A
+  parameter table (fields marked ``(required)``, nested in several name columns) keeps its layout: its name
+  cells, type words and empty cells, under a generated header, each description reduced to the codes it
+  lists (``1 - Code 1.``), any other prose cell replaced.
 * A **rendered page** (page text, such as a ``docs-pull`` fallback ``api-<id>.txt``) is written again in the
   rendered layout with only what the checker reads from it: title, Apidog status, method and path, and per
   field its name line (indentation kept), type line (with ``<format>``), bound, ``Allowed values:`` and
@@ -41,7 +44,7 @@ from typing import Any
 
 import yaml
 
-from .docpages import parse_doc_page, text_page_id
+from .docpages import codes_in, is_parameter_table, name_columns, parse_doc_page, text_page_id
 from .markdown import _MD_SECTION, _MD_TITLE, _yaml_block  # one reading of a page's fragment
 from .model import Body, Facts, SourceError
 from .rendered import parse_rendered
@@ -244,10 +247,41 @@ def doc_fixture(text: str, source: str, address: str | None) -> tuple[str, str]:
     for heading, tables in page.sections.items():
         lines += ["", f"## {heading}"]
         for header, rows in tables:
+            if is_parameter_table(header, rows):
+                lines += ["", *_parameter_table(header, rows)]
+                continue
             first = header[0] if header and header[0] else "Value"
             lines += ["", f"| {_cell(first)} | Note |", "|---|---|"]
             lines += [f"| {_cell(row[0])} | Row {n}. |" for n, row in enumerate(rows, 1) if row and row[0]]
     return page.title, "\n".join(lines) + "\n"
+
+
+def _parameter_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A parameter table kept as laid out (name cells with their "(required)" marks, type words, empty cells)
+    under a generated header, each description replaced by a generated one keeping only the codes it lists
+    (``1 - Code 1.``), and any other cell of prose by ``Row <n>.``."""
+    columns = name_columns(header)
+    head = ["Field"] * columns + ["Description", "Type"][: max(len(header) - columns, 0)]
+    head += ["Note"] * (len(header) - len(head))
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n, row in enumerate(rows, 1):
+        filled = len(row)
+        while filled and not row[filled - 1]:
+            filled -= 1
+        # the description: in its column on a whole row, else the cell before the type (a padded row)
+        at = columns if filled >= len(header) else filled - 2
+        cells = []
+        for i, cell in enumerate(row):
+            if i == at and i > 0:
+                cell = " ".join(f"{code} - Code {code}." for code in codes_in(cell)) or f"Row {n}."
+            elif cell and not _WORD.fullmatch(re.sub(r"\s*\(\s*required\s*\)$", "", cell)):
+                cell = f"Row {n}."
+            cells.append(_cell(cell))
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+_WORD = re.compile(r"[A-Za-z_][\w./<>\[\]-]*")
 
 
 def _slug(title: str) -> str:
