@@ -151,13 +151,17 @@ def parameters(header: list[str], rows: list[list[str]], known: Callable[[str], 
     parent appears only on its first row, a column-spanning name takes one cell, and the row is padded with
     empty cells at its end): the last cells are the description and the type, the cells before them names; a
     row with several names opens groups (its last name is the field), a row with one name is a field of the
-    innermost open group. Such a row cannot tell a field of that group from one of an outer group: the
+    innermost open group (how many name columns there are: the header's, or the most names a row holds when
+    the header's name cell spanned them). Such a row cannot tell a field of that group from one of an outer group: the
     nesting depth (no deeper than the name columns) decides where it can, then ``known`` (whether the spec
     has a path), else the innermost group.
     """
     columns = name_columns(header)
     details = max(len(header) - columns, 0)
     at_description = next((i for i, h in enumerate(header[columns:]) if "descr" in h.casefold()), 0)
+    # a header whose name cell spanned the name columns (an HTML table turned into pipes) shows one: the rows
+    # tell how many there are
+    depths = max([columns, *(len([c for c in row if c]) - details for row in rows)])
     out: list[Parameter] = []
     groups: list[str] = []  # the open groups, outermost first (each a name)
     for row in rows:
@@ -183,7 +187,7 @@ def parameters(header: list[str], rows: list[list[str]], known: Callable[[str], 
             found_names = [_name(c) for c in named]
             if not named or any(found is None for found in found_names):
                 continue
-            depth = min(len(groups), columns - len(named))
+            depth = min(len(groups), depths - len(named))
             if known is not None and depth > 0:
                 head = found_names[0][0]  # type: ignore[index]
                 fits = [d for d in range(depth, -1, -1) if known(".".join([*groups[:d], head]))]

@@ -52,6 +52,7 @@ class _MarkdownOfHtml(_TextOfHtml):
         super().__init__()
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
+        self.span = 1  # a header cell's colspan: repeated, so a header keeps one cell per column
         self.rows_in_table = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -64,6 +65,8 @@ class _MarkdownOfHtml(_TextOfHtml):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self.span = min(int(span), 16) if tag == "th" and span.isdigit() and int(span) > 0 else 1
         elif self.cell is None:
             super().handle_starttag(tag, attrs)
             if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
@@ -71,7 +74,7 @@ class _MarkdownOfHtml(_TextOfHtml):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self.row is not None and self.cell is not None:
-            self.row.append(" ".join("".join(self.cell).split()).replace("|", "\\|"))
+            self.row += [" ".join("".join(self.cell).split()).replace("|", "\\|")] * self.span
             self.cell = None
         elif tag == "tr" and self.row is not None:
             if self.row:
