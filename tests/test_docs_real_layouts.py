@@ -19,12 +19,16 @@ name sections of their own, and each of these pages made three of them ``gone``.
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.test_docs_check import CURRENT, REAL_SPEC, check
+from tests.hostile import Answer, HostileServer
+from tests.test_docs_check import CLEAN, CURRENT, REAL_SPEC, check, docs_check
+from tests.test_docs_pages import DOCS, _bound, spec_copy
 
 docpages = importlib.import_module("docs_tools.docpages")  # scripts/ is on sys.path: tests.test_docs_check puts it
 
@@ -140,3 +144,55 @@ def test_a_section_is_found_by_its_heading_or_a_telling_part_of_it() -> None:
     assert docpages.find_section(page, "client  PRODUCT") == "Client product"
     assert docpages.find_section(page, "product_id = 1000") == "Fields for product_id = 1000"
     assert docpages.find_section(page, "product_id = 2000") is None
+
+
+# ---------------------------------------------------------------------------------------------- pull
+
+PULL_LLMS = b"""# Lockers
+
+## Docs
+- Card API [Overview](/doc-2001.md): the API's overview, listed outside the wanted sections.
+- Card API [Changelog](/doc-2009.md): a text page outside them that no binding reads.
+
+## Payment Cards
+- [Close a locker](/api-1003.md): an endpoint page.
+- [Dictionaries](/doc-2002.md): a text page of a wanted section.
+"""
+
+
+def test_pull_fetches_the_doc_pages_the_spec_reads_wherever_the_navigation_lists_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Before: only text pages under "Payment Cards"/"Gift Cards" were fetched, so the real Overview (under
+    # "Card API") never reached the check and its bindings were "not among the sources".
+    def bound(document: dict[str, Any]) -> None:
+        _bound(document, declare_note=True)
+        # and a page the index does not list
+        document["components"]["schemas"]["Envelope"]["x-doc-dictionary"] = {"page": "2005", "section": "Gone"}
+
+    markdown = {"Content-Type": "text/markdown; charset=utf-8"}
+    with HostileServer(max_seconds=30) as server:
+        server.script("/llms.txt", Answer(PULL_LLMS, headers=markdown))
+        server.script("/api-1003.md", Answer((CLEAN / "close.md").read_bytes(), headers=markdown))
+        server.script("/doc-2001.md", Answer((DOCS / "doc-2001.md").read_bytes(), headers=markdown))
+        server.script("/doc-2002.md", Answer((DOCS / "doc-2002.md").read_bytes(), headers=markdown))
+        server.script("/doc-2009.md", Answer(b"# Changelog\n\nNothing yet.\n", headers=markdown))
+        spec = spec_copy(tmp_path, bound)
+        cache = tmp_path / "cache"
+        argv = ["pull", "--base", server.url, "--cache", str(cache), "--spec", str(spec), "--json"]
+        code = docs_check.main(argv)
+        arrivals = dict(server.arrivals)
+    out = capsys.readouterr()
+    report = json.loads(out.out)
+    assert code == 0, out.err
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "api-1003.md",
+        "doc-2001.md",
+        "doc-2002.md",
+        "index.json",
+        "llms.txt",
+    ]
+    assert "/doc-2009.md" not in arrivals  # a text page outside the sections that nothing reads stays out
+    assert sorted(d["page_id"] for d in report["doc_pages"]) == ["2001", "2002"]
+    assert not any("doc page 2001 not among the sources" in n for n in report["notes"])
+    assert "doc page 2005, which the spec reads, is not in" in out.err

@@ -164,8 +164,10 @@ or nested under link-less list items. A page is selected when one of the heading
 above it is named like a ``--section`` (default "Payment Cards" and "Gift Cards", case-insensitive), and
 its address is an endpoint page (``api-<id>`` or ``<slug>-<id>e0``). Each selected page's ``.md`` is saved
 as ``api-<id>.md`` in the cache; the text pages of those sections (``doc-<id>`` or ``<slug>-<id>m0``:
-Overview, Dictionaries) as ``doc-<id>.md``, a text page that cannot be fetched leaving only a warning
-(each written to a temporary file, then renamed). A page whose ``.md`` is missing (any failure, such as a
+Overview, Dictionaries) as ``doc-<id>.md``, and so is every text page the spec's ``x-doc-dictionary``
+bindings read, whatever section lists it (the Card API Overview sits under "Card API"; one the index does
+not list is named on stderr), a text page that cannot be fetched leaving only a warning (each written to a
+temporary file, then renamed). A page whose ``.md`` is missing (any failure, such as a
 404, or an HTML answer where the Markdown should be) is saved from its rendered page (its address without
 ``.md``): an endpoint page's HTML turned into text (``api-<id>.txt``, read as rendered page text), a text
 page's into Markdown headings and pipe tables from its ``<h1>`` on (``doc-<id>.md``), or the text as served;

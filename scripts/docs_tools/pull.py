@@ -9,6 +9,7 @@ import socket
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,10 +17,11 @@ from urllib.parse import urlparse, urlunparse
 
 import httpx
 
-from .docpages import text_page_id
+from .docpages import bindings, text_page_id
 from .html import html_to_markdown, html_to_text
-from .model import SourceError
+from .model import SourceError, SpecLoadError
 from .sources import IndexEntry, answer_is_html, fetch_text, http_client, parse_llms, select
+from .spec import load_spec_side
 
 RESOLVE_SECONDS = 3.0
 
@@ -95,9 +97,28 @@ def fetch_page(address: str, client: httpx.Client, *, doc: bool = False, title: 
     return Fetched(html_to_text(text).encode() + b"\n", page_url, ".txt", f"{why}; the rendered page saved as text")
 
 
-def pull_pages(base: str, cache: Path, sections: list[str], *, transport: httpx.BaseTransport | None = None) -> int:
-    """Fetch the Card API pages listed by ``<base>/llms.txt`` into ``cache``: 0 when saved, 2 (with the
-    reason on stderr, nothing written) otherwise."""
+def bound_doc_pages(spec_path: Path) -> list[str]:
+    """The ids of the doc pages the spec's ``x-doc-dictionary`` bindings read (the Card API Overview, the
+    Dictionaries...): a pull fetches them wherever the site's navigation puts them. Nothing when the spec cannot
+    be read (the check that follows the pull says why)."""
+    try:
+        document = load_spec_side(spec_path).document
+        return sorted({binding.page for binding in bindings(document)})
+    except SpecLoadError:
+        return []
+
+
+def pull_pages(
+    base: str,
+    cache: Path,
+    sections: list[str],
+    *,
+    transport: httpx.BaseTransport | None = None,
+    doc_pages: Iterable[str] = (),
+) -> int:
+    """Fetch the Card API pages listed by ``<base>/llms.txt`` into ``cache``: the endpoint and text pages of
+    ``sections``, and the text pages ``doc_pages`` names (ids) in whatever section they sit. 0 when saved, 2
+    (with the reason on stderr, nothing written) otherwise."""
     base = base.rstrip("/")
     index_url = f"{base}/llms.txt"
     parsed = urlparse(base)
@@ -121,6 +142,15 @@ def pull_pages(base: str, cache: Path, sections: list[str], *, transport: httpx.
             return 2
         entries = parse_llms(index_text, base)
         chosen, passed_over = select(entries, sections)
+        # the doc pages the spec reads, wherever the navigation lists them (the Overview sits under "Card API")
+        wanted = set(doc_pages)
+        for entry in entries:
+            if text_page_id(entry.url) in wanted and entry not in passed_over:
+                passed_over.append(entry)
+        listed = {text_page_id(entry.url) for entry in entries}
+        for missing in sorted(wanted - listed):
+            print(f"docs-pull: doc page {missing}, which the spec reads, is not in {index_url} (not saved)",
+                  file=sys.stderr)  # fmt: skip
         if not chosen:
             seen = sorted({part for entry in entries for part in entry.trail})
             print(
@@ -141,7 +171,7 @@ def pull_pages(base: str, cache: Path, sections: list[str], *, transport: httpx.
         docs: list[tuple[IndexEntry, str, Fetched]] = []
         for entry in passed_over:
             doc_id = text_page_id(entry.url)
-            if doc_id is None:
+            if doc_id is None or any(stem == f"doc-{doc_id}" for _, stem, _ in docs):
                 continue
             try:
                 docs.append((entry, f"doc-{doc_id}", fetch_page(entry.url, client, doc=True, title=entry.title)))
