@@ -196,3 +196,19 @@ def test_pull_fetches_the_doc_pages_the_spec_reads_wherever_the_navigation_lists
     assert sorted(d["page_id"] for d in report["doc_pages"]) == ["2001", "2002"]
     assert not any("doc page 2001 not among the sources" in n for n in report["notes"])
     assert "doc page 2005, which the spec reads, is not in" in out.err
+
+
+def test_tables_without_their_outer_pipes_read_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Some conversions of the rendered site write ``success | Done. |`` and ``---|---|``: no leading pipe.
+    pages = tmp_path / "pages"
+    shutil.copytree(CURRENT, pages)
+    text = DICTIONARIES.read_text(encoding="utf-8")
+    bare = "\n".join(line[2:] if line.startswith("| ") else line.lstrip("|") for line in text.splitlines())
+    assert "\nsuccess | The operation is done. |\n" in bare and "\n---|---|\n" in bare
+    (pages / DICTIONARIES.name).write_text(bare + "\n", encoding="utf-8")
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, _drift(report)) == (0, set())
+    # and a change is still seen
+    (pages / DICTIONARIES.name).write_text(bare.replace("3 - a sole trader", "3 - a sole trader 4 - a club"), "utf-8")
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, _drift(report)) == (1, {("values", "components.schemas.ClientType")})

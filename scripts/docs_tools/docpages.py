@@ -78,11 +78,12 @@ def parse_doc_page(text: str, source: str, address: str | None = None) -> DocPag
         if found:
             heading = found.group(2).strip()
             page.sections.setdefault(heading, [])
-        elif line.strip().startswith("|") and i + 1 < len(lines) and _RULE.match(lines[i + 1].strip()):
+        elif "|" in line and i + 1 < len(lines) and _RULE.match(lines[i + 1].strip()):
+            # a pipe table, its outer pipes optional (``a | b |``, as some page-to-text conversions write it)
             header = _row(line)
             rows = []
             i += 2
-            while i < len(lines) and lines[i].strip().startswith("|"):
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
                 rows.append(_row(lines[i]))
                 i += 1
             page.sections.setdefault(heading, []).append((header, rows))
