@@ -1,26 +1,33 @@
 """Doc pages (Apidog's text pages: the Card API's Overview and Dictionaries) and what the spec takes from them.
 
 A doc page is Markdown without an OpenAPI section: ``# <title>``, then sections under ``##``/``###``
-headings holding prose and pipe tables. It is recognised by its address or file name (a text page's
-``doc-<id>`` or ``<slug>-<id>m0``, as ``pull`` saves it) or, for a file without one, by its title
-(Overview, Dictionaries).
+headings holding prose and pipe tables (outer pipes optional; an HTML ``<table>`` in the Markdown is read as
+one). A parameter table (fields marked ``(required)``, nested in several name columns, as the Dictionaries
+page's table for product 1000) is read row by row into dotted paths (see :func:`parameters`). A doc page
+is recognised by its address or file name (a text page's ``doc-<id>`` or ``<slug>-<id>m0``, as ``pull``
+saves it) or, for a file without one, by its title (Overview, Dictionaries).
 
 The spec says which of its facts a doc page states with ``x-doc-dictionary`` on the schema (or security
 scheme) holding the fact: ``{page: <doc page id or address>, section: <heading>, compare: values | required
-| name}`` (``compare`` defaults to ``values``; ``column``: the table column to read, default the first):
+| name}`` (``compare`` defaults to ``values``; ``column``: the table column to read, default the first;
+``section`` names the heading, or a telling part of it such as ``product_id = 1000``):
 
 * ``values``, on a property: the section's values are the property's ``enum`` (or, for an open set,
-  ``x-known-values``) [difference ``values``];
+  ``x-known-values``) [difference ``values``]; with ``field`` (a dotted path), the values are the codes
+  the description of that row of the section's parameter table lists (``1 - ... 2 - ...``), and a row gone
+  is [``gone``];
 * ``required``, on an object schema (``under``: the dotted path of the object the section's names belong
   to, e.g. ``client``): every field the section lists (``address1.country`` for a nested one) is a property
   of the object and required, or required by the object's ``x-required-when`` (a requirement OpenAPI
   cannot state, such as "required for product 1000": then listed as declared, with the rule's why)
   [``required``; a field the object lacks is ``added``]; a field the ``x-required-when`` requires that the
-  section no longer lists is [``removed``];
+  section no longer lists is [``removed``]. From a parameter table, the fields it marks ``(required)`` are
+  those the section requires, and a field it lists unmarked that the spec requires is [``required``];
 * ``name``, on a security scheme or a parameter: its ``name`` is one of the section's values [``values``].
 
 A binding may declare the differences it expects, ``differs: values | required`` with a ``why`` (a rule
-the spec cannot state, such as "required for product 1000 only"): those are listed as declared, and the
+the spec cannot state, such as "required for product 1000 only"; ``fields``: only for these dotted
+paths, so a new difference elsewhere in the table is still drift): those are listed as declared, and the
 declaration is stale (drift) when the page and the spec no longer differ so. It is kept on the binding, not
 in the property's ``x-doc-deviation``, which the operation pages check. A section the spec binds that the
 page no longer has is drift [``gone``]; sections no binding reads are listed in a note, so a new table on
