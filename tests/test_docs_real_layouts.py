@@ -212,3 +212,11 @@ def test_tables_without_their_outer_pipes_read_the_same(capsys: pytest.CaptureFi
     (pages / DICTIONARIES.name).write_text(bare.replace("3 - a sole trader", "3 - a sole trader 4 - a club"), "utf-8")
     code, report, _ = check(capsys, pages, spec=REAL_SPEC)
     assert (code, _drift(report)) == (1, {("values", "components.schemas.ClientType")})
+
+
+def test_a_header_cell_spanning_columns_keeps_one_cell_per_column_and_odd_spans_are_ignored() -> None:
+    html_module = importlib.import_module("docs_tools.html")
+    spans = ["3", "\u00b9", "9" * 5000, "0", "x"]
+    head = "".join(f'<th colspan="{span}">H{n}</th>' for n, span in enumerate(spans))
+    text = html_module.html_to_markdown(f"<h1>T</h1><table><tr>{head}</tr><tr><td>a</td></tr></table>")
+    assert "| H0 | H0 | H0 | H1 | H2 | H3 | H4 |" in text

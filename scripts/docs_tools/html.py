@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import re
 
 
 class _TextOfHtml(html.parser.HTMLParser):
@@ -65,8 +66,8 @@ class _MarkdownOfHtml(_TextOfHtml):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self.span = min(int(span), 16) if tag == "th" and span.isdigit() and int(span) > 0 else 1
+            span = (dict(attrs).get("colspan") or "1").strip()
+            self.span = max(1, min(int(span), 16)) if tag == "th" and re.fullmatch(r"[0-9]{1,3}", span) else 1
         elif self.cell is None:
             super().handle_starttag(tag, attrs)
             if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
