@@ -64,8 +64,11 @@ def test_every_binding_of_the_spec_is_read_from_todays_doc_pages(capsys: pytest.
     assert (code, doc_drift(report)) == (0, set())
     assert sorted(d["page_id"] for d in report["doc_pages"]) == ["760202", "761007", "850764"]
     assert not any("not among the sources" in n for n in report["notes"])
-    # every table on our pages is read by a binding: no "tables no x-doc-dictionary reads" note
-    assert [n for doc in report["doc_pages"] for n in doc["notes"]] == []
+    # every table on our pages is read by a binding but the Overview's hosts (the spec's servers bind none):
+    # a note, not drift
+    assert [n for doc in report["doc_pages"] for n in doc["notes"]] == [
+        "tables no x-doc-dictionary reads (not compared): 'Query Mechanics'"
+    ]
     declared = {(d["kind"], d["field"], d["declared_in"]) for doc in report["doc_pages"] for d in doc["declared"]}
     # the header name, declared with its why on the binding
     assert ("values", "components.securitySchemes.jwsSignature", "x-doc-dictionary") in declared
