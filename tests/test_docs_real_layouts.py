@@ -220,3 +220,14 @@ def test_a_header_cell_spanning_columns_keeps_one_cell_per_column_and_odd_spans_
     head = "".join(f'<th colspan="{span}">H{n}</th>' for n, span in enumerate(spans))
     text = html_module.html_to_markdown(f"<h1>T</h1><table><tr>{head}</tr><tr><td>a</td></tr></table>")
     assert "| H0 | H0 | H0 | H1 | H2 | H3 | H4 |" in text
+
+
+def test_a_bound_row_after_a_nested_group_is_still_found(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # the residency row moved to the end of the table, after the address2 group: still client.resident
+    row = "| resident | Residency: 1 - resident 2 - non-resident | integer | | |\n"
+    text = DICTIONARIES.read_text(encoding="utf-8")
+    pages = tmp_path / "pages"
+    shutil.copytree(CURRENT, pages)
+    (pages / DICTIONARIES.name).write_text(text.replace(row, "") + row, encoding="utf-8")
+    code, report, _ = check(capsys, pages, spec=REAL_SPEC)
+    assert (code, _drift(report)) == (0, set())

@@ -442,9 +442,15 @@ def _known(binding: Binding, document: dict[str, Any]) -> Callable[[str], bool]:
 
 
 def _row_of(tables: Tables, binding: Binding, document: dict[str, Any]) -> Parameter | None:
-    """The parameter table row a ``values`` binding's ``field`` names, None when the section has none."""
+    """The parameter table row a ``values`` binding's ``field`` names, None when the section has none (a row
+    the rendered layout could place in more than one group is placed on that path)."""
+    field = binding.field or ""
+
+    def known(dotted: str) -> bool:
+        return field == dotted or field.startswith(dotted + ".")
+
     for header, rows in tables:
-        for parameter in parameters(header, rows, _known(binding, document)):
+        for parameter in parameters(header, rows, known):
             if parameter.path == binding.field:
                 return parameter
     return None
