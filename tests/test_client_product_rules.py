@@ -17,9 +17,9 @@ from freedompay_cards._core import compact_json
 from freedompay_cards._schema import SchemaError, request_schema, validate
 from freedompay_cards.sandbox import Sandbox
 from tests.conftest import MockAPI
-from tests.spec_tools import spec
+from tests.spec_tools import PATHS, spec
 
-PATH = "/v5/card-api/client/add"
+PATH = PATHS["clients.create"]
 PDF = b"%PDF-1.4 test document"
 BASE: dict[str, Any] = {"phone": 77001234567, "type": 1, "resident": 1, "first_name": "Aida", "last_name": "Nur"}
 ADDRESS1 = fp.Address("KAZ", "050000", "Almaty", "Abaya 1", "10")
