@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DOCS_CACHE ?= .cache/docs
 DOCS_BASE  ?= https://docs.freedompay.kz
 
-.PHONY: demo test generate check-generated lint spec-report spec-diff release-notes new-operation docs-check docs-pull docs-sync docs-update record record-live bench wheel docs venv clean
+.PHONY: demo test generate check-generated lint spec-report spec-diff release-notes new-operation docs-check docs-pull docs-sync docs-update docs-fixtures record record-live bench wheel docs venv clean
 
 venv: $(STAMP)
 
@@ -83,6 +83,11 @@ docs-sync: $(STAMP)
 # Fetch the Card API pages listed in $(DOCS_BASE)/llms.txt into $(DOCS_CACHE), then check them (network needed).
 docs-pull: $(STAMP)
 	$(PY) scripts/docs_check.py pull $(if $(DOCS_STRICT),--strict) --base $(DOCS_BASE) --cache $(DOCS_CACHE)
+
+# Rewrite the docs fixtures (tests/fixtures/docs/current) from the pages a pull saved in $(DOCS_CACHE), reduced to
+# their structure with every description in generated words (scripts/refresh_doc_fixtures.py); review the diff.
+docs-fixtures: $(STAMP)
+	$(PY) scripts/refresh_doc_fixtures.py --from $(DOCS_CACHE) --to tests/fixtures/docs/current
 
 # The whole line from the vendor's docs to a reviewed spec diff: docs-pull -> docs-sync -> generate ->
 # spec-diff -> CHANGELOG draft, then the next steps (scripts/docs_update.py; report in .cache/docs-update).

@@ -10,7 +10,14 @@ from typing import Any
 
 import yaml
 
+from freedompay_cards._operations import OPERATIONS as _OPERATION_TABLE
+
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "card-api.yaml"
+
+
+# Each operation's path by facade name, from the operation table `make generate` makes from the spec: a
+# test names the operation and follows the spec when a page moves (`PATHS["cards.block"]`).
+PATHS: dict[str, str] = {entry["name"]: entry["path"] for entry in _OPERATION_TABLE}
 
 
 @functools.cache

@@ -16,9 +16,10 @@ import freedompay_cards as fp
 from freedompay_cards._async._client import AsyncCardClient
 from freedompay_cards._operations import OPERATIONS as TABLE
 from tests.conftest import AUTH_ID, FAST, SECRET, MockAPI, ok, sequential_ids
+from tests.spec_tools import PATHS
 
-BLOCK = "/v5/card-api/card/block"
-INFO = "/v5/card-api/card/info"
+BLOCK = PATHS["cards.block"]
+INFO = PATHS["cards.info"]
 
 
 def public_methods(client: Any) -> list[tuple[str, Any]]:
@@ -176,7 +177,7 @@ def test_raw_response_gives_the_http_answer_and_parses_to_the_usual_result(clien
 
 
 def test_raw_response_repr_shows_no_headers_or_body(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/secret_data", ok(card_id="c", pan="4000000000000002", cvv="123"))
+    api.on(PATHS["cards.secret_data"], ok(card_id="c", pan="4000000000000002", cvv="123"))
     raw = client.with_raw_response.cards.secret_data("c")
     assert "4000000000000002" not in repr(raw) and "123" not in repr(raw) and "RawResponse [200]" in repr(raw)
 
@@ -189,7 +190,7 @@ def test_every_method_has_a_raw_twin(client: fp.CardClient, async_client: fp.Asy
 
 
 def test_raw_statement_reads_the_whole_listing(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/statement", ok(operations=[]))
+    api.on(PATHS["cards.statement"], ok(operations=[]))
     raw = client.with_raw_response.cards.statement("c")
     assert raw.parse() == [] and raw.status_code == 200
 
@@ -202,7 +203,7 @@ async def test_async_raw_response(async_client: fp.AsyncCardClient, api: MockAPI
 async def test_async_statement_can_be_awaited_whole_or_iterated(async_client: fp.AsyncCardClient, api: MockAPI) -> None:
     operation = {"type": "purchase", "amount": 10.5, "commission": 0, "currency": "KZT", "mcc": 5999,
                  "datetime": "2025-01-01T00:01:01+00:30", "rrn": "1", "merchant": {}}  # fmt: skip
-    api.on("/v5/card-api/card/statement", ok(operations=[operation, operation]))
+    api.on(PATHS["cards.statement"], ok(operations=[operation, operation]))
     whole = await async_client.cards.statement("c")
     assert len(whole) == 2 and str(whole[0].amount) == "10.5"
     assert len([o async for o in async_client.cards.statement("c")]) == 2

@@ -17,9 +17,9 @@ from freedompay_cards._core import compact_json
 from freedompay_cards._schema import SchemaError, request_schema, validate
 from freedompay_cards.sandbox import Sandbox
 from tests.conftest import MockAPI
-from tests.spec_tools import spec
+from tests.spec_tools import PATHS, spec
 
-PATH = "/v5/card-api/client/add"
+PATH = PATHS["clients.create"]
 PDF = b"%PDF-1.4 test document"
 BASE: dict[str, Any] = {"phone": 77001234567, "type": 1, "resident": 1, "first_name": "Aida", "last_name": "Nur"}
 ADDRESS1 = fp.Address("KAZ", "050000", "Almaty", "Abaya 1", "10")
@@ -141,3 +141,11 @@ def test_the_validator_applies_whatever_rule_a_schema_declares() -> None:
     with pytest.raises(SchemaError, match=r"box\.width: is required when kind is \"big\" \(missing: box\.width, "):
         validate(schema, {"kind": "big", "box": {}})
     validate(schema, {"kind": "big", "box": {}}, required=False)  # a lenient read skips required-ness, this too
+
+
+def test_the_rule_holds_on_every_call_not_only_the_first(client: fp.CardClient, api: MockAPI) -> None:
+    # the facade's check of a schema is generated code from its second use on: the rule must survive that
+    for _ in range(3):
+        with pytest.raises(fp.InvalidRequestError, match=r"client\.person_id"):
+            client.clients.create(1000, **BASE)
+    assert not api.requests

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import freedompay_cards as fp
 from tests.conftest import MockAPI
-from tests.spec_tools import merged_object, operations, request_schema, spec
+from tests.spec_tools import PATHS, merged_object, operations, request_schema, spec
 from tests.test_resources import CASES, IDS
 
 CHECKER = jsonschema.FormatChecker()
@@ -43,10 +43,10 @@ def test_every_request_the_facade_sends_matches_the_spec(
 
 
 def test_request_schemas_are_closed_so_the_contract_test_can_fail() -> None:
-    schema = merged_object(SCHEMA_BY_PATH["/v5/card-api/card/block"])
+    schema = merged_object(SCHEMA_BY_PATH[PATHS["cards.block"]])
     assert schema.get("additionalProperties") is False
     with pytest.raises(AssertionError):
-        assert_valid_request("/v5/card-api/card/block", b'{"request_id":"x","card_id":"","extra":1}')
+        assert_valid_request(PATHS["cards.block"], b'{"request_id":"x","card_id":"","extra":1}')
 
 
 # ------------------------------------------------------------------------------ property-based
@@ -77,7 +77,7 @@ def test_valid_cardholders_always_produce_schema_valid_issue_bodies(
     client.cards.issue(
         product, first_name=first, last_name=last, phone=phone, country=country, person_id="1", birthdate=born
     )
-    assert_valid_request("/v5/card-api/card/issue", api.requests[-1].content)
+    assert_valid_request(PATHS["cards.issue"], api.requests[-1].content)
 
 
 @SETTINGS
@@ -88,8 +88,8 @@ def test_valid_amounts_always_produce_schema_valid_transaction_bodies(
     api.requests.clear()
     client.transactions.create("card-1", amount, currency, order_id="o-1")
     client.transactions.refund("t-1", order_id="o-1", amount=refund)
-    assert_valid_request("/v5/card-api/transaction/create", api.requests[0].content)
-    assert_valid_request("/v5/card-api/transaction/refund", api.requests[1].content)
+    assert_valid_request(PATHS["transactions.create"], api.requests[0].content)
+    assert_valid_request(PATHS["transactions.refund"], api.requests[1].content)
     assert Decimal(str(json.loads(api.requests[0].content)["amount"])) == amount  # exactly the amount given
 
 

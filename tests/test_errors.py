@@ -8,6 +8,7 @@ import pytest
 import freedompay_cards as fp
 from freedompay_cards._errors import CARD_API_CODES, GIFT_STATUS_ERRORS, HTTP_STATUS_ERRORS
 from tests.conftest import DT, MockAPI
+from tests.spec_tools import PATHS
 
 RID1 = "00000000-0000-0000-0000-000000000001"
 
@@ -24,7 +25,7 @@ def test_hierarchy() -> None:
 @pytest.mark.parametrize(("code", "cls"), sorted(CARD_API_CODES.items()))
 def test_card_api_error_codes_map_to_classes(client: fp.CardClient, api: MockAPI, code: str, cls: type) -> None:
     api.on(
-        "/v5/card-api/card/block",
+        PATHS["cards.block"],
         {
             "status": "error",
             "request_status": "error",
@@ -43,7 +44,7 @@ def test_card_api_error_codes_map_to_classes(client: fp.CardClient, api: MockAPI
 
 
 def test_unknown_card_api_code_is_a_plain_api_error(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/block", {"status": "error", "request_status": "error", "error_code": "E-77"})
+    api.on(PATHS["cards.block"], {"status": "error", "request_status": "error", "error_code": "E-77"})
     with pytest.raises(fp.APIError) as info:
         client.cards.block("c1", reason="lost")
     assert type(info.value) is fp.APIError and info.value.code == "E-77"
@@ -51,7 +52,7 @@ def test_unknown_card_api_code_is_a_plain_api_error(client: fp.CardClient, api: 
 
 
 def test_request_status_error_without_status_error_raises(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/activate", {"status": "ok", "request_status": "error", "error_description": "no"})
+    api.on(PATHS["cards.activate"], {"status": "ok", "request_status": "error", "error_description": "no"})
     with pytest.raises(fp.APIError, match="no"):
         client.cards.activate("c1")
 
@@ -59,7 +60,7 @@ def test_request_status_error_without_status_error_raises(client: fp.CardClient,
 @pytest.mark.parametrize(("status", "expected"), sorted(GIFT_STATUS_ERRORS.items()))
 def test_gift_statuses_map_to_classes(client: fp.CardClient, api: MockAPI, status: int, expected: tuple) -> None:
     cls, meaning = expected
-    api.on("/v5/cards/activate_card", {"datetime": "2025-01-01 00:00:00", "status": status})
+    api.on(PATHS["gift_cards.confirm"], {"datetime": "2025-01-01 00:00:00", "status": status})
     with pytest.raises(fp.APIError) as info:
         client.gift_cards.confirm("000000", card_id=5)
     assert type(info.value) is cls
@@ -70,7 +71,7 @@ def test_gift_statuses_map_to_classes(client: fp.CardClient, api: MockAPI, statu
 
 
 def test_an_undocumented_gift_status_is_an_api_error(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/cards/status", {"datetime": "2025-01-01 00:00:00", "status": -99})
+    api.on(PATHS["gift_cards.status"], {"datetime": "2025-01-01 00:00:00", "status": -99})
     with pytest.raises(fp.APIError) as info:
         client.gift_cards.status(5)
     assert type(info.value) is fp.APIError and info.value.code == -99
@@ -78,7 +79,7 @@ def test_an_undocumented_gift_status_is_an_api_error(client: fp.CardClient, api:
 
 @pytest.mark.parametrize(("http_status", "cls"), sorted(HTTP_STATUS_ERRORS.items()))
 def test_http_statuses_map_to_classes(client: fp.CardClient, api: MockAPI, http_status: int, cls: type) -> None:
-    api.on("/v5/card-api/card/info", httpx.Response(http_status, text="<html>oops</html>"))
+    api.on(PATHS["cards.info"], httpx.Response(http_status, text="<html>oops</html>"))
     with pytest.raises(fp.APIError) as info:
         client.cards.info("c1", max_retries=0)
     assert type(info.value) is cls
@@ -87,9 +88,7 @@ def test_http_statuses_map_to_classes(client: fp.CardClient, api: MockAPI, http_
 
 
 def test_rate_limit_carries_retry_after(client: fp.CardClient, api: MockAPI) -> None:
-    api.on(
-        "/v5/card-api/card/info", httpx.Response(429, headers={"Retry-After": "7"}, json={"error_code": "RATE_LIMITED"})
-    )
+    api.on(PATHS["cards.info"], httpx.Response(429, headers={"Retry-After": "7"}, json={"error_code": "RATE_LIMITED"}))
     with pytest.raises(fp.RateLimitError) as info:
         client.cards.info("c1", max_retries=0)
     assert info.value.retry_after == 7.0
@@ -110,21 +109,21 @@ def test_rate_limit_carries_retry_after(client: fp.CardClient, api: MockAPI) -> 
 def test_undocumented_bodies_raise_unexpected_response_never_raw_errors(
     client: fp.CardClient, api: MockAPI, answer: httpx.Response
 ) -> None:
-    api.on("/v5/card-api/card/statement", answer)
+    api.on(PATHS["cards.statement"], answer)
     with pytest.raises(fp.UnexpectedResponseError) as info:
         list(client.cards.statement("c1", max_retries=0))
     assert info.value.operation == "cards.statement" and info.value.http_status == 200
 
 
 def test_gift_answer_without_card_id_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/cards/issue_card", {"datetime": "2025-01-01 00:00:00", "status": 0})
+    api.on(PATHS["gift_cards.issue"], {"datetime": "2025-01-01 00:00:00", "status": 0})
     with pytest.raises(fp.UnexpectedResponseError):
         client.gift_cards.issue(1, cardholder_name="A", phone=77001234567)
 
 
 def test_error_body_is_redacted(client: fp.CardClient, api: MockAPI) -> None:
     api.on(
-        "/v5/card-api/card/secret_data",
+        PATHS["cards.secret_data"],
         {
             "status": "error",
             "request_status": "error",

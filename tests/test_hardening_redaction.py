@@ -22,6 +22,7 @@ from freedompay_cards import cassettes
 from freedompay_cards._errors import card_api_error, http_error
 from freedompay_cards._redact import MAX_DEPTH, REDACTED, TOO_DEEP, redact, scrub_raw_text, scrub_text
 from tests.conftest import MockAPI
+from tests.spec_tools import PATHS
 
 RID = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 
@@ -153,7 +154,7 @@ def test_the_issue_s_example_through_the_client(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="freedompay_cards")
     description = "card 4405 6150 0000 0008 cvv 653, exp 12/27, sms code 5678, PIN 1234 rejected"
-    api.on("/v5/card-api/card/info", {"status": "error", "request_status": "error", "error_description": description})
+    api.on(PATHS["cards.info"], {"status": "error", "request_status": "error", "error_description": description})
     with pytest.raises(fp.APIError) as info:
         client.cards.info("c1", max_retries=0)
     err = info.value
@@ -268,7 +269,7 @@ def test_deep_bodies_are_scrubbed_for_cassettes(depth: int) -> None:
 
 def test_deep_error_answer_through_the_client_keeps_its_request_id(client: fp.CardClient, api: MockAPI) -> None:
     body = json.dumps({"status": "error", "request_status": "error", "error_code": "X", "nested": _nested(600, 1)})
-    api.on("/v5/card-api/card/info", httpx.Response(200, content=body, headers={"content-type": "application/json"}))
+    api.on(PATHS["cards.info"], httpx.Response(200, content=body, headers={"content-type": "application/json"}))
     with pytest.raises(fp.APIError) as info:
         client.cards.info("c1", request_id=RID, max_retries=0)
     assert info.value.request_id == RID and RID in str(info.value)

@@ -33,11 +33,12 @@ from tests.hostile import (
     envelope,
     timed,
 )
+from tests.spec_tools import PATHS
 
-CARD = "/v5/card-api/card/info"
-STATUS = "/v5/card-api/request/status"
-CREATE = "/v5/card-api/transaction/create"
-SECRET = "/v5/card-api/card/secret_data"
+CARD = PATHS["cards.info"]
+STATUS = PATHS["requests.status"]
+CREATE = PATHS["transactions.create"]
+SECRET = PATHS["cards.secret_data"]
 FAST = fp.RetryPolicy(max_retries=2, base=0.01, cap=0.02)
 SLACK = 2.5  # seconds a bounded call may overrun its bound on a loaded machine (the unbounded case: 15 s)
 NOT_FOUND = Answer(

@@ -12,6 +12,7 @@ import pytest
 import freedompay_cards as fp
 from freedompay_cards._core import LazyArray, scan_object
 from tests.conftest import AUTH_ID, SECRET, MockAPI, ok
+from tests.spec_tools import PATHS
 
 AUTH = {"datetime": "2025-02-01 10:00:00", "type": "purchase", "amount": 10, "currency": "KZT", "merchant": {"m": 1}}
 OP = {"type": "purchase", "amount": 1.5, "commission": 0, "currency": "KZT", "mcc": 5411,
@@ -37,9 +38,7 @@ def test_scan_object_rejects_malformed_json(text: str) -> None:
 
 
 def test_extended_statement_sequences_decode_on_use(client: fp.CardClient, api: MockAPI) -> None:
-    api.on(
-        "/v5/card-api/card/statement_extended", ok(authorizations=[AUTH, {**AUTH, "amount": 20}], operations=[AUTH] * 3)
-    )
+    api.on(PATHS["cards.statement_extended"], ok(authorizations=[AUTH, {**AUTH, "amount": 20}], operations=[AUTH] * 3))
     statement = client.cards.statement_extended("c", dt.date(2025, 2, 1), dt.date(2025, 2, 2))
     assert (len(statement.authorizations), len(statement.operations)) == (2, 3)
     assert statement.authorizations[1].amount == Decimal(20) and statement.authorizations[-1].amount == Decimal(20)
@@ -51,7 +50,7 @@ def test_extended_statement_sequences_decode_on_use(client: fp.CardClient, api: 
 
 
 def test_a_malformed_item_raises_unexpected_response_when_reached(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/statement", ok(operations=[OP, {**OP, "amount": "lots"}, {"type": "x"}]))
+    api.on(PATHS["cards.statement"], ok(operations=[OP, {**OP, "amount": "lots"}, {"type": "x"}]))
     operations = client.cards.statement("c")
     assert next(operations).amount == Decimal("1.5")
     with pytest.raises(fp.UnexpectedResponseError, match="amount: must be a number") as info:
@@ -60,14 +59,14 @@ def test_a_malformed_item_raises_unexpected_response_when_reached(client: fp.Car
 
 
 def test_malformed_top_level_json_fails_at_once(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/statement", httpx.Response(200, text='{"status":"ok","operations":[{"a":1},'))
+    api.on(PATHS["cards.statement"], httpx.Response(200, text='{"status":"ok","operations":[{"a":1},'))
     with pytest.raises(fp.UnexpectedResponseError):
         list(client.cards.statement("c", max_retries=0))
 
 
 def test_large_statement_is_not_decoded_up_front(client: fp.CardClient, api: MockAPI) -> None:
     count = 20_000
-    api.on("/v5/card-api/card/statement_extended", ok(operations=[AUTH] * count))
+    api.on(PATHS["cards.statement_extended"], ok(operations=[AUTH] * count))
     statement = client.cards.statement_extended("c", dt.date(2025, 1, 1), dt.date(2025, 2, 1))
     assert len(statement.operations) == count
     assert sum(a.amount for a in statement.operations) == Decimal(10 * count)
@@ -83,9 +82,63 @@ def test_a_statement_of_100_000_operations_fits_under_the_default_answer_limit(a
     }  # fmt: skip
     body = json.dumps(ok(authorizations=[item] * 50_000, operations=[item] * 50_000)).encode()
     assert 20_000_000 < len(body) < fp.CardClient("1", "s").max_response_bytes / 2
-    api.on("/v5/card-api/card/statement_extended", httpx.Response(200, content=body))
+    api.on(PATHS["cards.statement_extended"], httpx.Response(200, content=body))
     http = httpx.Client(transport=httpx.MockTransport(api.handler))
     with fp.CardClient(AUTH_ID, SECRET, http_client=http) as client:
         statement = client.cards.statement_extended("c1", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert len(statement.authorizations) + len(statement.operations) == 100_000
     assert statement.operations[-1].amount == Decimal("1234.56")
+
+
+def test_every_field_of_an_authorization_lands_in_its_own_attribute(client: fp.CardClient, api: MockAPI) -> None:
+    """The converter passes the fields by position (statements are long): each field's own value shows
+    the order is the class's."""
+    item = {
+        "datetime": "2025-02-01T10:00:00+05:00", "type": "purchase", "amount": 1.25, "commission": 2.5,
+        "full_amount": 3.75, "cashback": 4, "currency": "KZT", "iban": "KZ01", "merchant": {"name": "Cafe"},
+        "additional_parameters": [{"key": "k", "value": "v"}], "terminal": "T-1",
+    }  # fmt: skip
+    api.on(PATHS["cards.statement_extended"], ok(authorizations=[item]))
+    (got,) = client.cards.statement_extended("c", dt.date(2025, 2, 1), dt.date(2025, 2, 2)).authorizations
+    assert got == fp.Authorization(
+        datetime=dt.datetime(2025, 2, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=5))), type="purchase",
+        amount=Decimal("1.25"), commission=Decimal("2.5"), full_amount=Decimal("3.75"), cashback=Decimal(4),
+        currency="KZT", iban="KZ01", merchant={"name": "Cafe"}, additional_parameters=({"key": "k", "value": "v"},),
+    )  # fmt: skip
+    assert (got.merchant, got.extra) == ({"name": "Cafe"}, {"terminal": "T-1"})
+
+
+def test_an_item_msgspec_refuses_is_read_as_json_reads_it(client: fp.CardClient, api: MockAPI) -> None:
+    """A lone surrogate escape is JSON that the standard library reads (msgspec does not): it still is."""
+    body = json.dumps(ok(operations=[OP, {**OP, "rrn": "\ud800"}]))
+    api.on(PATHS["cards.statement"], httpx.Response(200, text=body))
+    assert [operation.rrn for operation in client.cards.statement("c")] == ["1", "\ud800"]
+
+
+def test_an_item_too_deep_to_walk_never_escapes_as_a_recursion_error(client: fp.CardClient, api: MockAPI) -> None:
+    deep: object = "bottom"
+    for _ in range(900):  # within what the scan reads; more than some walks of an item's fields take
+        deep = {"d": deep}
+    api.on(PATHS["cards.statement_extended"], ok(authorizations=[{**AUTH, "nested": deep}]))
+    try:
+        statement = client.cards.statement_extended("c", dt.date(2025, 2, 1), dt.date(2025, 2, 2))
+        list(statement.authorizations)
+    except fp.UnexpectedResponseError as err:  # read, or refused as a typed error: never a bare RecursionError
+        assert err.operation == "cards.statement_extended"
+
+
+def test_only_a_lazily_read_answer_imports_msgspec() -> None:
+    """msgspec (about 5 ms to import) is for long answers: a program that never reads one never loads it."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, httpx, freedompay_cards as fp
+answer = b'{{"status":"ok","request_status":"success","dt":"2025-01-01T00:01:01+00:30"}}'
+http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=answer)))
+client = fp.CardClient("{AUTH_ID}", "{SECRET}", http_client=http)
+assert client.cards.reset_pin_counter("card-1").succeeded
+print("msgspec" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "False"

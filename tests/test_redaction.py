@@ -11,6 +11,7 @@ import pytest
 import freedompay_cards as fp
 from freedompay_cards._redact import mask_pan, redact, scrub_raw_text, scrub_text
 from tests.conftest import SECRET, MockAPI, ok
+from tests.spec_tools import PATHS
 
 PAN, CVV, EXPIRY, PIN_CIPHER = "4000001234567899", "987", "11/28", "cGluLWNpcGhlcnRleHQ="
 
@@ -18,10 +19,10 @@ PAN, CVV, EXPIRY, PIN_CIPHER = "4000001234567899", "987", "11/28", "cGluLWNpcGhl
 def _everything(client: fp.CardClient, api: MockAPI, caplog: pytest.LogCaptureFixture) -> str:
     """Run calls that handle every secret kind and return all text a user could see."""
     caplog.set_level(logging.DEBUG, logger="freedompay_cards")
-    api.on("/v5/card-api/card/secret_data", ok(card_id="c", pan=PAN, cvv=CVV, expiry=EXPIRY, cardholder_name="A B"))
-    api.on("/v5/card-api/card/info", ok(card_id="c", expiry=EXPIRY))
+    api.on(PATHS["cards.secret_data"], ok(card_id="c", pan=PAN, cvv=CVV, expiry=EXPIRY, cardholder_name="A B"))
+    api.on(PATHS["cards.info"], ok(card_id="c", expiry=EXPIRY))
     api.on(
-        "/v5/card-api/card/set_pin",
+        PATHS["cards.set_pin"],
         {"status": "error", "request_status": "error", "pin": PIN_CIPHER, "error_description": f"bad pin for {PAN}"},
     )
     data = client.cards.secret_data("c")
@@ -113,7 +114,7 @@ def test_secret_fields_in_raw_bodies_are_blanked(text: str) -> None:
 
 
 def test_transport_errors_do_not_leak_the_request(api: MockAPI, client: fp.CardClient) -> None:
-    api.on("/v5/card-api/card/secret_data", httpx.ConnectError("refused"))
+    api.on(PATHS["cards.secret_data"], httpx.ConnectError("refused"))
     with pytest.raises(fp.APIConnectionError) as info:
         client.cards.secret_data("c", max_retries=0)
     assert SECRET not in str(info.value) and "X-JWS" not in str(info.value)
@@ -127,7 +128,7 @@ def test_unmapped_answer_fields_kept_in_extra_are_guarded_like_error_bodies(
 
     note = f"card {PAN[:4]} {PAN[4:8]} {PAN[8:12]} {PAN[12:]} cvv {CVV}"
     unmapped = {"sms_code": "123456", "exp": EXPIRY, "note": note, "nested": {"cvv2": CVV, "plain": "x"}, "n": 7}
-    api.on("/v5/card-api/card/reset_counter_pin", ok(**unmapped))
+    api.on(PATHS["cards.reset_pin_counter"], ok(**unmapped))
     extra = client.cards.reset_pin_counter("c").extra
     assert {k: type(v) for k, v in extra.items()} == {
         "sms_code": Secret, "exp": Secret, "note": Secret, "nested": dict, "n": int,

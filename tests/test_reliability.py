@@ -17,18 +17,19 @@ import pytest
 
 import freedompay_cards as fp
 from freedompay_cards.sandbox import Fault, Sandbox
+from tests.spec_tools import PATHS
 
 FAST = fp.RetryPolicy(max_retries=2, base=0.001, cap=0.01)
 CARD_PATHS = {
-    "cards.block": "/v5/card-api/card/block",
-    "cards.close": "/v5/card-api/card/close",
-    "cards.activate": "/v5/card-api/card/activate",
-    "cards.info": "/v5/card-api/card/info",
-    "transactions.refund": "/v5/card-api/transaction/refund",
-    "transactions.create": "/v5/card-api/transaction/create",
-    "gift_cards.issue": "/v5/cards/issue_card",
+    "cards.block": PATHS["cards.block"],
+    "cards.close": PATHS["cards.close"],
+    "cards.activate": PATHS["cards.activate"],
+    "cards.info": PATHS["cards.info"],
+    "transactions.refund": PATHS["transactions.refund"],
+    "transactions.create": PATHS["transactions.create"],
+    "gift_cards.issue": PATHS["gift_cards.issue"],
 }
-STATUS_PATH = "/v5/card-api/request/status"
+STATUS_PATH = PATHS["requests.status"]
 
 
 @pytest.fixture

@@ -22,11 +22,12 @@ from freedompay_cards._retry import parse_retry_after
 from freedompay_cards._validate import identifier
 from tests import spec_tools
 from tests.conftest import AUTH_ID, DT, FAST, SECRET, MockAPI, ok, sequential_ids
+from tests.spec_tools import PATHS
 
 RID1 = "00000000-0000-0000-0000-000000000001"
-CREATE = "/v5/card-api/transaction/create"
-STATUS = "/v5/card-api/request/status"
-BLOCK = "/v5/card-api/card/block"
+CREATE = PATHS["transactions.create"]
+STATUS = PATHS["requests.status"]
+BLOCK = PATHS["cards.block"]
 NOT_FOUND = {"status": "error", "error_code": "REQUEST_NOT_FOUND"}
 PROCESS = {"status": "ok", "request_status": "process", "dt": DT}
 
@@ -79,7 +80,7 @@ def test_any_failure_to_convert_an_applied_answer_is_outcome_unknown_with_the_re
 def test_a_statement_item_nested_600_deep_is_read_item_by_item(client: fp.CardClient, api: MockAPI) -> None:
     item = {"type": "purchase", "amount": 1, "commission": 0, "currency": "KZT", "mcc": 5411,
             "datetime": "2025-02-01T10:00:00+05:00", "rrn": "1", "merchant": {}, "debug": _nested(600)}  # fmt: skip
-    api.on("/v5/card-api/card/statement", ok(operations=[item, item]))
+    api.on(PATHS["cards.statement"], ok(operations=[item, item]))
     operations = list(client.cards.statement("c1", max_retries=0))
     assert len(operations) == 2 and operations[1].amount == Decimal(1)
 
@@ -94,21 +95,25 @@ CONFIRMED = {"status": 0, "datetime": "01.01.2025 10:00:00", "card_status": 1, "
     ("path", "call", "answer"),
     [
         (
-            "/v5/cards/issue_card",
+            PATHS["gift_cards.issue"],
             lambda c: c.gift_cards.issue(1, cardholder_name="A B", phone=77001234567),
             {"status": 0},
         ),
         (
-            "/v5/cards/issue_card",
+            PATHS["gift_cards.issue"],
             lambda c: c.gift_cards.issue(1, cardholder_name="A B", phone=77001234567),
             {"status": 0, "card_id": 5, "datetime": "01.01.2025 10:00:00"},
         ),
         (
-            "/v5/cards/activate_card",
+            PATHS["gift_cards.confirm"],
             lambda c: c.gift_cards.confirm("123456"),
             CONFIRMED,
         ),
-        ("/v5/cards/resend", lambda c: c.gift_cards.resend(5), {"status": 0, "datetime": "01.01.2025 10:00:00"}),
+        (
+            PATHS["gift_cards.resend"],
+            lambda c: c.gift_cards.resend(5),
+            {"status": 0, "datetime": "01.01.2025 10:00:00"},
+        ),
     ],
 )
 def test_a_gift_answer_with_status_0_that_cannot_be_read_is_applied_outcome_unknown(
@@ -122,7 +127,7 @@ def test_a_gift_answer_with_status_0_that_cannot_be_read_is_applied_outcome_unkn
 
 
 def test_a_read_that_cannot_be_converted_is_still_a_known_outcome(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/cards/status", {"status": 0, "datetime": "01.01.2025 10:00:00"})
+    api.on(PATHS["gift_cards.status"], {"status": 0, "datetime": "01.01.2025 10:00:00"})
     with pytest.raises(fp.UnexpectedResponseError) as info:
         client.gift_cards.status(5)
     assert not info.value.outcome_unknown  # a read applies nothing
@@ -255,7 +260,7 @@ def test_a_wait_ending_in_another_operation_s_success_is_not_the_payment_s_outco
     ("call", "path", "created"),
     [
         (_create, CREATE, {"transaction_id": "t1"}),
-        (_issue, "/v5/card-api/card/issue", {"cards": [{"card_id": "k1"}]}),
+        (_issue, PATHS["cards.issue"], {"cards": [{"card_id": "k1"}]}),
     ],
 )
 def test_a_reconciled_success_carrying_the_created_ids_is_the_outcome(
@@ -347,7 +352,7 @@ def test_an_error_body_never_keeps_a_field_named_with_a_secret_label(client: fp.
 def test_an_unreadable_secret_data_answer_keeps_only_its_envelope_in_the_error(
     client: fp.CardClient, api: MockAPI, answer: dict[str, Any]
 ) -> None:
-    api.on("/v5/card-api/card/secret_data", answer)
+    api.on(PATHS["cards.secret_data"], answer)
     with pytest.raises(fp.FreedomPayError) as info:
         client.cards.secret_data("c1", max_retries=0)
     body = info.value.body  # type: ignore[attr-defined]
@@ -381,10 +386,10 @@ def _recorded(path: str, answer: dict[str, Any], headers: dict[str, list[str]]) 
 
 def test_a_secret_data_answer_is_recorded_with_every_field_beyond_the_envelope_scrubbed() -> None:
     answer = ok(card_id="k1", track2="4111111111111111=2912101", magstripe="opaque-secret-blob", pin_offset="0042")
-    recorded = _recorded("/v5/card-api/card/secret_data", answer, {})
+    recorded = _recorded(PATHS["cards.secret_data"], answer, {})
     assert "opaque-secret-blob" not in recorded and "2912101" not in recorded and "0042" not in recorded
     assert '\\"card_id\\":\\"k1\\"' in recorded and "success" in recorded  # the envelope and card_id are kept
-    other = _recorded("/v5/card-api/card/info", ok(card_id="k1", card_status="active"), {})
+    other = _recorded(PATHS["cards.info"], ok(card_id="k1", card_status="active"), {})
     assert "active" in other  # only secret-data answers are scrubbed whole
 
 

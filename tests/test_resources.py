@@ -12,6 +12,7 @@ import pytest
 
 import freedompay_cards as fp
 from tests.conftest import DT, MockAPI, ok
+from tests.spec_tools import PATHS
 
 RID1 = "00000000-0000-0000-0000-000000000001"
 CARD = "card-777"
@@ -51,7 +52,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.bulk_issue",
         lambda c: c.cards.bulk_issue(fp.Product.INSTANT_CARD, 5),
-        "/v5/card-api/card/bulk_issue",
+        PATHS["cards.bulk_issue"],
         {"request_id": RID1, "product_id": 2000, "quantity": 5},
         {"status": "ok", "request_status": "process", "dt": DT},
         lambda r: r.pending and r.request_id == RID1 and r.card_ids == (),
@@ -70,7 +71,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
             email="a@b.kz",
             extra_cardholder_fields={"gender": "F"},
         ),
-        "/v5/card-api/card/issue",
+        PATHS["cards.issue"],
         {
             "request_id": RID1,
             "product_id": 1000,
@@ -92,7 +93,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.issue_plastic",
         lambda c: c.cards.issue_plastic("client-1", fp.Product.ELECTRON_CARD),
-        "/v5/card-api/card/issue_plastic",
+        PATHS["cards.issue_plastic"],
         {"request_id": RID1, "client_id": "client-1", "product_id": 3000},
         ok(),
         lambda r: r.succeeded,
@@ -100,7 +101,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.activate",
         lambda c: c.cards.activate(CARD),
-        "/v5/card-api/card/activate",
+        PATHS["cards.activate"],
         {"request_id": RID1, "card_id": CARD},
         ok(),
         lambda r: (
@@ -110,7 +111,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.block",
         lambda c: c.cards.block(CARD, reason="lost"),
-        "/v5/card-api/card/block",
+        PATHS["cards.block"],
         {"request_id": RID1, "card_id": CARD, "description": "lost"},
         ok(),
         lambda r: r.succeeded and r.request_id == RID1,
@@ -118,7 +119,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.unblock",
         lambda c: c.cards.unblock(CARD, reason="found", request_id="828CF71D-A447-4A67-A149-C1DF8BC197CA"),
-        "/v5/card-api/card/unblock",
+        PATHS["cards.unblock"],
         {"request_id": "828cf71d-a447-4a67-a149-c1df8bc197ca", "card_id": CARD, "description": "found"},
         ok(),
         lambda r: r.request_id == "828cf71d-a447-4a67-a149-c1df8bc197ca",
@@ -126,7 +127,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.set_pin",
         lambda c: c.cards.set_pin(CARD, encrypted_pin="ZW5jcnlwdGVk"),
-        "/v5/card-api/card/set_pin",
+        PATHS["cards.set_pin"],
         {"card_id": CARD, "pin": "ZW5jcnlwdGVk"},
         ok(),
         lambda r: r.succeeded and r.request_id is None,
@@ -134,7 +135,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.reset_pin_counter",
         lambda c: c.cards.reset_pin_counter(CARD),
-        "/v5/card-api/card/reset_counter_pin",
+        PATHS["cards.reset_pin_counter"],
         {"request_id": RID1, "card_id": CARD},
         ok(),
         lambda r: r.succeeded,
@@ -142,7 +143,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.close",
         lambda c: c.cards.close(CARD, reason="customer request"),
-        "/v5/card-api/card/close",
+        PATHS["cards.close"],
         {"request_id": RID1, "card_id": CARD, "description": "customer request"},
         ok(),
         lambda r: r.succeeded,
@@ -150,7 +151,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.link_client",
         lambda c: c.cards.link_client(CARD, "client-9"),
-        "/v5/card-api/card/link",
+        PATHS["cards.link_client"],
         {"request_id": RID1, "client_id": "client-9", "card_id": CARD},
         ok(),
         lambda r: r.succeeded,
@@ -158,7 +159,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.info",
         lambda c: c.cards.info(CARD),
-        "/v5/card-api/card/info",
+        PATHS["cards.info"],
         {"request_id": RID1, "card_id": CARD},
         ok(
             card_id=CARD,
@@ -177,7 +178,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.balance",
         lambda c: c.cards.balance(CARD),
-        "/v5/card-api/card/balance",
+        PATHS["cards.balance"],
         {"request_id": RID1, "card_id": CARD},
         ok(card_id=CARD, accounts=[ACCOUNT]),
         lambda r: r.accounts[0].amount == Decimal("1500.5") and r.accounts[0].available == Decimal("1300.5"),
@@ -185,7 +186,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.secret_data",
         lambda c: c.cards.secret_data(CARD),
-        "/v5/card-api/card/secret_data",
+        PATHS["cards.secret_data"],
         {"request_id": RID1, "card_id": CARD},
         ok(card_id=CARD, pan="4000000000000002", expiry="12/29", cvv="123", cardholder_name="AIDA S", token="t"),
         lambda r: (
@@ -196,7 +197,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.secret_data_v2",
         lambda c: c.cards.secret_data_v2(CARD),
-        "/v5/card-api/card/secret_data_v2",
+        PATHS["cards.secret_data_v2"],
         {"request_id": RID1, "card_id": CARD},
         ok(card_id=CARD, pan="4000000000000002"),
         lambda r: r.pan.reveal() == "4000000000000002" and r.cvv is None,
@@ -204,7 +205,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.statement",
         lambda c: c.cards.statement(CARD, dt.date(2025, 2, 1), dt.datetime(2025, 2, 28, 12, tzinfo=UTC)),
-        "/v5/card-api/card/statement",
+        PATHS["cards.statement"],
         {"card_id": CARD, "start_date": "2025-02-01T00:00:00+00:00", "end_date": "2025-02-28T12:00:00+00:00"},
         ok(operations=[STATEMENT_OP, {**STATEMENT_OP, "amount": 1}]),
         lambda ops: (
@@ -216,7 +217,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "cards.statement_extended",
         lambda c: c.cards.statement_extended(CARD, dt.date(2025, 2, 1), dt.date(2025, 2, 2)),
-        "/v5/card-api/card/statement_extended",
+        PATHS["cards.statement_extended"],
         {"card_id": CARD, "start_date": "2025-02-01T00:00:00+00:00", "end_date": "2025-02-02T23:59:59.999999+00:00"},
         {
             "status": "ok",
@@ -237,7 +238,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
         lambda c: c.cards.validate_cardholder(
             "00000000-0000-4000-8000-00000000000A", first_name="Aida", last_name="Sadykova", phone="7001234567"
         ),
-        "/v5/card-api/external/cardholder_validate",
+        PATHS["cards.validate_cardholder"],
         {
             "request_id": RID1,
             "card_token": "00000000-0000-4000-8000-00000000000a",
@@ -271,7 +272,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
             identified_by="branch 7",
             branch_id="b1",
         ),
-        "/v5/card-api/client/add",
+        PATHS["clients.create"],
         {
             "request_id": RID1,
             "product_id": 1000,
@@ -309,7 +310,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "clients.update_phone",
         lambda c: c.clients.update_phone("cl-1", "77017654321", product=2000),
-        "/v5/card-api/client/update",
+        PATHS["clients.update_phone"],
         {"request_id": RID1, "client_id": "cl-1", "product_id": 2000, "client": {"phone": 77017654321}},
         ok(),
         lambda r: r.succeeded,
@@ -317,7 +318,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "clients.list_cards",
         lambda c: c.clients.list_cards("cl-1"),
-        "/v5/card-api/client/cards",
+        PATHS["clients.list_cards"],
         {"request_id": RID1, "client_id": "cl-1"},
         ok(cards=[{"card_id": "a", "card_mask": "4000********0002", "card_status": "active"}, {"card_id": "b"}]),
         lambda r: [c.card_id for c in r] == ["a", "b"] and r[0].card_status == "active",
@@ -325,7 +326,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "requests.status",
         lambda c: c.requests.status(RID1),
-        "/v5/card-api/request/status",
+        PATHS["requests.status"],
         {"request_id": RID1},
         ok(cards=[{"card_id": "c1"}, {"card_id": "c2"}], client_id="cl", transaction_id="t1", fin_document_id="f1"),
         lambda r: (r.card_ids, r.client_id, r.transaction_id, r.fin_document_id) == (("c1", "c2"), "cl", "t1", "f1"),
@@ -333,7 +334,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "transactions.create",
         lambda c: c.transactions.create(CARD, Decimal("1500.50"), "kzt", order_id="order-1", description="coffee"),
-        "/v5/card-api/transaction/create",
+        PATHS["transactions.create"],
         {
             "request_id": RID1,
             "order_id": "order-1",
@@ -348,7 +349,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "transactions.clear",
         lambda c: c.transactions.clear("t1", order_id="order-1", amount=100),
-        "/v5/card-api/transaction/clearing",
+        PATHS["transactions.clear"],
         {"request_id": RID1, "order_id": "order-1", "transaction_id": "t1", "amount": 100.0},
         ok(),
         lambda r: r.succeeded,
@@ -356,7 +357,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "transactions.refund",
         lambda c: c.transactions.refund("t1", order_id="order-1"),
-        "/v5/card-api/transaction/refund",
+        PATHS["transactions.refund"],
         {"request_id": RID1, "order_id": "order-1", "transaction_id": "t1"},
         ok(),
         lambda r: r.succeeded,
@@ -364,7 +365,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "transactions.info",
         lambda c: c.transactions.info(transaction_id="t1"),
-        "/v5/card-api/transaction/info",
+        PATHS["transactions.info"],
         {"request_id": RID1, "transaction_id": "t1"},
         ok(
             transaction={
@@ -384,7 +385,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "transactions.request_status",
         lambda c: c.transactions.request_status(RID1),
-        "/v5/card-api/request/status",
+        PATHS["requests.status"],
         {"request_id": RID1},
         ok(transaction_id="t1", fin_document_id="f1"),
         lambda r: (r.transaction_id, r.fin_document_id) == ("t1", "f1"),
@@ -400,7 +401,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
                 fp.Limit("pay"),
             ],
         ),
-        "/v5/card-api/limits/set",
+        PATHS["limits.set"],
         {
             "request_id": RID1,
             "object": {"type": "card", "value": CARD},
@@ -424,7 +425,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "limits.list",
         lambda c: c.limits.list("account", "KZ00FREE0000000001"),
-        "/v5/card-api/limits/list",
+        PATHS["limits.list"],
         {"request_id": RID1, "object": {"type": "account", "value": "KZ00FREE0000000001"}},
         ok(
             limits=[
@@ -451,7 +452,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "gift_cards.products",
         lambda c: c.gift_cards.products(),
-        "/v5/cards/product_list",
+        PATHS["gift_cards.products"],
         {},
         {
             "datetime": "2025-01-01 00:01:01",
@@ -472,7 +473,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "gift_cards.issue",
         lambda c: c.gift_cards.issue(7, cardholder_name="Aida", phone="77001234567"),
-        "/v5/cards/issue_card",
+        PATHS["gift_cards.issue"],
         {"cardholder_name": "Aida", "phone": 77001234567, "product_code": 7},
         {"datetime": "2025-01-01 00:01:01", "status": 0, "card_id": 4242},
         lambda r: r.card_id == 4242,
@@ -480,7 +481,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "gift_cards.confirm",
         lambda c: c.gift_cards.confirm("123456", card_id=4242),
-        "/v5/cards/activate_card",
+        PATHS["gift_cards.confirm"],
         {"otp": "123456", "card_id": 4242},
         {
             "datetime": "2025-01-01 00:01:01",
@@ -495,7 +496,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "gift_cards.resend",
         lambda c: c.gift_cards.resend(4242),
-        "/v5/cards/resend",
+        PATHS["gift_cards.resend"],
         {"card_id": 4242},
         {"datetime": "2025-01-01 00:01:01", "status": 0},
         lambda r: r.status == 0,
@@ -503,7 +504,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "gift_cards.resend_code",
         lambda c: c.gift_cards.resend_code(4242),
-        "/v5/cards/resend_code",
+        PATHS["gift_cards.resend_code"],
         {"card_id": 4242},
         {"datetime": "2025-01-01 00:01:01", "status": 0},
         lambda r: r.status == 0,
@@ -511,7 +512,7 @@ CASES: list[tuple[str, Callable[[Any], Any], str, dict[str, Any], dict[str, Any]
     (
         "gift_cards.status",
         lambda c: c.gift_cards.status(4242),
-        "/v5/cards/status",
+        PATHS["gift_cards.status"],
         {"card_id": 4242},
         {"datetime": "2025-01-01 00:01:01", "status": 0, "card_status": 9},
         lambda r: r.card_status == 9,  # a status value the docs do not list survives
@@ -576,9 +577,9 @@ async def test_async_method_sends_exact_body_and_returns_typed_result(
 def test_wait_true_polls_request_status_until_success_and_returns_created_ids(
     client: fp.CardClient, api: MockAPI
 ) -> None:
-    api.on("/v5/card-api/card/issue", {"status": "ok", "request_status": "process", "dt": DT})
+    api.on(PATHS["cards.issue"], {"status": "ok", "request_status": "process", "dt": DT})
     api.on(
-        "/v5/card-api/request/status",
+        PATHS["requests.status"],
         {"status": "ok", "request_status": "process", "dt": DT},
         ok(cards=[{"card_id": "new-card"}]),
     )
@@ -587,13 +588,13 @@ def test_wait_true_polls_request_status_until_success_and_returns_created_ids(
     )
     assert result.card_ids == ("new-card",)
     assert result.request_id == RID1
-    assert api.paths == ["/v5/card-api/card/issue"] + ["/v5/card-api/request/status"] * 2
+    assert api.paths == [PATHS["cards.issue"]] + [PATHS["requests.status"]] * 2
     assert all(b == {"request_id": RID1} for b in api.bodies[1:])
 
 
 def test_wait_true_on_immediate_success_still_reads_created_ids(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/client/add", ok())
-    api.on("/v5/card-api/request/status", ok(client_id="client-42"))
+    api.on(PATHS["clients.create"], ok())
+    api.on(PATHS["requests.status"], ok(client_id="client-42"))
     result = client.clients.create(
         2000, phone=77001234567, type=1, resident=2, first_name="A", last_name="B", wait=True
     )
@@ -602,7 +603,7 @@ def test_wait_true_on_immediate_success_still_reads_created_ids(client: fp.CardC
 
 def test_requests_wait_raises_the_mapped_error_when_the_request_failed(client: fp.CardClient, api: MockAPI) -> None:
     api.on(
-        "/v5/card-api/request/status",
+        PATHS["requests.status"],
         {
             "status": "ok",
             "request_status": "error",
@@ -618,7 +619,7 @@ def test_requests_wait_raises_the_mapped_error_when_the_request_failed(client: f
 
 
 def test_requests_wait_gives_up_after_timeout_with_outcome_unknown(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/request/status", {"status": "ok", "request_status": "process", "dt": DT})
+    api.on(PATHS["requests.status"], {"status": "ok", "request_status": "process", "dt": DT})
     with pytest.raises(fp.APITimeoutError) as info:
         client.requests.wait(RID1, timeout=0.05, interval=0.01, max_interval=0.02)
     assert info.value.outcome_unknown and info.value.request_id == RID1
@@ -627,7 +628,7 @@ def test_requests_wait_gives_up_after_timeout_with_outcome_unknown(client: fp.Ca
 
 async def test_async_requests_wait_polls_until_success(async_client: fp.AsyncCardClient, api: MockAPI) -> None:
     api.on(
-        "/v5/card-api/request/status",
+        PATHS["requests.status"],
         {"status": "ok", "request_status": "process", "dt": DT},
         {"status": "ok", "request_status": "process", "dt": DT},
         ok(transaction_id="t-9"),
@@ -637,7 +638,7 @@ async def test_async_requests_wait_polls_until_success(async_client: fp.AsyncCar
 
 
 def test_statement_windows_split_a_long_range_into_consecutive_calls(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/statement", ok(operations=[STATEMENT_OP]))
+    api.on(PATHS["cards.statement"], ok(operations=[STATEMENT_OP]))
     ops = client.cards.statement(CARD, dt.date(2025, 1, 1), dt.date(2025, 3, 15), window=dt.timedelta(days=31))
     assert api.requests == []  # lazy: nothing is sent until iteration
     assert len(list(ops)) == 3
@@ -650,7 +651,7 @@ def test_statement_windows_split_a_long_range_into_consecutive_calls(client: fp.
 
 
 def test_statement_without_range_sends_only_the_card(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/statement", ok(operations=[]))
+    api.on(PATHS["cards.statement"], ok(operations=[]))
     assert list(client.cards.statement(CARD)) == []
     assert api.bodies == [{"card_id": CARD}]
 
@@ -667,7 +668,7 @@ def test_set_pin_without_pin_lets_the_processor_generate_one(api: MockAPI, clien
 
 
 def test_unknown_fields_survive_in_extra(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/card/activate", ok(new_field=[1, 2]))
+    api.on(PATHS["cards.activate"], ok(new_field=[1, 2]))
     result = client.cards.activate(CARD)
     assert result.request_status is fp.RequestStatus.SUCCESS and result.extra == {"new_field": [1, 2]}
 
@@ -682,10 +683,10 @@ def test_gift_confirm_answer_missing_a_field_the_page_requires_is_unexpected(
         "card_currency": "USD",
         "card_balance": 5,
     }
-    api.on("/v5/cards/activate_card", answer)
+    api.on(PATHS["gift_cards.confirm"], answer)
     with pytest.raises(fp.UnexpectedResponseError, match="card_mask"):
         client.gift_cards.confirm("123456", card_id=4242)
-    api.on("/v5/cards/status", answer)  # Status (inferred) requires nothing beyond the envelope
+    api.on(PATHS["gift_cards.status"], answer)  # Status (inferred) requires nothing beyond the envelope
     assert client.gift_cards.status(4242).card_mask is None
 
 
@@ -696,7 +697,7 @@ def test_gift_confirm_answer_missing_a_field_the_page_requires_is_unexpected(
 def test_a_cardholder_score_is_kept_as_sent_and_read_as_a_percentage(
     client: fp.CardClient, api: MockAPI, score: str, percentage: Decimal | None
 ) -> None:
-    api.on("/v5/card-api/external/cardholder_validate", {"status": "ok", "score": score, "dt": DT})
+    api.on(PATHS["cards.validate_cardholder"], {"status": "ok", "score": score, "dt": DT})
     result = client.cards.validate_cardholder(
         "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone=7001234567
     )
@@ -706,7 +707,7 @@ def test_a_cardholder_score_is_kept_as_sent_and_read_as_a_percentage(
 
 def test_a_refused_cardholder_validation_raises_without_a_request_status(client: fp.CardClient, api: MockAPI) -> None:
     api.on(
-        "/v5/card-api/external/cardholder_validate",
+        PATHS["cards.validate_cardholder"],
         {"status": "error", "error_code": "CARD_NOT_FOUND", "error_description": "no such token"},
     )
     with pytest.raises(fp.NotFoundError) as info:
@@ -717,7 +718,7 @@ def test_a_refused_cardholder_validation_raises_without_a_request_status(client:
 
 
 def test_a_cardholder_answer_without_its_score_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/external/cardholder_validate", {"status": "ok", "dt": DT})
+    api.on(PATHS["cards.validate_cardholder"], {"status": "ok", "dt": DT})
     with pytest.raises(fp.UnexpectedResponseError, match="score"):
         client.cards.validate_cardholder(
             "828cf71d-a447-4a67-a149-c1df8bc197ca", first_name="A", last_name="B", phone="7001234567"
@@ -725,14 +726,14 @@ def test_a_cardholder_answer_without_its_score_is_unexpected(client: fp.CardClie
 
 
 def test_a_listed_limit_of_another_shape_is_unexpected(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/limits/list", ok(limits=[{"max": 5}]))
+    api.on(PATHS["limits.list"], ok(limits=[{"max": 5}]))
     with pytest.raises(fp.UnexpectedResponseError, match="transaction_type"):
         client.limits.list(fp.LimitScope.CLIENT, "cl-1")
 
 
 def test_listed_limits_can_be_set_again_as_they_are(client: fp.CardClient, api: MockAPI) -> None:
     listed = {"transaction_type": "pay", "period": "day", "amount": [{"type": "max", "value": "10", "currency": "KZT"}]}
-    api.on("/v5/card-api/limits/list", ok(limits=[listed]))
+    api.on(PATHS["limits.list"], ok(limits=[listed]))
     limits = client.limits.list("card", CARD)
     client.limits.set("card", CARD, limits)
     assert api.bodies[1]["limits"] == [listed]

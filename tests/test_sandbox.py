@@ -15,6 +15,7 @@ import pytest
 import freedompay_cards as fp
 from freedompay_cards.sandbox import CardStatus, ManualClock, Sandbox
 from freedompay_cards.sandbox._world import luhn_valid
+from tests.spec_tools import PATHS
 
 FAST = fp.RetryPolicy(max_retries=2, base=0.001, cap=0.01)
 UTC = dt.UTC
@@ -344,7 +345,7 @@ def test_a_wrong_secret_is_an_authentication_error_and_nothing_happens(sandbox: 
 
 @pytest.mark.parametrize(
     ("path", "field"),
-    [("/v5/card-api/request/status", "error_code"), ("/v5/cards/status", "status")],
+    [(PATHS["requests.status"], "error_code"), (PATHS["gift_cards.status"], "status")],
 )
 def test_a_missing_signature_is_refused_in_the_path_s_envelope(sandbox: Sandbox, path: str, field: str) -> None:
     with httpx.Client(transport=sandbox.transport(), base_url="https://sandbox.invalid") as http:
@@ -354,10 +355,10 @@ def test_a_missing_signature_is_refused_in_the_path_s_envelope(sandbox: Sandbox,
 
 
 def test_a_body_that_is_not_json_is_a_validation_error(sandbox: Sandbox) -> None:
-    answer = signed_post(sandbox, "/v5/card-api/card/block", b"card_id=1").json()
-    nested = signed_post(sandbox, "/v5/card-api/card/block", b"[" * 100_000 + b"]" * 100_000).json()
-    constant = signed_post(sandbox, "/v5/card-api/card/block", b'{"card_id":NaN}').json()
-    gift = signed_post(sandbox, "/v5/cards/issue_card", b"\xff\xfe").json()
+    answer = signed_post(sandbox, PATHS["cards.block"], b"card_id=1").json()
+    nested = signed_post(sandbox, PATHS["cards.block"], b"[" * 100_000 + b"]" * 100_000).json()
+    constant = signed_post(sandbox, PATHS["cards.block"], b'{"card_id":NaN}').json()
+    gift = signed_post(sandbox, PATHS["gift_cards.issue"], b"\xff\xfe").json()
 
     assert (answer["status"], answer["error_code"]) == ("error", "VALIDATION_ERROR")
     assert nested["error_code"] == constant["error_code"] == "VALIDATION_ERROR"
@@ -367,18 +368,18 @@ def test_a_body_that_is_not_json_is_a_validation_error(sandbox: Sandbox) -> None
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        ("/v5/card-api/card/block", {"request_id": "1", "card_id": "1", "description": "x"}, "request_id"),
-        ("/v5/card-api/card/block", {"request_id": str(uuid.uuid4()), "card_id": "1"}, "description"),
-        ("/v5/card-api/card/block", {"request_id": str(uuid.uuid4()), "card_id": "", "description": "x"}, "card_id"),
-        ("/v5/card-api/card/info", {"request_id": str(uuid.uuid4()), "card_id": "1", "pan": "x"}, "pan"),
-        ("/v5/card-api/card/bulk_issue", {"request_id": str(uuid.uuid4()), "product_id": 1, "quantity": 1}, "product_id"),
-        ("/v5/card-api/card/bulk_issue", {"request_id": str(uuid.uuid4()), "product_id": 1000, "quantity": 0}, "quantity"),
-        ("/v5/card-api/card/statement", {"card_id": "1", "start_date": "2025-01-01"}, "start_date"),
-        ("/v5/card-api/client/update", {"request_id": str(uuid.uuid4()), "client_id": "1", "product_id": 1000,
+        (PATHS["cards.block"], {"request_id": "1", "card_id": "1", "description": "x"}, "request_id"),
+        (PATHS["cards.block"], {"request_id": str(uuid.uuid4()), "card_id": "1"}, "description"),
+        (PATHS["cards.block"], {"request_id": str(uuid.uuid4()), "card_id": "", "description": "x"}, "card_id"),
+        (PATHS["cards.info"], {"request_id": str(uuid.uuid4()), "card_id": "1", "pan": "x"}, "pan"),
+        (PATHS["cards.bulk_issue"], {"request_id": str(uuid.uuid4()), "product_id": 1, "quantity": 1}, "product_id"),
+        (PATHS["cards.bulk_issue"], {"request_id": str(uuid.uuid4()), "product_id": 1000, "quantity": 0}, "quantity"),
+        (PATHS["cards.statement"], {"card_id": "1", "start_date": "2025-01-01"}, "start_date"),
+        (PATHS["clients.update_phone"], {"request_id": str(uuid.uuid4()), "client_id": "1", "product_id": 1000,
                                         "client": {"phone": "7700"}}, "client.phone"),
-        ("/v5/card-api/transaction/create", {"request_id": str(uuid.uuid4()), "order_id": "o", "card_id": "1",
+        (PATHS["transactions.create"], {"request_id": str(uuid.uuid4()), "order_id": "o", "card_id": "1",
                                              "amount": 0, "currency": "KZT"}, "amount"),
-        ("/v5/card-api/transaction/create", {"request_id": str(uuid.uuid4()), "order_id": "o", "card_id": "1",
+        (PATHS["transactions.create"], {"request_id": str(uuid.uuid4()), "order_id": "o", "card_id": "1",
                                              "amount": 1, "currency": "kzt"}, "currency"),
     ],
 )  # fmt: skip
@@ -407,7 +408,7 @@ def test_a_body_breaking_the_schema_is_a_validation_error_naming_the_field(
 def test_a_bad_gift_request_answers_the_status_of_the_field_at_fault(
     sandbox: Sandbox, body: dict[str, Any], status: int
 ) -> None:
-    answer = signed_post(sandbox, "/v5/cards/issue_card", fp._core.compact_json(body)).json()
+    answer = signed_post(sandbox, PATHS["gift_cards.issue"], fp._core.compact_json(body)).json()
 
     assert answer["status"] == status
     assert sandbox.gift_cards == {}

@@ -11,6 +11,7 @@ import pytest
 
 import freedompay_cards as fp
 from freedompay_cards.sandbox import CardStatus, Fault, Sandbox
+from tests.spec_tools import PATHS
 
 FAST = fp.RetryPolicy(max_retries=2, base=0.001, cap=0.01)
 
@@ -52,7 +53,7 @@ def test_drop_after_is_applied_and_reconciled_without_a_second_send(
 
 
 def test_timeout_after_is_applied_and_reconciled(sandbox: Sandbox, cards_client: fp.CardClient) -> None:
-    sandbox.inject("/v5/card-api/card/block", Fault.timeout_after())
+    sandbox.inject(PATHS["cards.block"], Fault.timeout_after())
 
     assert block_and_check(sandbox, cards_client).reconciled
 
@@ -198,7 +199,7 @@ def test_the_transport_raises_what_a_network_would(sandbox: Sandbox) -> None:
     with httpx.Client(transport=sandbox.transport(), base_url="https://sandbox.invalid") as http:
         for expected in (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadTimeout):
             with pytest.raises(expected):
-                http.post("/v5/cards/product_list", content=b"{}")
+                http.post(PATHS["gift_cards.products"], content=b"{}")
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ import freedompay_cards as fp
 from freedompay_cards.sandbox import Sandbox, SandboxServer
 from freedompay_cards.sandbox._server import MAX_BODY_BYTES
 from tests.processes import interruptible
+from tests.spec_tools import PATHS
 
 WAIT = 5.0  # the longest any socket read here may block
 
@@ -140,7 +141,7 @@ def deep_signature(depth: int = 30_000) -> str:
 
 def test_verify_refuses_a_signature_header_nested_30000_deep() -> None:
     with pytest.raises(fp.SignatureError, match="not base64url JSON"):
-        fp.verify(deep_signature(), b"{}", path="/v5/card-api/card/info", secret_key="s")
+        fp.verify(deep_signature(), b"{}", path=PATHS["cards.info"], secret_key="s")
 
 
 def test_the_server_refuses_a_deeply_nested_signature_as_an_invalid_signature(server: SandboxServer) -> None:

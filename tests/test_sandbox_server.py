@@ -15,6 +15,7 @@ import pytest
 import freedompay_cards as fp
 from freedompay_cards.sandbox import CardStatus, Fault, Sandbox, SandboxServer
 from tests.processes import interruptible
+from tests.spec_tools import PATHS
 
 FAST = fp.RetryPolicy(max_retries=2, base=0.001, cap=0.01)
 
@@ -99,20 +100,20 @@ def test_closing_the_server_frees_the_port_even_with_a_held_connection(sandbox: 
     server = sandbox.serve()
     sandbox.inject(None, Fault.timeout_after(hold=30))
     with httpx.Client(base_url=server.url, timeout=0.2) as http, pytest.raises(httpx.ReadTimeout):
-        http.post("/v5/cards/product_list", content=b"{}")
+        http.post(PATHS["gift_cards.products"], content=b"{}")
     started = time.monotonic()
 
     server.close()
 
     assert time.monotonic() - started < 5
     with httpx.Client(base_url=server.url) as http, pytest.raises(httpx.ConnectError):
-        http.post("/v5/cards/product_list", content=b"{}")
+        http.post(PATHS["gift_cards.products"], content=b"{}")
 
 
 def test_unknown_paths_and_other_methods_get_http_errors(sandbox: Sandbox, server: SandboxServer) -> None:
     with httpx.Client(base_url=server.url) as http:
         missing = http.post("/v5/card-api/nothing", content=b"{}")
-        wrong_method = http.get("/v5/card-api/request/status")
+        wrong_method = http.get(PATHS["requests.status"])
 
     assert missing.status_code == 404 and wrong_method.status_code == 405
     assert wrong_method.headers["Allow"] == "POST"
@@ -166,6 +167,6 @@ def test_a_failure_inside_the_sandbox_answers_http_500_instead_of_hanging_up(
 
     monkeypatch.setattr(sandbox, "process", broken)
     with httpx.Client(base_url=server.url) as http:
-        answer = http.post("/v5/cards/product_list", content=b"{}")
+        answer = http.post(PATHS["gift_cards.products"], content=b"{}")
 
     assert answer.status_code == 500 and answer.json()["error_code"] == "INTERNAL_ERROR"

@@ -26,7 +26,7 @@ from freedompay_cards.sandbox import ROUTES, Route, Sandbox
 from freedompay_cards.sandbox._app import missing_handlers
 from freedompay_cards.sandbox._world import Done
 from freedompay_cards.sandbox._world import World as SandboxWorld
-from tests.spec_tools import example, merged_object, operations, request_schema, response_schema, spec
+from tests.spec_tools import PATHS, example, merged_object, operations, request_schema, response_schema, spec
 
 DT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 GIFT_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -50,12 +50,14 @@ class World:
         self.closed = sb.create_card(status="closed")
         self.http = httpx.Client(transport=sb.transport(), base_url="https://sandbox.invalid")
         self.tx_request = rid()
-        self.post("/v5/card-api/transaction/create", {
+        self.post(PATHS["transactions.create"], {
             "request_id": self.tx_request, "order_id": "o-1", "card_id": self.active.card_id, "amount": 500,
             "currency": "KZT",
         })  # fmt: skip
         self.tx_id = sb.requests[self.tx_request].created["transaction_id"] if sb.settle() else ""
-        self.gift = self.post("/v5/cards/issue_card", {"cardholder_name": "A", "phone": 77001234567, "product_code": 1})
+        self.gift = self.post(
+            PATHS["gift_cards.issue"], {"cardholder_name": "A", "phone": 77001234567, "product_code": 1}
+        )
         self.gift_id: int = self.gift["card_id"]
         self.pending_bulk = self.failed_request = self.cleared_tx_id = ""  # set by prepare()
 
@@ -76,8 +78,8 @@ def card(w: World, path_card: str, **extra: Any) -> dict[str, Any]:
 # Per path: bodies for answers of every kind (success first, then the path's own refusals). A path of the
 # spec missing here is still checked with the spec's example bodies, then fails saying what to add.
 BODIES: dict[str, Callable[[World], list[Any]]] = {
-    "/v5/card-api/card/bulk_issue": lambda w: [{"request_id": rid(), "product_id": 1000, "quantity": 2}],
-    "/v5/card-api/card/issue": lambda w: [
+    PATHS["cards.bulk_issue"]: lambda w: [{"request_id": rid(), "product_id": 1000, "quantity": 2}],
+    PATHS["cards.issue"]: lambda w: [
         {
             "request_id": rid(),
             "product_id": 2000,
@@ -93,44 +95,44 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
             },
         }
     ],
-    "/v5/card-api/card/issue_plastic": lambda w: [
+    PATHS["cards.issue_plastic"]: lambda w: [
         {"request_id": rid(), "client_id": w.client.client_id, "product_id": 3000},
         {"request_id": rid(), "client_id": "404", "product_id": 3000},
     ],
-    "/v5/card-api/card/activate": lambda w: [card(w, w.issued.card_id), card(w, w.active.card_id)],
-    "/v5/card-api/card/block": lambda w: [
+    PATHS["cards.activate"]: lambda w: [card(w, w.issued.card_id), card(w, w.active.card_id)],
+    PATHS["cards.block"]: lambda w: [
         card(w, w.active.card_id, description="lost"),
         card(w, "404", description="lost"),
     ],
-    "/v5/card-api/card/unblock": lambda w: [
+    PATHS["cards.unblock"]: lambda w: [
         card(w, w.blocked.card_id, description="found"),
         card(w, w.closed.card_id, description="x"),
     ],
-    "/v5/card-api/card/set_pin": lambda w: [{"card_id": w.active.card_id, "pin": "ZW5j"}, {"card_id": "404"}],
-    "/v5/card-api/card/reset_counter_pin": lambda w: [card(w, w.active.card_id), card(w, w.closed.card_id)],
-    "/v5/card-api/card/close": lambda w: [
+    PATHS["cards.set_pin"]: lambda w: [{"card_id": w.active.card_id, "pin": "ZW5j"}, {"card_id": "404"}],
+    PATHS["cards.reset_pin_counter"]: lambda w: [card(w, w.active.card_id), card(w, w.closed.card_id)],
+    PATHS["cards.close"]: lambda w: [
         card(w, w.active.card_id, description="x"),
         card(w, w.closed.card_id, description="x"),
     ],
-    "/v5/card-api/card/link": lambda w: [
+    PATHS["cards.link_client"]: lambda w: [
         {"request_id": rid(), "client_id": w.client.client_id, "card_id": w.issued.card_id},
         {"request_id": rid(), "client_id": "404", "card_id": w.issued.card_id},
     ],
-    "/v5/card-api/card/info": lambda w: [card(w, w.active.card_id), card(w, w.closed.card_id), card(w, "404")],
-    "/v5/card-api/card/balance": lambda w: [card(w, w.active.card_id), card(w, "404")],
-    "/v5/card-api/card/secret_data": lambda w: [card(w, w.active.card_id), card(w, w.closed.card_id)],
-    "/v5/card-api/card/secret_data_v2": lambda w: [card(w, w.active.card_id), card(w, "404")],
-    "/v5/card-api/card/statement": lambda w: [
+    PATHS["cards.info"]: lambda w: [card(w, w.active.card_id), card(w, w.closed.card_id), card(w, "404")],
+    PATHS["cards.balance"]: lambda w: [card(w, w.active.card_id), card(w, "404")],
+    PATHS["cards.secret_data"]: lambda w: [card(w, w.active.card_id), card(w, w.closed.card_id)],
+    PATHS["cards.secret_data_v2"]: lambda w: [card(w, w.active.card_id), card(w, "404")],
+    PATHS["cards.statement"]: lambda w: [
         {"card_id": w.active.card_id},
         {"card_id": w.active.card_id, "start_date": "2000-01-01T00:00:00Z", "end_date": "2100-01-01T00:00:00+05:00"},
         {"card_id": w.active.card_id, "start_date": "2100-01-01T00:00:00Z", "end_date": "2000-01-01T00:00:00Z"},
         {"card_id": "404"},
     ],
-    "/v5/card-api/card/statement_extended": lambda w: [
+    PATHS["cards.statement_extended"]: lambda w: [
         {"card_id": w.active.card_id, "start_date": "2000-01-01T00:00:00Z", "end_date": "2100-01-01T00:00:00Z"},
         {"card_id": "404", "start_date": "2000-01-01T00:00:00Z", "end_date": "2100-01-01T00:00:00Z"},
     ],
-    "/v5/card-api/external/cardholder_validate": lambda w: [
+    PATHS["cards.validate_cardholder"]: lambda w: [
         {
             "request_id": rid(),
             "card_token": w.active.token,
@@ -141,7 +143,7 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
         {"request_id": rid(), "card_token": w.closed.token, "user_phone": "0", "first_name": "A", "last_name": "B"},
         {"request_id": rid(), "card_token": rid(), "user_phone": "7001234567", "first_name": "A", "last_name": "B"},
     ],
-    "/v5/card-api/client/add": lambda w: [
+    PATHS["clients.create"]: lambda w: [
         {
             "request_id": rid(),
             "product_id": 2000,  # product 1000 requires more (x-required-when): tests/test_client_product_rules.py
@@ -156,22 +158,22 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
             },
         }
     ],
-    "/v5/card-api/client/update": lambda w: [
+    PATHS["clients.update_phone"]: lambda w: [
         {"request_id": rid(), "client_id": w.client.client_id, "product_id": 1000, "client": {"phone": 77009998877}},
         {"request_id": rid(), "client_id": "404", "product_id": 1000, "client": {"phone": 77009998877}},
     ],
-    "/v5/card-api/client/cards": lambda w: [
+    PATHS["clients.list_cards"]: lambda w: [
         {"request_id": rid(), "client_id": w.client.client_id},
         {"request_id": rid(), "client_id": "404"},
     ],
-    "/v5/card-api/request/status": lambda w: [
+    PATHS["requests.status"]: lambda w: [
         {"request_id": w.tx_request},
         {"request_id": rid()},
         {"request_id": w.pending_bulk},
         {"request_id": w.pending_bulk},
         {"request_id": w.failed_request},
     ],
-    "/v5/card-api/transaction/create": lambda w: [
+    PATHS["transactions.create"]: lambda w: [
         {
             "request_id": rid(),
             "order_id": "o-2",
@@ -181,23 +183,23 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
             "description": "coffee",
         },
     ],
-    "/v5/card-api/transaction/clearing": lambda w: [
+    PATHS["transactions.clear"]: lambda w: [
         {"request_id": rid(), "order_id": "o-1", "transaction_id": w.tx_id, "amount": 100},
         {"request_id": rid(), "order_id": "o-1", "transaction_id": w.tx_id, "amount": 1000},
         {"request_id": rid(), "order_id": "o-1", "transaction_id": "404"},
     ],
-    "/v5/card-api/transaction/refund": lambda w: [
+    PATHS["transactions.refund"]: lambda w: [
         {"request_id": rid(), "order_id": "o-1", "transaction_id": w.cleared_tx_id, "amount": 10},
         {"request_id": rid(), "order_id": "o-1", "transaction_id": w.cleared_tx_id, "amount": 1000},
         {"request_id": rid(), "order_id": "o-x", "transaction_id": w.cleared_tx_id},
     ],
-    "/v5/card-api/transaction/info": lambda w: [
+    PATHS["transactions.info"]: lambda w: [
         {"request_id": rid(), "transaction_id": w.tx_id},
         {"request_id": rid(), "order_id": "o-1"},
         {"request_id": rid()},
         {"request_id": rid(), "order_id": "404"},
     ],
-    "/v5/card-api/limits/set": lambda w: [
+    PATHS["limits.set"]: lambda w: [
         {
             "request_id": rid(),
             "object": {"type": "card", "value": w.active.card_id},
@@ -218,40 +220,38 @@ BODIES: dict[str, Callable[[World], list[Any]]] = {
         {"request_id": rid(), "object": {"type": "account", "value": "KZ0"}, "limits": [{"transaction_type": "pay"}]},
         {"request_id": rid(), "object": {"type": "client", "value": w.client.client_id}, "limits": []},
     ],
-    "/v5/card-api/limits/list": lambda w: [
+    PATHS["limits.list"]: lambda w: [
         {"request_id": rid(), "object": {"type": "client", "value": w.client.client_id}},
         {"request_id": rid(), "object": {"type": "client", "value": "404"}},
     ],
-    "/v5/cards/product_list": lambda w: [{}],
-    "/v5/cards/issue_card": lambda w: [
+    PATHS["gift_cards.products"]: lambda w: [{}],
+    PATHS["gift_cards.issue"]: lambda w: [
         {"cardholder_name": "A", "phone": 77001234567, "product_code": 3},
         {"cardholder_name": "A", "phone": 77001234567, "product_code": 9},
     ],
-    "/v5/cards/activate_card": lambda w: [
+    PATHS["gift_cards.confirm"]: lambda w: [
         {"otp": w.sandbox.last_otp(w.gift_id), "card_id": w.gift_id},
         {"otp": "x", "card_id": w.gift_id},
         {"otp": "x"},
     ],
-    "/v5/cards/resend": lambda w: [{"card_id": w.gift_id}, {"card_id": 404}],
-    "/v5/cards/resend_code": lambda w: [{"card_id": w.gift_id}, {"card_id": 404}],
-    "/v5/cards/status": lambda w: [{"card_id": w.gift_id}, {"card_id": 404}],
+    PATHS["gift_cards.resend"]: lambda w: [{"card_id": w.gift_id}, {"card_id": 404}],
+    PATHS["gift_cards.resend_code"]: lambda w: [{"card_id": w.gift_id}, {"card_id": 404}],
+    PATHS["gift_cards.status"]: lambda w: [{"card_id": w.gift_id}, {"card_id": 404}],
 }
 
 
 def prepare(w: World, path: str) -> None:
     """What some paths need beyond ``World``: a pending request, a failed one, a cleared transaction."""
     w.failed_request = rid()
-    w.post("/v5/card-api/card/block", card(w, "404", description="x") | {"request_id": w.failed_request})
+    w.post(PATHS["cards.block"], card(w, "404", description="x") | {"request_id": w.failed_request})
     create = {"request_id": rid(), "order_id": "o-1", "card_id": w.active.card_id, "amount": 50, "currency": "KZT"}
-    w.post("/v5/card-api/transaction/create", create)
+    w.post(PATHS["transactions.create"], create)
     w.sandbox.settle()
     w.cleared_tx_id = w.sandbox.requests[create["request_id"]].created["transaction_id"]
-    w.post(
-        "/v5/card-api/transaction/clearing", {"request_id": rid(), "order_id": "o-1", "transaction_id": w.cleared_tx_id}
-    )
+    w.post(PATHS["transactions.clear"], {"request_id": rid(), "order_id": "o-1", "transaction_id": w.cleared_tx_id})
     bulk = {"request_id": rid(), "product_id": 1000, "quantity": 1}
     w.pending_bulk = bulk["request_id"]
-    w.post("/v5/card-api/card/bulk_issue", bulk)
+    w.post(PATHS["cards.bulk_issue"], bulk)
 
 
 def response_validator(path: str) -> jsonschema.protocols.Validator:
@@ -303,9 +303,9 @@ def test_every_answer_on_every_path_validates_against_the_response_schema(path: 
         pytest.fail(bodies_to_add(path))
     bodies = BODIES[path](w)
     answers = [w.post(path, body) for body in bodies]
-    if path == "/v5/card-api/request/status":  # the pending bulk issue: process, then success
+    if path == PATHS["requests.status"]:  # the pending bulk issue: process, then success
         assert [a["request_status"] for a in answers[2:4]] == ["process", "success"]
-    if "request_id" in bodies[0] and path != "/v5/card-api/request/status":
+    if "request_id" in bodies[0] and path != PATHS["requests.status"]:
         answers.append(w.post(path, bodies[0]))  # duplicate
     answers.append(w.post(path, {"unexpected": True}))  # validation error
     answers.append(w.post(path, {}, raw=b"not json"))
@@ -338,7 +338,7 @@ def test_every_answer_on_every_path_validates_against_the_response_schema(path: 
     refusals = [a for a in answers if (a["status"] != 0 if gift else "error" in (a["status"], a.get("request_status")))]
     assert len(refusals) >= 3
     assert all(isinstance(a.get("error_code"), str) for a in refusals if not gift)
-    if not gift and "request_id" in bodies[0] and path != "/v5/card-api/request/status":
+    if not gift and "request_id" in bodies[0] and path != PATHS["requests.status"]:
         assert answers[len(bodies)]["error_code"] == "DUPLICATE_REQUEST_ID"
 
 
@@ -436,10 +436,10 @@ def test_a_missing_handler_is_named_with_its_file_signature_and_return_type(monk
 @pytest.mark.parametrize(
     ("path", "body"),
     [
-        ("/v5/card-api/card/block", {"request_id": "828cf71d-a447-4a67-a149-c1df8bc197ca", "card_id": "1",
+        (PATHS["cards.block"], {"request_id": "828cf71d-a447-4a67-a149-c1df8bc197ca", "card_id": "1",
                                      "description": "lost"}),
-        ("/v5/cards/resend", {"card_id": 1}),
-        ("/v5/card-api/card/statement", {"card_id": "1"}),
+        (PATHS["gift_cards.resend"], {"card_id": 1}),
+        (PATHS["cards.statement"], {"card_id": "1"}),
     ],
 )  # fmt: skip
 def test_a_request_for_a_missing_handler_is_answered_501_naming_it(
@@ -464,14 +464,14 @@ def test_a_request_for_a_missing_handler_is_answered_501_naming_it(
 def test_a_lower_case_z_date_time_reaches_the_handler_as_an_aware_datetime() -> None:
     w = World()
     body = {"card_id": w.active.card_id, "start_date": "2000-01-01t00:00:00z", "end_date": "2100-01-01T00:00:00z"}
-    answer = w.post("/v5/card-api/card/statement", body)
+    answer = w.post(PATHS["cards.statement"], body)
     assert (answer["status"], answer["request_status"]) == ("ok", "success")
 
 
 def test_a_generated_model_out_of_step_with_the_spec_is_a_500_saying_to_regenerate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = "/v5/card-api/card/block"
+    path = PATHS["cards.block"]
     monkeypatch.setitem(ROUTES, path, attrs.evolve(ROUTES[path], request_model="CreateTransactionRequest"))
     w = World()
     body = compact_json({"request_id": rid(), "card_id": w.active.card_id, "description": "lost"})

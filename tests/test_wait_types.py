@@ -12,22 +12,23 @@ import pytest
 
 import freedompay_cards as fp
 from tests.conftest import DT, MockAPI, ok
+from tests.spec_tools import PATHS
 
 PROCESS = {"status": "ok", "request_status": "process", "dt": DT}
-STATUS = "/v5/card-api/request/status"
+STATUS = PATHS["requests.status"]
 CLIENT = {"phone": 77001234567, "type": 1, "resident": 1, "first_name": "A", "last_name": "B"}
 ISSUE = {"first_name": "A", "last_name": "B", "phone": 77001234567, "country": "KAZ", "person_id": "1"}
 
 # (path, call, what it must bring, the class promising it, Request status's answer carrying it)
 CASES: list[tuple[str, Any, str, type[fp.OperationResult], dict[str, Any]]] = [
-    ("/v5/card-api/client/add", lambda c: c.clients.create(2000, **CLIENT, wait=True), "client_id",
+    (PATHS["clients.create"], lambda c: c.clients.create(2000, **CLIENT, wait=True), "client_id",
      fp.CreatedClient, {"client_id": "77"}),
-    ("/v5/card-api/transaction/create",
+    (PATHS["transactions.create"],
      lambda c: c.transactions.create("10000001", Decimal("5"), "KZT", order_id="o-1", wait=True),
      "transaction_id", fp.CreatedTransaction, {"transaction_id": "t-9"}),
-    ("/v5/card-api/card/issue", lambda c: c.cards.issue(2000, **ISSUE, wait=True), "card_ids", fp.IssuedCards,
+    (PATHS["cards.issue"], lambda c: c.cards.issue(2000, **ISSUE, wait=True), "card_ids", fp.IssuedCards,
      {"cards": [{"card_id": "10000042"}]}),
-    ("/v5/card-api/card/bulk_issue", lambda c: c.cards.bulk_issue(2000, 2, wait=True), "card_ids", fp.IssuedCards,
+    (PATHS["cards.bulk_issue"], lambda c: c.cards.bulk_issue(2000, 2, wait=True), "card_ids", fp.IssuedCards,
      {"cards": [{"card_id": "1"}, {"card_id": "2"}]}),
 ]  # fmt: skip
 IDS = [case[0].rsplit("/", 2)[-2] + "." + case[0].rsplit("/", 1)[-1] for case in CASES]
@@ -60,7 +61,7 @@ def test_success_without_the_created_ids_is_an_unexpected_response_with_the_requ
 
 
 def test_a_reconciled_success_without_the_created_id_is_refused_too(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/client/add", httpx.ReadTimeout("slow"))  # the answer is lost: ask Request status
+    api.on(PATHS["clients.create"], httpx.ReadTimeout("slow"))  # the answer is lost: ask Request status
     api.on(STATUS, ok())
     with pytest.raises(fp.UnexpectedResponseError, match="without client_id") as info:
         client.clients.create(2000, **CLIENT, wait=True)
@@ -68,7 +69,7 @@ def test_a_reconciled_success_without_the_created_id_is_refused_too(client: fp.C
 
 
 def test_without_wait_the_result_is_the_plain_operation_result(client: fp.CardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/client/add", PROCESS)
+    api.on(PATHS["clients.create"], PROCESS)
     result = client.clients.create(2000, **CLIENT)
     assert type(result) is fp.OperationResult and result.client_id is None and result.pending
 
@@ -79,7 +80,7 @@ def test_issued_cards_card_id_is_the_first_card() -> None:
 
 
 async def test_the_async_client_returns_the_same_classes(async_client: fp.AsyncCardClient, api: MockAPI) -> None:
-    api.on("/v5/card-api/client/add", PROCESS)
+    api.on(PATHS["clients.create"], PROCESS)
     api.on(STATUS, ok(client_id="77"))
     created = await async_client.clients.create(2000, **CLIENT, wait=True)
     assert type(created) is fp.CreatedClient and created.client_id == "77"

@@ -74,6 +74,8 @@ def _is_loopback(host: str) -> bool:
 def _printable(argument: str, value: str) -> None:
     # controls (a trailing newline from a file), lone surrogates (never encodable, so never signable),
     # bidi and invisible formatting characters: what no id takes
+    if value.isascii() and value.isprintable():  # none of the characters refused: no pattern to compile
+        return
     bad = re.search(NOT_IN_ID, value)
     if bad:
         hint = " (a trailing newline?)" if bad.group() in "\r\n" and bad.start() >= len(value.rstrip()) else ""

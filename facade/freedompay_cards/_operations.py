@@ -4,7 +4,7 @@
 
 from typing import Any
 
-SPEC_HASH = "sha256:076f7fbd78ee01bf"
+SPEC_HASH = "sha256:232dae278b529127"
 SPEC_VERSION = "5.0.0"
 
 # Every field name the spec marks x-secret: secret wherever it appears (``_redact``).

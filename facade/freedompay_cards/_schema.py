@@ -149,6 +149,8 @@ def validate(schema: Mapping[str, Any], value: Any, where: str = "", *, required
     """Raise ``SchemaError`` for the first way ``value`` breaks ``schema``. With ``required=False`` missing
     fields are let through; the fields present are still checked. Each schema is compiled once into a
     checker (validation runs on every request and every answer)."""
+    if checker(schema, required)(value):
+        return  # the usual case: valid, told by the schema's generated code without building any error
     try:
         _checker(schema, required)(value)
     except SchemaError as err:
@@ -187,9 +189,10 @@ def _compile(schema: Mapping[str, Any], required: bool) -> Check:
     steps: list[Check] = []
     kind = schema.get("type")
     lazy_array = kind == "array"
-    if isinstance(kind, str):
-        test, described = _TYPES[kind]
-        message = f"must be {described}"
+    if isinstance(kind, str | list):  # one type, or a list of them (any one will do)
+        tests = [_TYPES[k] for k in ([kind] if isinstance(kind, str) else kind)]
+        message = "must be " + " or ".join(described for _, described in tests)
+        test = tests[0][0] if len(tests) == 1 else (lambda value: any(one(value) for one, _ in tests))
 
         def check_type(value: Any) -> None:
             if not test(value):
@@ -331,3 +334,156 @@ def _compile_object(schema: Mapping[str, Any], required: bool) -> Check | None:
             _missing_when(when_rules, value)
 
     return check
+
+
+# ------------------------------------------------------------------------------------ generated checks
+# The checkers above say *what* is wrong, naming the field; walking the schema's closures costs a call per
+# keyword per value. Most values are valid, so each schema is also turned once into the source of one
+# flat Python function that answers only "surely valid?" (exact types, inline bounds): True lets the value
+# through at once; False (a problem, or anything this generator does not inline) hands the value to the
+# closures, which find and name the problem, or pass the value. So the generated code can only be
+# stricter than the closures, never more lenient, and the errors stay theirs.
+
+_FAST: dict[tuple[int, bool], tuple[Mapping[str, Any], Callable[[Any], bool] | None]] = {}
+_MISSING = object()
+_SCALARS = {"string": "str", "integer": "int", "boolean": "bool"}
+
+
+def checker(schema: Mapping[str, Any], required: bool = True, *, many: bool = False) -> Callable[[Any], bool]:
+    """The generated check of ``schema``: True when a value surely passes it; False says only "ask
+    ``validate``", which names the problem, if there is one. A schema used once (a program's first and
+    perhaps only call) is checked by the closures, cheaper to make; its code is generated on second use,
+    or at once for a check kept for ``many`` values (the items of a statement)."""
+    key = (id(schema), required)
+    found = _FAST.get(key)
+    if found is not None and found[1] is not None:
+        return found[1]
+    if found is None and not many:
+        _FAST[key] = (schema, None)
+        return _passes(_checker(schema, required))
+    fast = _generate(schema, required)
+    _FAST[key] = (schema, fast)
+    return fast
+
+
+class _Source:
+    """The lines of one generated function and the values its code refers to by name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"_MISSING": _MISSING, "_NUMBER": (int, float, Decimal)}
+
+    def name(self, value: Any) -> str:
+        name = f"_c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+
+def _generate(schema: Mapping[str, Any], required: bool) -> Callable[[Any], bool]:
+    source = _Source()
+    _emit(source, schema, required, "v", 1, 0)
+    text = "def fast(v):\n" + "\n".join(source.lines) + "\n    return True\n"
+    namespace = dict(source.names)
+    exec(compile(text, f"<schema check {id(schema):x}>", "exec"), namespace)
+    fast: Callable[[Any], bool] = namespace["fast"]
+    return fast
+
+
+def _emit(src: _Source, schema: Mapping[str, Any], required: bool, var: str, indent: int, depth: int) -> None:
+    """Append the lines that ``return False`` unless ``var`` surely passes ``schema``."""
+    pad = "    " * indent
+    kind = schema.get("type")
+    out = src.lines
+    generic = (
+        not isinstance(kind, str)
+        or depth > 8
+        or ("enum" in schema and not _plain_enum(schema["enum"]))
+        or (kind != "array" and "items" in schema)
+        or (required and "x-required-when" in schema)  # the closures apply it and name every missing field
+    )
+    if generic:  # left to the closures: a bool from their verdict
+        out.append(f"{pad}if not {src.name(_passes(_checker(schema, required)))}({var}): return False")
+        return
+    if kind == "array":
+        item = f"i{depth}"
+        out.append(f"{pad}if type({var}) is list:")
+        items = schema.get("items")
+        if isinstance(items, dict):
+            out.append(f"{pad}    for {item} in {var}:")
+            _emit(src, items, required, item, indent + 2, depth + 1)
+        else:
+            out.append(f"{pad}    pass")
+        out.append(f"{pad}elif not getattr({var}, 'is_lazy_array', False): return False")
+        return
+    if kind == "number":
+        out.append(f"{pad}if type({var}) not in _NUMBER: return False")
+    elif kind == "null":
+        out.append(f"{pad}if {var} is not None: return False")
+    elif kind == "object":
+        out.append(f"{pad}if type({var}) is not dict: return False")
+    else:
+        out.append(f"{pad}if type({var}) is not {_SCALARS[str(kind)]}: return False")
+    if "enum" in schema:
+        out.append(f"{pad}if {var} not in {src.name(frozenset(schema['enum']))}: return False")
+    if kind == "string":
+        _emit_string(src, schema, var, pad)
+    elif kind in ("number", "integer"):
+        number = _compile_number(schema)
+        if number is not None:
+            out.append(f"{pad}if not {src.name(_passes(number))}({var}): return False")
+    elif kind == "object":
+        _emit_object(src, schema, required, var, indent, depth)
+
+
+def _plain_enum(values: Any) -> bool:
+    """An enum of strings and integers (no booleans, which equal 0 and 1): a set membership test."""
+    return isinstance(values, list) and all(type(v) in (str, int) for v in values)
+
+
+def _emit_string(src: _Source, schema: Mapping[str, Any], var: str, pad: str) -> None:
+    shortest, longest = schema.get("minLength"), schema.get("maxLength")
+    if shortest is not None:
+        src.lines.append(f"{pad}if len({var}) < {int(shortest)}: return False")
+    if longest is not None:
+        src.lines.append(f"{pad}if len({var}) > {int(longest)}: return False")
+    if "pattern" in schema:
+        src.lines.append(f"{pad}if {src.name(re.compile(schema['pattern']).search)}({var}) is None: return False")
+    fmt = _FORMATS.get(schema.get("format", ""))
+    if fmt is not None:
+        src.lines.append(f"{pad}if not {src.name(fmt[0])}({var}): return False")
+
+
+def _emit_object(src: _Source, schema: Mapping[str, Any], required: bool, var: str, indent: int, depth: int) -> None:
+    pad = "    " * indent
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    names = schema.get("required", ()) if required else ()
+    for name in names:
+        src.lines.append(f"{pad}if {name!r} not in {var}: return False")
+    field = f"f{depth}"
+    for name, sub in properties.items():
+        src.lines.append(f"{pad}{field} = {var}.get({name!r}, _MISSING)")
+        src.lines.append(f"{pad}if {field} is not _MISSING:")
+        _emit(src, sub, required, field, indent + 1, depth + 1)
+    extra = schema.get("additionalProperties", True)
+    if extra is False or isinstance(extra, dict):
+        known = src.name(frozenset(properties))
+        key = f"k{depth}"
+        src.lines.append(f"{pad}for {key}, {field} in {var}.items():")
+        src.lines.append(f"{pad}    if {key} not in {known}:")
+        if extra is False:
+            src.lines.append(f"{pad}        return False")
+        else:
+            _emit(src, extra, required, field, indent + 2, depth + 1)
+
+
+def _passes(check: Callable[[Any], None]) -> Callable[[Any], bool]:
+    """A closure checker as a yes/no test."""
+
+    def passes(value: Any) -> bool:
+        try:
+            check(value)
+        except SchemaError:
+            return False
+        return True
+
+    return passes

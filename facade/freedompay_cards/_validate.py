@@ -150,13 +150,15 @@ def _spec_name(field: str, spec_name: str | None) -> str:
     return spec_name or field.rsplit(".", 1)[-1]
 
 
-def _checked_text(field: str, value: object, spec_name: str | None, forbidden: re.Pattern[str], why: str) -> str:
+def _checked_text(field: str, value: object, spec_name: str | None, forbidden: str, why: str) -> str:
     if not isinstance(value, str):
         raise _type_error(field, "str", value)
     _max_length(field, value, _spec_name(field, spec_name))
     if not value.strip():
         raise InvalidRequestError(field, "must not be empty or blank")
-    bad = forbidden.search(value)
+    if value.isascii() and value.isprintable():  # the usual id or text: none of the characters refused
+        return value
+    bad = _compiled(forbidden).search(value)  # compiled only when it may find something
     if bad:
         raise InvalidRequestError(field, f"contains {describe_char(bad.group())} at position {bad.start()}{why}")
     return value
@@ -166,14 +168,14 @@ def text(field: str, value: object, *, spec_name: str | None = None) -> str:
     """Free text (a reason, a name, an address line): a non-blank string within the spec's
     ``maxLength`` for ``spec_name`` (default: the field's last dotted part), without NUL, other controls
     than tab/newline/carriage return, bidi controls or lone surrogates."""
-    return _checked_text(field, value, spec_name, _compiled(NOT_IN_TEXT), "")
+    return _checked_text(field, value, spec_name, NOT_IN_TEXT, "")
 
 
 def identifier(field: str, value: object, *, spec_name: str | None = None) -> str:
     """An id (card_id, client_id, transaction_id, order_id...): like ``text``, and without any control or
     invisible formatting character (newlines, zero-width spaces and every other character of Unicode
     category Cf, the TAG block included); the digits in it are ASCII (a ``٣`` looks like no ``3``)."""
-    checked = _checked_text(field, value, spec_name, _compiled(NOT_IN_ID), "; ids take none")
+    checked = _checked_text(field, value, spec_name, NOT_IN_ID, "; ids take none")
     if not checked.isascii():  # the common case costs one check; the rest is for the rare non-ASCII id
         for position, char in enumerate(checked):
             kind = unicodedata.category(char)

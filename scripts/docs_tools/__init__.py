@@ -165,12 +165,19 @@ or nested under link-less list items. A page is selected when one of the heading
 above it is named like a ``--section`` (default "Payment Cards" and "Gift Cards", case-insensitive), and
 its address is an endpoint page (``api-<id>`` or ``<slug>-<id>e0``). Each selected page's ``.md`` is saved
 as ``api-<id>.md`` in the cache; the text pages of those sections (``doc-<id>`` or ``<slug>-<id>m0``:
-Overview, Dictionaries) as ``doc-<id>.md``, a text page that cannot be fetched leaving only a warning
-(each written to a temporary file, then renamed); ``llms.txt`` is saved beside them, and ``index.json`` records
-per page its file, address, title, trail, fetch time and SHA-256; files an earlier pull saved that are no
-longer selected are removed. Then the cache is checked as above and that check's exit status returned.
-Without network it fails at once (the host is resolved first, with a 3 s limit) with exit 2. Every fetch
-(``pull``'s and an address given as a SOURCE) is streamed and given up past 16 MiB or 60 s per page.
+Overview, Dictionaries) as ``doc-<id>.md``, and so is every text page the spec's ``x-doc-dictionary``
+bindings read, whatever section lists it (the Card API Overview sits under "Card API"; one the index does
+not list is named on stderr), a text page that cannot be fetched leaving only a warning (each written to a
+temporary file, then renamed). A page whose ``.md`` is missing (any failure, such as a
+404, or an HTML answer where the Markdown should be) is saved from its rendered page (its address without
+``.md``): an endpoint page's HTML turned into text (``api-<id>.txt``, read as rendered page text), a text
+page's into Markdown headings and pipe tables from its ``<h1>`` on (``doc-<id>.md``), or the text as served;
+the pull says so on stderr and in ``index.json`` (``fallback``: why). ``llms.txt`` is saved beside them, and
+``index.json`` records per page its file, address, title, trail, fetch time and SHA-256; files an earlier
+pull saved that are no longer selected are removed. Then the cache is checked as above and that check's
+exit status returned. Without network it fails at once (the host is resolved first, with a 3 s limit) with
+exit 2. Every fetch (``pull``'s and an address given as a SOURCE) is streamed and given up past 16 MiB or
+60 s per page.
 A source literally named ``pull`` is written ``./pull``.
 
 The package (scripts/docs_tools/)
@@ -186,4 +193,6 @@ One module per stage; ``scripts/docs_check.py`` is the entry point.
 * ``sync``: docs-sync (``scripts/docs_sync.py``), the pages applied to the spec; ``spec_edit``: round-trip
   editing of the spec; ``provenance``: what each operation was last synced from (``x-doc-sync``), which
   docs-check reads to report a page changed since the last sync (kinds ``changed-since-sync``, ``review``).
+* ``fixtures``: tests/fixtures/docs/current rewritten from a pull, reduced to the pages' structure with every
+  description in generated words (``scripts/refresh_doc_fixtures.py``, ``make docs-fixtures``).
 """

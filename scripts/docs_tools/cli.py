@@ -14,7 +14,7 @@ from . import __doc__ as package_doc
 from .compare import compare_read
 from .model import SpecLoadError
 from .provenance import annotate
-from .pull import pull_pages
+from .pull import bound_doc_pages, pull_pages
 from .report import EXIT_DRIFT, EXIT_OK, EXIT_UNREADABLE, fail, report_json, report_text
 from .sources import read_all
 from .spec import load_spec_side
@@ -67,7 +67,7 @@ def pull(
     strict: bool = False,
 ) -> int:
     """Fetch the Card API pages listed by ``<base>/llms.txt`` into ``cache``, then check them."""
-    code = pull_pages(base, cache, sections, transport=transport)
+    code = pull_pages(base, cache, sections, transport=transport, doc_pages=bound_doc_pages(spec_path))
     return code if code else check([str(cache)], spec_path, as_json=as_json, transport=transport, strict=strict)
 
 

@@ -125,6 +125,11 @@ def _looks_like_html(text: str) -> bool:
     return bool(re.match(r"\s*(<!doctype html|<html\b)", text, re.IGNORECASE))
 
 
+def answer_is_html(text: str, content_type: str) -> bool:
+    """Whether a fetched answer is an HTML page (by its content type or its first tag)."""
+    return "html" in content_type.lower() or _looks_like_html(text)
+
+
 def _read_file(path: Path) -> _Found:
     try:
         data = path.read_bytes()
@@ -244,8 +249,7 @@ def read_all(sources: Iterable[str], transport: httpx.BaseTransport | None = Non
             if re.match(r"https?://", source, re.IGNORECASE):
                 with http_client(transport) as client:
                     text, _, content_type = fetch_text(source, client)
-                is_html = "html" in content_type.lower() or _looks_like_html(text)
-                take(_pages_of_text(text, source, is_html=is_html), source)
+                take(_pages_of_text(text, source, is_html=answer_is_html(text, content_type)), source)
                 continue
             path = Path(source)
             if path.is_dir():

@@ -12,7 +12,6 @@ from .._enums import RequestStatus
 from .._errors import UnexpectedResponseError
 from .._models._base import LazyResults, answer_paths
 from .._redact import DESCEND, Secret, is_labelled_secret, is_secret_name, scrub_text, walk
-from .._schema import model_from
 
 T = TypeVar("T")
 
@@ -52,6 +51,8 @@ def leftover(raw: dict[str, Any], result: type) -> dict[str, Any]:
 
 
 def _leftover(raw: dict[str, Any], paths: frozenset[str], prefix: str) -> dict[str, Any]:
+    if not prefix and paths.issuperset(raw):  # the usual answer: every field mapped
+        return {}
     out: dict[str, Any] = {}
     for key, value in raw.items():
         path = prefix + key
@@ -92,9 +93,15 @@ def _required(value: Decimal | None, name: str) -> Decimal:
 def timestamp(value: Any, name: str) -> _dt.datetime | None:
     """A time the API writes as text (gift cards: ``YYYY-MM-DD hh:mm:ss`` without a zone, kept naive;
     authorizations: as written, ISO 8601)."""
-    value = unset(value)
-    if value is None or isinstance(value, _dt.datetime):
-        return value
+    if type(value) is str:
+        try:  # the usual ISO 8601 text, read as it is
+            return _dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    else:
+        value = unset(value)
+        if value is None or isinstance(value, _dt.datetime):
+            return value
     if isinstance(value, str):
         try:
             return _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
@@ -103,12 +110,14 @@ def timestamp(value: Any, name: str) -> _dt.datetime | None:
     raise UnexpectedResponseError(f"{name} is not a date and time: {str(value)[:40]!r}")
 
 
-def _items(
-    parsed_items: Any, raw_items: Any, model: Any, convert: Callable[[Any, dict[str, Any]], T], name: str
-) -> Sequence[T]:
-    """Results for an answer's array: lazily from a ``LazyArray``, or from already parsed models."""
-    if isinstance(parsed_items, LazyArray):
-        schema = parsed_items.schema
-        return LazyResults(parsed_items, lambda item: convert(model_from(model, schema, item), item), name)
-    raws = raw_items if isinstance(raw_items, list) else []
-    return tuple(convert(item, _object(r)) for item, r in zip(unset(parsed_items) or (), raws, strict=False))
+def _items(raw_items: Any, convert: Callable[[dict[str, Any]], T], name: str) -> Sequence[T]:
+    """Results for an answer's array of objects (checked against the spec, as the whole answer, or item by
+    item as a ``LazyArray`` is read): lazily from a ``LazyArray``, else at once."""
+    if isinstance(raw_items, LazyArray):
+        return LazyResults(raw_items, convert, name)
+    return tuple(convert(_object(r)) for r in raw_items) if isinstance(raw_items, list) else ()
+
+
+def aware_datetime(value: str) -> _dt.datetime:
+    """A ``date-time`` the spec checked (RFC 3339, which allows a lower-case "z")."""
+    return _dt.datetime.fromisoformat(value[:-1] + "Z" if value.endswith("z") else value)

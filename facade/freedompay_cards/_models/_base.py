@@ -14,6 +14,10 @@ from .._redact import Secret, mask_pan
 T = TypeVar("T")
 
 
+# What reading an item may raise when the answer is not as documented.
+_FAILURES = (UnexpectedResponseError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError)
+
+
 class LazyResults(Sequence[T]):
     """A read-only sequence whose items are decoded from the answer only when used (iteration, indexing).
 
@@ -44,18 +48,27 @@ class LazyResults(Sequence[T]):
             raise IndexError(index)
         try:
             return self._convert(self._items.item(index))
-        except UnexpectedResponseError as exc:
-            exc.operation = exc.operation or self._name
-            raise
-        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
-            problem = str(exc) if isinstance(exc, ValueError) and str(exc) else type(exc).__name__
-            raise UnexpectedResponseError(
-                f"item {index} of the answer is not the documented JSON: {problem}", operation=self._name
-            ) from None
+        except _FAILURES as exc:
+            raise self._failure(index, exc) from None
 
     def __iter__(self) -> Iterator[T]:
-        for index in range(len(self)):
-            yield self[index]
+        items, convert = self._items, self._convert
+        for index in range(len(items)):  # __getitem__ without its checks: the index is in range
+            try:
+                result = convert(items.item(index))
+            except _FAILURES as exc:
+                raise self._failure(index, exc) from None
+            yield result
+
+    def _failure(self, index: int, exc: BaseException) -> UnexpectedResponseError:
+        """The error item ``index`` raises: ``exc`` when it is one already, named after the operation."""
+        if isinstance(exc, UnexpectedResponseError):
+            exc.operation = exc.operation or self._name
+            return exc
+        problem = str(exc) if isinstance(exc, ValueError) and str(exc) else type(exc).__name__
+        return UnexpectedResponseError(
+            f"item {index} of the answer is not the documented JSON: {problem}", operation=self._name
+        )
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
