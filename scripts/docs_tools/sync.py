@@ -516,7 +516,7 @@ class Syncer:
         stated = _spec.resolve(facts.schema, page.document)
         holder, name = self.field_holder(op, op_id, side, path)
         node = self.leaf(holder, name)
-        changed, kept = [], []
+        changed, kept, tighter = [], [], False
         for keyword in LIMIT_KEYWORDS:
             ours, theirs = node.get(keyword), stated.get(keyword)
             if theirs is None:
@@ -531,8 +531,10 @@ class Syncer:
             if ours != theirs:
                 node[keyword] = flow_list(list(theirs)) if keyword == "enum" else theirs
                 changed.append(f"{keyword}={theirs}")
+                tighter = tighter or _tighter(keyword, ours, theirs)
         if changed:
-            flags = ("BREAKING",) if side == "request" else ()
+            # as make spec-diff judges it: a bound stated for the first time is what the API took all along
+            flags = ("BREAKING",) if side == "request" and tighter else ()
             why = ": a call outside them is now refused before it is sent" if flags else ""
             self.applied(label, diff.field, f"limits {', '.join(changed)}{why}", *flags)
         if kept:
@@ -949,3 +951,18 @@ def main(argv: list[str] | None = None, *, transport: httpx.BaseTransport | None
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     return sync(args.sources, args.spec, dry_run=args.dry_run, as_json=args.json, transport=transport)
+
+
+LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
+
+
+def _tighter(keyword: str, ours: Any, theirs: Any) -> bool:
+    """Does a request bound that changes from ``ours`` to ``theirs`` refuse a value it took before? The same
+    rule as scripts/spec_diff.py: a bound stated for the first time is not (the API's all along)."""
+    if ours is None:
+        return False
+    if keyword == "enum":
+        return bool(set(map(str, ours)) - set(map(str, theirs)))
+    if isinstance(ours, bool) or not isinstance(ours, int | float) or not isinstance(theirs, int | float):
+        return True  # a pattern, or a bound of another kind: any change may refuse what passed
+    return theirs > ours if keyword in LOWER_BOUNDS else theirs < ours
