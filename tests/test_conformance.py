@@ -15,10 +15,10 @@ import attrs
 import pytest
 import yaml
 
-from freedompay_cards import _conformance as conformance
+from freedompay_cards._cli import _conformance as conformance
 from freedompay_cards._cli import main
-from freedompay_cards._conformance import STEPS, Hooks
-from freedompay_cards._conformance_checks import Deviation, shape_problems
+from freedompay_cards._cli._conformance import STEPS, Hooks
+from freedompay_cards._cli._conformance_checks import Deviation, shape_problems
 from freedompay_cards._operations import OPERATIONS
 from freedompay_cards.cassettes import FAKE_PAN, find_secrets
 from freedompay_cards.sandbox import Admission, Reply, Sandbox, card_token
@@ -468,8 +468,8 @@ def test_an_error_answer_needs_only_its_status_and_may_carry_the_envelopes_error
 
 
 def test_secrets_stay_out_of_the_reprs_of_options_and_exchanges() -> None:
-    from freedompay_cards._conformance import Options
-    from freedompay_cards._conformance_checks import Exchange
+    from freedompay_cards._cli._conformance import Options
+    from freedompay_cards._cli._conformance_checks import Exchange
 
     options = Options(encrypted_pin="PINCIPHERTEXT", gift_otp="246813")
     exchange = Exchange("POST", "https://x/p", "/p", [("X-JWS-Signature", "eyJsig")], b'{"pan":"4111111111111111"}',
@@ -479,7 +479,7 @@ def test_secrets_stay_out_of_the_reprs_of_options_and_exchanges() -> None:
 
 
 def test_an_error_state_is_read_as_the_library_reads_it_whatever_its_case() -> None:
-    from freedompay_cards._conformance_checks import Exchange, check_exchange
+    from freedompay_cards._cli._conformance_checks import Exchange, check_exchange
 
     body = json.dumps({"status": " ERROR ", "request_status": " Error", "dt": "2025-01-01T00:00:00Z",
                        "error_code": "CARD_NOT_FOUND", "error_description": "no such card"}).encode()  # fmt: skip

@@ -22,9 +22,9 @@ from typing import Any
 
 import httpx
 
-from . import cassettes
-from ._core import _CARD_STATES, _REQUEST_STATES, _known
-from ._errors import (
+from .. import cassettes
+from .._core import _CARD_STATES, _REQUEST_STATES, _known
+from .._errors import (
     CARD_API_CODES,
     GIFT_STATUS_ERRORS,
     APIError,
@@ -34,9 +34,9 @@ from ._errors import (
     gift_error,
     http_error,
 )
-from ._operations import OPERATIONS
-from ._redact import scrub_text
-from ._schema import SchemaError, response_schema, spec, validate
+from .._operations import OPERATIONS
+from .._redact import scrub_text
+from .._schema import SchemaError, response_schema, spec, validate
 
 SPEC = {entry["name"]: entry for entry in OPERATIONS}
 OPERATION_OF_PATH = {entry["path"]: entry["name"] for entry in OPERATIONS}
