@@ -420,6 +420,24 @@ def test_record_writes_scrubbed_cassettes_vcrpy_can_read(run: Callable[..., Outc
     assert len(status["interactions"]) >= 4 and status["version"] == 1
 
 
+def test_a_cassette_keeps_text_outside_the_bmp_as_vcrpy_reads_it() -> None:
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    from freedompay_cards._cli._conformance_checks import Exchange, cassette
+
+    sent = '{"merchant":"Кофе ☕ 😀 \U000e0031","note":"a \\"quoted\\" \\\\ back\\nslash\\t\x7f\x85"}'
+    answer = '{"status":"ok","description":"𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u2028 ok"}'
+    exchange = Exchange("POST", "https://test-api.freedompay.kz/p", "/p", [("content-type", "application/json")],
+                        sent.encode(), 200, "OK", [("x-note", "😀")], answer.encode())  # fmt: skip
+    text = cassette([exchange])
+
+    requests, responses = deserialize(text, yamlserializer)
+    assert text.isascii() and "\\ud83d" not in text and "\\U0001f600" in text
+    assert requests[0].body.decode() == sent and responses[0]["body"]["string"].decode() == answer
+    assert responses[0]["headers"]["x-note"] == ["😀"]
+
+
 # ------------------------------------------------------------------------------------------- the checker
 
 

@@ -344,15 +344,32 @@ class _RecordedRequest:
 _PLAIN_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NOT_PLAIN = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar in ASCII: a character outside the BMP as one ``\\U`` escape (JSON's
+    surrogate pair is two lone surrogates to YAML, which vcrpy's loader refuses)."""
+    return '"' + _NOT_PLAIN.sub(_yaml_escape, text) + '"'
+
+
 def _key(name: str) -> str:
-    return name if _PLAIN_KEY.match(name) else json.dumps(name)
+    return name if _PLAIN_KEY.match(name) else _quoted(name)
 
 
 def _scalar(value: str | bytes | None) -> str:
     if value is None:
         return "null"
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-    return json.dumps(text)  # a YAML double-quoted scalar: JSON's escapes are YAML's
+    return _quoted(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
 
 
 def _headers(headers: Mapping[str, list[str]], indent: str) -> list[str]:
