@@ -3,7 +3,7 @@
 (``_output``). Errors become the exit codes ``_base`` names.
 
 ``conformance`` and ``sandbox`` are imported only when they run; ``simulate`` talks to a served sandbox's
-reserved path (``freedompay_cards.sandbox.remote_simulate``), never to the API.
+reserved path (``_simulate``), never to the API.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .._errors import FreedomPayError, InvalidRequestError
 from .._sync._client import CardClient
 from ._base import EXIT_INTERRUPTED, EXIT_NOT_WRITTEN, EXIT_OK, EXIT_USAGE, PROG, Streams, UsageError
 from ._output import limit_rows, report_error, show, to_data
-from ._target import make_client, target_settings
+from ._target import make_client
 
 # ------------------------------------------------------------------------------------------- commands
 
@@ -184,8 +184,9 @@ def run(args: argparse.Namespace, io: Streams, hooks: Any = None) -> int:
 
             return command(args, io, hooks)
         if args.run.startswith("simulate."):
-            data = simulate(args, io.environ)
-            said = simulated(data)
+            from ._simulate import command as simulate
+
+            return simulate(args, io)
         else:
             _before_sending(args, io)
             if _changes_something(args) and args.request_id is None:
@@ -215,51 +216,6 @@ def run(args: argparse.Namespace, io: Streams, hooks: Any = None) -> int:
             io.err(f"{PROG}: {command} was done{done}, but its result could not be written: {exc}")
         return EXIT_NOT_WRITTEN
     return EXIT_OK
-
-
-# ------------------------------------------------------------------------------------------- simulate
-
-
-def simulate(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
-    """Play the cardholder or the merchant on a served sandbox, through its reserved path."""
-    try:
-        from ..sandbox import remote_simulate  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise UsageError("this version's sandbox cannot simulate card events yet") from None
-    settings = target_settings(args, environ)
-    if "base_url" not in settings:
-        raise UsageError(
-            "simulate plays the cardholder on a sandbox only: give --base-url (or FREEDOMPAY_BASE_URL) the URL "
-            f"`{PROG} sandbox` prints, not an environment of Freedom Pay"
-        )
-    base_url = str(CardClient(**settings).base_url)  # the URL checked as the client checks it
-    action = args.run.removeprefix("simulate.")
-    fields: dict[str, Any] = {"event_id": args.event_id} if action == "reversal" else {
-        "card_id": args.card_id, "amount": args.amount, "currency": args.currency, "merchant": args.merchant,
-    }  # fmt: skip
-    try:
-        answer = remote_simulate(base_url, str(settings["auth_id"]), str(settings["secret_key"]), action, **fields)
-    except FreedomPayError as err:
-        if getattr(err, "http_status", None) == 404:
-            raise UsageError(
-                f"{base_url} is not a sandbox (its simulation path answers 404): simulate never touches "
-                f"the real API; start one with `{PROG} sandbox --populate 3`"
-            ) from None
-        raise
-    return dict(to_data(answer))
-
-
-def simulated(data: Mapping[str, Any]) -> str:
-    """A simulated event in words: ``card 10000001: purchase of 60 KZT at Coffee declined (LIMIT_EXCEEDED)``."""
-    kind = str(data.get("kind", "event"))
-    what = f"{kind} of {data.get('amount')} {data.get('currency')}"
-    if data.get("merchant"):
-        what += f" at {data['merchant']}"
-    outcome = "approved" if data.get("approved") else f"declined ({data.get('decline_code') or 'no reason given'})"
-    balance = (
-        f"; balance {data['balance_after']} {data.get('currency')}" if data.get("balance_after") is not None else ""
-    )
-    return f"card {data.get('card_id')}: {what} {outcome}{balance} (event {data.get('event_id')})"
 
 
 def _changes_something(args: argparse.Namespace) -> bool:
