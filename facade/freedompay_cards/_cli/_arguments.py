@@ -415,8 +415,12 @@ commands at it from another shell:
 
 (python -m freedompay_cards.sandbox does the same.)
 
+With --populate N it starts with N clients, each with an active card, and prints their ids; play the
+cardholder on those cards with `{PROG} simulate purchase CARD_ID AMOUNT`.
+
 examples:
   {PROG} sandbox --port 8080
+  {PROG} sandbox --port 8080 --populate 3
   {PROG} sandbox --port 0 --process-polls 3
 """
 

@@ -61,6 +61,8 @@ def command(args: argparse.Namespace, io: Streams) -> int:
         return _refused(io, args.json, what, err.code, err.description, EXIT_API_ERROR)
     except httpx.HTTPError as err:
         return _refused(io, args.json, what, "NO_ANSWER", f"no answer from {base_url}: {err}", EXIT_NO_ANSWER)
+    if not isinstance(answer.get("event_id"), str) or not isinstance(answer.get("approved"), bool):
+        raise UsageError(f"{base_url} is not a sandbox: its reserved path answered something that is not an event")
     data = to_data(answer)
     show(data, args.json, io, said(data))
     return EXIT_OK
