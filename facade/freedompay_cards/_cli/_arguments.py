@@ -26,23 +26,33 @@ exit codes:
 """
 
 _TOP_EPILOG = f"""\
-credentials are read as CardClient.from_env() reads them:
-  FREEDOMPAY_AUTH_ID, FREEDOMPAY_SECRET_KEY, and FREEDOMPAY_ENVIRONMENT (test, the default, or
-  production) or FREEDOMPAY_BASE_URL. --environment and --base-url override the last two, and like
-  --json they are accepted before or after the command.
+credentials come from the environment only (never a flag, so the secret key stays out of the shell
+history and the process list):
+  export FREEDOMPAY_AUTH_ID=... FREEDOMPAY_SECRET_KEY=...
+the target is the test environment unless FREEDOMPAY_ENVIRONMENT=production or FREEDOMPAY_BASE_URL says
+otherwise; --environment and --base-url replace those two, and like --json they are accepted before or
+after the command.
 
 examples:
+  {PROG} cards issue --first-name Aida --last-name Sadykova --phone 77001234567 --person-id 900101300123
   {PROG} cards info 1234567
   {PROG} cards block 1234567 --reason "lost by the holder"
+  {PROG} transactions create 1234567 150.00 KZT --order-id order-42
+  {PROG} limits set card 1234567 --limit withdrawal_atm:5000:KZT:day
   {PROG} --json requests status 2f1c0c9e-6a51-4c1e-9d9b-5b6f3c1d2e4f
-  {PROG} sandbox --port 8080
+  {PROG} sandbox --port 8080 --populate 3
+  {PROG} simulate purchase 1234567 60.00 --merchant Coffee
   {PROG} conformance --environment test
+  eval "$({PROG} completion bash)"
 
 output:
-  a key/value block or a table by default; with --json one JSON object on stdout whose keys are the
-  field names of the library's result classes (amounts as decimal strings, times in ISO 8601, secrets
-  masked); on failure {{"error": {{"type", "message", "code", "request_id", ...}}}} on stdout as well,
-  and a readable message on stderr either way.
+  a command that changes something first says what it did, in one sentence with its request_id
+  ("card 1234567 blocked (request_id ...)"); then a key/value block, and a table for each list. With
+  --json: one JSON object on stdout whose keys are the field names of the library's result classes,
+  empty fields left out (amounts as decimal strings, times in ISO 8601, secrets masked); on failure
+  {{"error": {{"type", "message", "code", "request_id", ...}}}} on stdout as well, and a readable message
+  on stderr either way. Text a server sent is shown with its control, bidi and invisible characters
+  escaped (\\u202e), so it cannot disguise itself on the terminal.
 
 {_EXIT_CODES}"""
 
