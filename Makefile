@@ -11,14 +11,20 @@ DOCS_BASE  ?= https://docs.freedompay.kz
 
 venv: $(STAMP)
 
+# The first run installs for ~40 s: it says what it is doing, step by step, rather than stay silent.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+	@echo "Setting up $(VENV) (once; again only when pyproject.toml changes), about 40 s:"
+	@test -x $(PY) || { echo "  creating the virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "  upgrading pip"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@echo "  installing freedompay-cards (editable) with its runtime and dev dependencies (httpx, attrs, pytest, mypy, ruff, ...)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+	@echo "  done: $(VENV) is ready"
 
 demo: $(STAMP)
-	$(PY) scripts/demo.py
+	@echo "Running scripts/demo.py: a card's whole life against the embedded sandbox"
+	@$(PY) scripts/demo.py
 
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint

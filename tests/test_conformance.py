@@ -15,10 +15,10 @@ import attrs
 import pytest
 import yaml
 
-from freedompay_cards import _conformance as conformance
+from freedompay_cards._cli import _conformance as conformance
 from freedompay_cards._cli import main
-from freedompay_cards._conformance import STEPS, Hooks
-from freedompay_cards._conformance_checks import Deviation, shape_problems
+from freedompay_cards._cli._conformance import STEPS, Hooks
+from freedompay_cards._cli._conformance_checks import Deviation, shape_problems
 from freedompay_cards._operations import OPERATIONS
 from freedompay_cards.cassettes import FAKE_PAN, find_secrets
 from freedompay_cards.sandbox import Admission, Reply, Sandbox, card_token
@@ -420,6 +420,24 @@ def test_record_writes_scrubbed_cassettes_vcrpy_can_read(run: Callable[..., Outc
     assert len(status["interactions"]) >= 4 and status["version"] == 1
 
 
+def test_a_cassette_keeps_text_outside_the_bmp_as_vcrpy_reads_it() -> None:
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    from freedompay_cards._cli._conformance_checks import Exchange, cassette
+
+    sent = '{"merchant":"Кофе ☕ 😀 \U000e0031","note":"a \\"quoted\\" \\\\ back\\nslash\\t\x7f\x85"}'
+    answer = '{"status":"ok","description":"𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u2028 ok"}'
+    exchange = Exchange("POST", "https://test-api.freedompay.kz/p", "/p", [("content-type", "application/json")],
+                        sent.encode(), 200, "OK", [("x-note", "😀")], answer.encode())  # fmt: skip
+    text = cassette([exchange])
+
+    requests, responses = deserialize(text, yamlserializer)
+    assert text.isascii() and "\\ud83d" not in text and "\\U0001f600" in text
+    assert requests[0].body.decode() == sent and responses[0]["body"]["string"].decode() == answer
+    assert responses[0]["headers"]["x-note"] == ["😀"]
+
+
 # ------------------------------------------------------------------------------------------- the checker
 
 
@@ -468,8 +486,8 @@ def test_an_error_answer_needs_only_its_status_and_may_carry_the_envelopes_error
 
 
 def test_secrets_stay_out_of_the_reprs_of_options_and_exchanges() -> None:
-    from freedompay_cards._conformance import Options
-    from freedompay_cards._conformance_checks import Exchange
+    from freedompay_cards._cli._conformance import Options
+    from freedompay_cards._cli._conformance_checks import Exchange
 
     options = Options(encrypted_pin="PINCIPHERTEXT", gift_otp="246813")
     exchange = Exchange("POST", "https://x/p", "/p", [("X-JWS-Signature", "eyJsig")], b'{"pan":"4111111111111111"}',
@@ -479,7 +497,7 @@ def test_secrets_stay_out_of_the_reprs_of_options_and_exchanges() -> None:
 
 
 def test_an_error_state_is_read_as_the_library_reads_it_whatever_its_case() -> None:
-    from freedompay_cards._conformance_checks import Exchange, check_exchange
+    from freedompay_cards._cli._conformance_checks import Exchange, check_exchange
 
     body = json.dumps({"status": " ERROR ", "request_status": " Error", "dt": "2025-01-01T00:00:00Z",
                        "error_code": "CARD_NOT_FOUND", "error_description": "no such card"}).encode()  # fmt: skip

@@ -123,7 +123,7 @@ def test_transport_errors_do_not_leak_the_request(api: MockAPI, client: fp.CardC
 def test_unmapped_answer_fields_kept_in_extra_are_guarded_like_error_bodies(
     client: fp.CardClient, api: MockAPI
 ) -> None:
-    from freedompay_cards._cli_commands import to_data
+    from freedompay_cards._cli._output import to_data
     from freedompay_cards._redact import Secret
 
     note = f"card {PAN[:4]} {PAN[4:8]} {PAN[8:12]} {PAN[12:]} cvv {CVV}"

@@ -22,9 +22,9 @@ from typing import Any
 
 import httpx
 
-from . import cassettes
-from ._core import _CARD_STATES, _REQUEST_STATES, _known
-from ._errors import (
+from .. import cassettes
+from .._core import _CARD_STATES, _REQUEST_STATES, _known
+from .._errors import (
     CARD_API_CODES,
     GIFT_STATUS_ERRORS,
     APIError,
@@ -34,9 +34,9 @@ from ._errors import (
     gift_error,
     http_error,
 )
-from ._operations import OPERATIONS
-from ._redact import scrub_text
-from ._schema import SchemaError, response_schema, spec, validate
+from .._operations import OPERATIONS
+from .._redact import scrub_text
+from .._schema import SchemaError, response_schema, spec, validate
 
 SPEC = {entry["name"]: entry for entry in OPERATIONS}
 OPERATION_OF_PATH = {entry["path"]: entry["name"] for entry in OPERATIONS}
@@ -344,15 +344,32 @@ class _RecordedRequest:
 _PLAIN_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NOT_PLAIN = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar in ASCII: a character outside the BMP as one ``\\U`` escape (JSON's
+    surrogate pair is two lone surrogates to YAML, which vcrpy's loader refuses)."""
+    return '"' + _NOT_PLAIN.sub(_yaml_escape, text) + '"'
+
+
 def _key(name: str) -> str:
-    return name if _PLAIN_KEY.match(name) else json.dumps(name)
+    return name if _PLAIN_KEY.match(name) else _quoted(name)
 
 
 def _scalar(value: str | bytes | None) -> str:
     if value is None:
         return "null"
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-    return json.dumps(text)  # a YAML double-quoted scalar: JSON's escapes are YAML's
+    return _quoted(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
 
 
 def _headers(headers: Mapping[str, list[str]], indent: str) -> list[str]:

@@ -38,21 +38,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import _validate as v
-from ._cli import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, PROG, Streams
-from ._cli_commands import UsageError, make_client
-from ._config import ENVIRONMENTS
-from ._conformance_checks import (
-    SPEC,
-    Checked,
-    Deviation,
-    Exchange,
-    Recorder,
-    check_exchange,
-    write_cassettes,
-)
-from ._enums import ClientType, LimitScope, Residency
-from ._errors import (
+from .. import _validate as v
+from .._config import ENVIRONMENTS
+from .._enums import ClientType, LimitScope, Residency
+from .._errors import (
     APIConnectionError,
     APIError,
     AuthenticationError,
@@ -62,10 +51,21 @@ from ._errors import (
     NotFoundError,
     UnexpectedResponseError,
 )
-from ._operations import OPERATIONS, SPEC_HASH, SPEC_VERSION
-from ._redact import scrub_text
-from ._sync._client import CardClient
-from ._version import __version__
+from .._operations import OPERATIONS, SPEC_HASH, SPEC_VERSION
+from .._redact import scrub_text
+from .._sync._client import CardClient
+from .._version import __version__
+from ._base import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, PROG, Streams, UsageError
+from ._conformance_checks import (
+    SPEC,
+    Checked,
+    Deviation,
+    Exchange,
+    Recorder,
+    check_exchange,
+    write_cassettes,
+)
+from ._target import make_client
 
 PRODUCTION_HOST = urlsplit(ENVIRONMENTS["production"]).hostname or ""
 WAIT_SECONDS = 60.0
@@ -204,7 +204,7 @@ def _set_pin(run: Run) -> None:
 
 
 def _set_limits(run: Run) -> None:
-    from ._models import Limit, LimitAmount
+    from .._models import Limit, LimitAmount
 
     currency = run.options.currency or run.ids.get("currency") or "KZT"
     rule = Limit("withdrawal_atm", [LimitAmount(Decimal("5000"), currency)], period="day")

@@ -1,37 +1,16 @@
-"""``freedompay-cards``, the operator's command line: its arguments and its entry point.
+"""The command tree of ``freedompay-cards``: every command, its options, its help and examples.
 
-This module uses the standard library only, so that ``--help`` and ``--version`` answer at once and
-import neither httpx, attrs nor the generated client: the commands themselves live in ``_cli_commands``
-(and ``_conformance``), imported only once a command runs.
-
-Exit codes (``EXIT_*``): 0 success; 1 the API answered with an error, or with an answer that is not the
-documented JSON (code and request_id printed), and for ``conformance`` any deviation; 2 bad usage or
-configuration (also: a refused confirmation, input the library refuses before sending); 3 no usable answer
-(connection trouble, a timeout): the request_id is printed, and whether the outcome is unknown; 4 done, but
-the result could not be written (standard output closed or full); 130 interrupted (for an operation that
-changes something, with its request_id and the outcome unknown).
+Standard library only: building the parser imports nothing else, so ``--help`` answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import io
-import json
-import sys
-from collections.abc import Mapping, Sequence
-from typing import IO, Any
+from typing import Any
 
-from ._version import __version__
-
-PROG = "freedompay-cards"
-EXIT_OK = 0
-EXIT_API_ERROR = 1
-EXIT_USAGE = 2
-EXIT_NO_ANSWER = 3
-EXIT_NOT_WRITTEN = 4
-EXIT_INTERRUPTED = 130
+from .._version import __version__
+from ._base import PROG
 
 _EXIT_CODES = """\
 exit codes:
@@ -47,23 +26,33 @@ exit codes:
 """
 
 _TOP_EPILOG = f"""\
-credentials are read as CardClient.from_env() reads them:
-  FREEDOMPAY_AUTH_ID, FREEDOMPAY_SECRET_KEY, and FREEDOMPAY_ENVIRONMENT (test, the default, or
-  production) or FREEDOMPAY_BASE_URL. --environment and --base-url override the last two, and like
-  --json they are accepted before or after the command.
+credentials come from the environment only (never a flag, so the secret key stays out of the shell
+history and the process list):
+  export FREEDOMPAY_AUTH_ID=... FREEDOMPAY_SECRET_KEY=...
+the target is the test environment unless FREEDOMPAY_ENVIRONMENT=production or FREEDOMPAY_BASE_URL says
+otherwise; --environment and --base-url replace those two, and like --json they are accepted before or
+after the command.
 
 examples:
+  {PROG} cards issue --first-name Aida --last-name Sadykova --phone 77001234567 --person-id 900101300123
   {PROG} cards info 1234567
   {PROG} cards block 1234567 --reason "lost by the holder"
+  {PROG} transactions create 1234567 150.00 KZT --order-id order-42
+  {PROG} limits set card 1234567 --limit withdrawal_atm:5000:KZT:day
   {PROG} --json requests status 2f1c0c9e-6a51-4c1e-9d9b-5b6f3c1d2e4f
-  {PROG} sandbox --port 8080
+  {PROG} sandbox --port 8080 --populate 3
+  {PROG} simulate purchase 1234567 60.00 --merchant Coffee
   {PROG} conformance --environment test
+  eval "$({PROG} completion bash)"
 
 output:
-  a key/value block or a table by default; with --json one JSON object on stdout whose keys are the
-  field names of the library's result classes (amounts as decimal strings, times in ISO 8601, secrets
-  masked); on failure {{"error": {{"type", "message", "code", "request_id", ...}}}} on stdout as well,
-  and a readable message on stderr either way.
+  a command that changes something first says what it did, in one sentence with its request_id
+  ("card 1234567 blocked (request_id ...)"); then a key/value block, and a table for each list. With
+  --json: one JSON object on stdout whose keys are the field names of the library's result classes,
+  empty fields left out (amounts as decimal strings, times in ISO 8601, secrets masked); on failure
+  {{"error": {{"type", "message", "code", "request_id", ...}}}} on stdout as well, and a readable message
+  on stderr either way. Text a server sent is shown with its control, bidi and invisible characters
+  escaped (\\u202e), so it cannot disguise itself on the terminal.
 
 {_EXIT_CODES}"""
 
@@ -114,6 +103,23 @@ def _date(text: str) -> dt.date | dt.datetime:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not YYYY-MM-DD nor an ISO 8601 date-time") from None
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _limit(text: str) -> tuple[str, str, str, str | None, str | None]:
+    """``TYPE:AMOUNT:CURRENCY[:PERIOD[:REGION]]``: one limit of ``limits set`` (the values are checked as
+    the library checks them, before anything is sent)."""
+    parts = text.split(":")
+    if not 3 <= len(parts) <= 5 or not all(part.strip() for part in parts[:3]):
+        raise argparse.ArgumentTypeError(f"{text!r} is not TYPE:AMOUNT:CURRENCY[:PERIOD[:REGION]]")
+    period, region = (*parts[3:], "", "")[:2]
+    return parts[0], parts[1], parts[2], period or None, region or None
 
 
 def _seconds(text: str) -> float:
@@ -171,6 +177,13 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the random test data")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    parser.add_argument(
+        "--populate",
+        type=_ranged(0, 1000),
+        default=0,
+        metavar="N",
+        help="start with N clients, each with cards, and print their ids (default 0: empty)",
+    )
 
 
 class _Tree:
@@ -199,6 +212,15 @@ def _request_id_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _wait_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--no-wait", action="store_true", help=f"do not poll Request status for {what}: print the request_id at once"
+    )
+    parser.add_argument(
+        "--wait-timeout", type=_seconds, default=60.0, metavar="S", help=f"wait at most S seconds for {what} (60)"
+    )
+
+
 def _group(tree: _Tree, name: str, help: str, epilog: str) -> _Tree:
     parser = tree.command(name, help, epilog)
     return _Tree(parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser))
@@ -221,11 +243,35 @@ def _cards(top: _Tree) -> None:
     group = _group(
         top,
         "cards",
-        "read a card, block, unblock or close it, reset its PIN counter",
+        "issue, activate and read a card, block, unblock or close it, reset its PIN counter",
         _examples(
-            "cards info CARD_ID", "cards block CARD_ID --reason lost", "cards statement CARD_ID --from 2025-03-01"
+            "cards issue --first-name Aida --last-name Sadykova --phone 77001234567 --person-id 900101300123",
+            "cards info CARD_ID", "cards block CARD_ID --reason lost", "cards statement CARD_ID --from 2025-03-01",
+        ),
+    )  # fmt: skip
+    issue = group.command(
+        "issue",
+        "issue a card to a new cardholder and wait for its id",
+        _examples(
+            "cards issue --first-name Aida --last-name Sadykova --phone 77001234567 --person-id 900101300123",
+            "cards issue --product 3000 --first-name A --last-name B --phone 77001234567 --person-id 1 --no-wait",
         ),
     )
+    issue.add_argument("--product", type=_positive_int, default=2000, help="card product (default 2000, instant card)")
+    holder = issue.add_argument_group("the cardholder")
+    for option in ("--first-name", "--last-name", "--phone", "--person-id"):
+        holder.add_argument(option, required=True, help="required")
+    holder.add_argument("--country", default="KAZ", help="ISO 3166 alpha-3 (default KAZ)")
+    holder.add_argument("--middle-name")
+    holder.add_argument("--birthdate", type=_day, metavar="YYYY-MM-DD")
+    holder.add_argument("--email")
+    _request_id_option(issue)
+    _wait_options(issue, "the card id")
+    issue.set_defaults(run="cards.issue")
+    activate = group.command("activate", "make an issued card usable", _examples("cards activate CARD_ID"))
+    activate.add_argument("card_id", metavar="CARD_ID")
+    _request_id_option(activate)
+    activate.set_defaults(run="cards.activate")
     for name, what in (("info", "a card's details"), ("balance", "the balances of a card's accounts")):
         parser = group.command(name, what, _examples(f"cards {name} CARD_ID"))
         parser.add_argument("card_id", metavar="CARD_ID")
@@ -288,8 +334,41 @@ def _others(top: _Tree) -> None:
     cards.set_defaults(run="clients.cards")
 
     transactions = _group(
-        top, "transactions", "read a transaction", _examples("transactions info --transaction-id 5550001")
+        top,
+        "transactions",
+        "authorise, clear, refund and read a transaction",
+        _examples(
+            "transactions create CARD_ID 150.00 KZT --order-id order-42",
+            "transactions clear 5550001 --order-id order-42 --amount 100.00",
+            "transactions refund 5550001 --order-id order-42 --amount 40.00",
+            "transactions info --transaction-id 5550001",
+        ),
     )
+    create = transactions.command(
+        "create",
+        "authorise an amount on a card for an order, and wait for the transaction id",
+        _examples("transactions create CARD_ID 150.00 KZT --order-id order-42 --description 'two coffees'"),
+    )
+    create.add_argument("card_id", metavar="CARD_ID")
+    create.add_argument("amount", metavar="AMOUNT", help="a decimal amount, e.g. 150.00")
+    create.add_argument("currency", metavar="CURRENCY", help="ISO 4217 letters, e.g. KZT")
+    create.add_argument("--order-id", required=True, metavar="ID", help="the partner's order id (required)")
+    create.add_argument("--description")
+    _request_id_option(create)
+    _wait_options(create, "the transaction id")
+    create.set_defaults(run="transactions.create")
+    for name, what in (("clear", "capture an authorised transaction, all of it or --amount"),
+                       ("refund", "refund a cleared transaction, all of it or --amount")):  # fmt: skip
+        parser = transactions.command(
+            name, what, _examples(f"transactions {name} TRANSACTION_ID --order-id order-42 --amount 40.00")
+        )
+        parser.add_argument("transaction_id", metavar="TRANSACTION_ID")
+        parser.add_argument("--order-id", required=True, metavar="ID", help="the order id it was created with")
+        parser.add_argument("--amount", help="a decimal amount (default: the whole transaction)")
+        if name == "refund":
+            parser.add_argument("--description")
+        _request_id_option(parser)
+        parser.set_defaults(run=f"transactions.{name}")
     info = transactions.command(
         "info",
         "a transaction, by its id and/or the partner's order id",
@@ -308,13 +387,33 @@ def _others(top: _Tree) -> None:
     status.add_argument("card_id", metavar="CARD_ID", type=_positive_int)
     status.set_defaults(run="gift_cards.status")
 
-    limits = _group(top, "limits", "spending limits", _examples("limits list card CARD_ID"))
+    limits = _group(
+        top,
+        "limits",
+        "spending limits",
+        _examples("limits list card CARD_ID", "limits set card CARD_ID --limit pay:700:KZT:day"),
+    )
     listing = limits.command(
         "list", "the limits in force on a card, an account or a client", _examples("limits list card CARD_ID")
     )
     listing.add_argument("scope", choices=("card", "account", "client"), help="what TARGET_ID names")
     listing.add_argument("target_id", metavar="TARGET_ID")
     listing.set_defaults(run="limits.list")
+    setting = limits.command(
+        "set",
+        "set the limits on a card, an account or a client",
+        "Each --limit is TYPE:AMOUNT:CURRENCY[:PERIOD[:REGION]], e.g. withdrawal_atm:5000:KZT:day (types shown\n"
+        "by the docs: withdrawal_atm, pay, withdrawal, pay_online_non3ds; periods: day, month).\n\n"
+        + _examples("limits set card CARD_ID --limit withdrawal_atm:5000:KZT:day --limit pay:20000:KZT:month"),
+    )
+    setting.add_argument("scope", choices=("card", "account", "client"), help="what TARGET_ID names")
+    setting.add_argument("target_id", metavar="TARGET_ID")
+    setting.add_argument(
+        "--limit", type=_limit, action="append", required=True, metavar="TYPE:AMOUNT:CURRENCY[:PERIOD[:REGION]]",
+        help="one limit (repeat for more)",
+    )  # fmt: skip
+    _request_id_option(setting)
+    setting.set_defaults(run="limits.set")
 
 
 _SANDBOX_EPILOG = f"""\
@@ -326,8 +425,12 @@ commands at it from another shell:
 
 (python -m freedompay_cards.sandbox does the same.)
 
+With --populate N it starts with N clients, each with an active card, and prints their ids; play the
+cardholder on those cards with `{PROG} simulate purchase CARD_ID AMOUNT`.
+
 examples:
   {PROG} sandbox --port 8080
+  {PROG} sandbox --port 8080 --populate 3
   {PROG} sandbox --port 0 --process-polls 3
 """
 
@@ -403,86 +506,40 @@ def build_parser() -> argparse.ArgumentParser:
     add_sandbox_arguments(sandbox)
     sandbox.set_defaults(run="sandbox")
     _conformance(top)
+    _simulate(top)
+    completion = top.command(
+        "completion",
+        "print the shell completion script for bash or zsh",
+        "bash: add to ~/.bashrc (or write it into /etc/bash_completion.d/):\n"
+        f'  eval "$({PROG} completion bash)"\n'
+        "zsh: add to ~/.zshrc (after compinit):\n"
+        f'  eval "$({PROG} completion zsh)"\n\n' + _examples("completion bash", "completion zsh"),
+    )
+    completion.add_argument("shell", choices=("bash", "zsh"))
+    completion.set_defaults(run="completion")
     return parser
 
 
-# Control characters (but newline and tab) written as \u escapes: text from a server (an error's
-# description, a field) must not move the cursor, recolour or retitle the operator's terminal. The form is
-# also a valid escape inside a JSON string.
-_CONTROLS = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (9, 10)}
-
-
-class Streams:
-    """Where a command reads and writes, and the environment it reads credentials from."""
-
-    def __init__(
-        self,
-        stdin: IO[str] | None = None,
-        stdout: IO[str] | None = None,
-        stderr: IO[str] | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        import os
-
-        self.stdin = stdin if stdin is not None else sys.stdin
-        self.stdout = stdout if stdout is not None else sys.stdout
-        self.stderr = stderr if stderr is not None else sys.stderr
-        self.environ: Mapping[str, str] = environ if environ is not None else os.environ
-
-    def is_terminal(self, stream: IO[str]) -> bool:
-        try:
-            return bool(stream.isatty())
-        except (AttributeError, ValueError):
-            return False
-
-    def out(self, text: str = "") -> None:
-        self.stdout.write(text.translate(_CONTROLS) + "\n")
-
-    def err(self, text: str = "") -> None:
-        self.stderr.write(text.translate(_CONTROLS) + "\n")
-
-    def ask(self, question: str) -> bool:
-        """Ask a yes/no question on the terminal (no is the default)."""
-        self.stderr.write(f"{question} [y/N] ")
-        self.stderr.flush()
-        answer = self.stdin.readline()
-        return answer.strip().lower() in {"y", "yes"}
-
-
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    environ: Mapping[str, str] | None = None,
-    stdin: IO[str] | None = None,
-    stdout: IO[str] | None = None,
-    stderr: IO[str] | None = None,
-    hooks: Any = None,
-) -> int:
-    """Run ``freedompay-cards`` with ``argv`` (default ``sys.argv[1:]``); return the exit code.
-    ``hooks`` is for tests only (see ``_conformance.Hooks``)."""
-    for stream in (sys.stdout if stdout is None else None, sys.stderr if stderr is None else None):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:  # a character the output's encoding lacks is escaped, not an error
-            reconfigure(errors="backslashreplace")
-    streams = Streams(stdin, stdout, stderr, environ)
-    parser = build_parser()
-    said = io.StringIO()  # what argparse writes on stderr, passed on (and, with --json, as JSON too)
-    try:
-        with contextlib.redirect_stdout(streams.stdout), contextlib.redirect_stderr(said):
-            args = parser.parse_args(argv)
-    except SystemExit as done:  # --help, --version (0) and usage errors (2)
-        streams.stderr.write(said.getvalue())
-        code = done.code if isinstance(done.code, int) else EXIT_USAGE
-        if code == EXIT_USAGE and "--json" in (sys.argv[1:] if argv is None else argv):
-            lines = said.getvalue().strip().splitlines() or ["usage error"]
-            message = lines[-1].split(": error: ", 1)[-1]
-            streams.out(json.dumps({"error": {"type": "UsageError", "message": message}}, ensure_ascii=False, indent=2))
-        return code
-    streams.stderr.write(said.getvalue())
-    from ._cli_commands import run
-
-    return run(args, streams, hooks)
-
-
-if __name__ == "__main__":  # pragma: no cover - python -m freedompay_cards runs __main__.py
-    sys.exit(main())
+def _simulate(top: _Tree) -> None:
+    group = _group(
+        top,
+        "simulate",
+        "play the cardholder or the merchant on a served sandbox (never the real API)",
+        "Sends to the reserved path of a sandbox served by `freedompay-cards sandbox` (FREEDOMPAY_BASE_URL or\n"
+        "--base-url): a target that does not serve it (the real API) is refused.\n\n"
+        + _examples("simulate purchase CARD_ID 60 --merchant Coffee", "simulate reversal EVENT_ID"),
+    )
+    for name, what in (("purchase", "a purchase by the cardholder: approved or declined as the card's state, "
+                                    "balance and limits say"),
+                       ("refund", "a refund by the merchant to the card")):  # fmt: skip
+        parser = group.command(name, what, _examples(f"simulate {name} CARD_ID 60 --currency KZT --merchant Coffee"))
+        parser.add_argument("card_id", metavar="CARD_ID")
+        parser.add_argument("amount", metavar="AMOUNT", help="a decimal amount, e.g. 60.00")
+        parser.add_argument("--currency", default="KZT", help="ISO 4217 letters (default KZT)")
+        parser.add_argument("--merchant", default="Sandbox merchant", help="the merchant's name as the card shows it")
+        parser.set_defaults(run=f"simulate.{name}")
+    reversal = group.command(
+        "reversal", "the merchant takes back an earlier simulated event", _examples("simulate reversal EVENT_ID")
+    )
+    reversal.add_argument("event_id", metavar="EVENT_ID", help="the event id a purchase or refund printed")
+    reversal.set_defaults(run="simulate.reversal")
