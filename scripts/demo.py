@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -45,15 +46,19 @@ class Walk:
         self, title: str, action: Callable[[], T], said: Callable[[T], str], check: Callable[[T], bool] = lambda _: True
     ) -> T:
         self.number += 1
-        try:
-            result = action()
-        except fp.FreedomPayError as err:
-            self._line(f"{title}: FAILED\n    {type(err).__name__}: {err}")
-            raise StepFailed(title) from err
+        with warnings.catch_warnings(record=True) as caught:  # a deprecated operation: said, not a traceback line
+            warnings.simplefilter("always", DeprecationWarning)
+            try:
+                result = action()
+            except fp.FreedomPayError as err:
+                self._line(f"{title}: FAILED\n    {type(err).__name__}: {err}")
+                raise StepFailed(title) from err
         if not check(result):
             self._line(f"{title}: UNEXPECTED\n    {said(result)}")
             raise StepFailed(title)
         self._line(said(result))
+        for warning in caught:
+            print(f"    note: {warning.message}", flush=True)
         return result
 
     def expect_error(self, title: str, action: Callable[[], Any], error: type[fp.FreedomPayError]) -> None:
