@@ -72,11 +72,11 @@ from .transactions import AsyncTransactions
 if TYPE_CHECKING:
     from .. import _convert as convert
     from .._models import OperationResult
-    from .._models import _operation as results
+    from .._models import _waited as results
     from .._raw_resources import AsyncCardClientWithRawResponse
 else:
     convert = LazyModule("freedompay_cards._convert")
-    results = LazyModule("freedompay_cards._models._operation")
+    results = LazyModule("freedompay_cards._models._waited")
 
 T = TypeVar("T")
 

@@ -74,11 +74,11 @@ from .transactions import Transactions
 if TYPE_CHECKING:
     from .. import _convert as convert
     from .._models import OperationResult
-    from .._models import _operation as results
+    from .._models import _waited as results
     from .._raw_resources import CardClientWithRawResponse
 else:
     convert = LazyModule("freedompay_cards._convert")
-    results = LazyModule("freedompay_cards._models._operation")
+    results = LazyModule("freedompay_cards._models._waited")
 
 T = TypeVar("T")
 

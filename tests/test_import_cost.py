@@ -1,0 +1,100 @@
+"""What a fresh process loads: ``import freedompay_cards`` and a first plain call load only what they use.
+
+A fresh process pays for every module and attrs class it makes before its first answer (issue #22's cold
+start row, measured by scripts/bench.py). These tests pin down *which* modules a first call loads (never
+how long it takes: timings belong in the benchmark), so that a later import of a heavy module on the
+common path shows up as a failing test, not as a slowly drifting number.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+AUTH_ID = "123456"
+SECRET = "test-secret"
+ANSWER = b'{"status":"ok","request_status":"success","dt":"2025-01-01T00:01:01+00:30"}'
+
+# A first call in a fresh process, as scripts/bench.py times it; it prints the modules loaded after each step.
+FIRST_CALL = f"""
+import json, sys
+import httpx
+before = set(sys.modules)
+import freedompay_cards as fp
+imported = sorted(set(sys.modules) - before)
+answer = {ANSWER!r}
+http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=answer)))
+client = fp.CardClient("{AUTH_ID}", "{SECRET}", http_client=http)
+made = sorted(set(sys.modules) - before)
+assert client.cards.reset_pin_counter("card-1").succeeded
+called = sorted(set(sys.modules) - before)
+built = sorted(name for name, module in sys.modules.items() if name.startswith("freedompay_cards._models")
+               for cls in ("CreatedClient", "CreatedTransaction", "IssuedCards") if cls in vars(module))
+print(json.dumps({{"import": imported, "client": made, "call": called, "wait_classes": built}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, list[str]]:
+    done = subprocess.run([sys.executable, "-c", FIRST_CALL], capture_output=True, text=True, timeout=60, check=True)
+    result: dict[str, list[str]] = json.loads(done.stdout)
+    return result
+
+
+def _matching(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [name for name in modules if name.startswith(prefixes)]
+
+
+def test_import_loads_neither_the_client_nor_attrs(loaded: dict[str, list[str]]) -> None:
+    heavy = (
+        "attr",
+        "freedompay_card_api",
+        "freedompay_cards._sync",
+        "freedompay_cards._async",
+        "freedompay_cards._core",
+    )
+    assert _matching(loaded["import"], heavy) == []
+
+
+# What a program that makes plain calls never uses: the tools, the sandbox, the async client, the long-answer
+# decoder, and the ``wait=True`` result classes.
+NEVER_ON_A_FIRST_CALL = (
+    "freedompay_cards.sandbox",
+    "freedompay_cards.cassettes",
+    "freedompay_cards.pytest_plugin",
+    "freedompay_cards._cli",
+    "freedompay_cards._conformance",
+    "freedompay_cards._async",
+    "freedompay_cards._raw_resources",
+    "freedompay_cards._models._waited",
+    "freedompay_card_api.api",
+    "freedompay_card_api.client",
+    "msgspec",
+    "click",
+)
+
+
+def test_a_first_call_loads_none_of_the_tools_or_the_wait_results(loaded: dict[str, list[str]]) -> None:
+    assert _matching(loaded["call"], NEVER_ON_A_FIRST_CALL) == []
+    assert loaded["wait_classes"] == []  # each attrs class costs a good part of a millisecond to build
+
+
+def test_a_first_call_loads_only_the_generated_models_it_uses(loaded: dict[str, list[str]]) -> None:
+    models = _matching(loaded["call"], ("freedompay_card_api.models.",))
+    assert models == ["freedompay_card_api.models.card_api_envelope", "freedompay_card_api.models.card_request"]
+
+
+def test_wait_true_still_gets_its_typed_result_class() -> None:
+    """The wait results load on first use, and are the classes the public names give."""
+    code = """
+import freedompay_cards as fp
+from freedompay_cards._models import _waited
+assert _waited.WAITED_FOR["clients.create"][0] is fp.CreatedClient
+assert issubclass(fp.IssuedCards, fp.OperationResult)
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "ok"
