@@ -33,7 +33,14 @@ assert client.cards.reset_pin_counter("card-1").succeeded
 called = sorted(set(sys.modules) - before)
 built = sorted(name for name, module in sys.modules.items() if name.startswith("freedompay_cards._models")
                for cls in ("CreatedClient", "CreatedTransaction", "IssuedCards") if cls in vars(module))
-print(json.dumps({{"import": imported, "client": made, "call": called, "wait_classes": built}}))
+from freedompay_cards import _lazy
+compiled = sorted(f"{{name}}.{{attr}}" for name, module in sys.modules.items() if name.startswith("freedompay_cards")
+                  for attr, value in vars(module).items()
+                  if isinstance(value, _lazy.LazyPattern) and set(vars(value)) != {{"_source"}})
+lazy = sorted(f"{{name}}.{{attr}}" for name, module in sys.modules.items() if name.startswith("freedompay_cards")
+              for attr, value in vars(module).items() if isinstance(value, _lazy.LazyPattern))
+print(json.dumps({{"import": imported, "client": made, "call": called, "wait_classes": built, "compiled": compiled,
+                  "lazy": lazy}}))
 """
 
 
@@ -98,3 +105,24 @@ print("ok")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "ok"
+
+
+def test_a_first_call_compiles_none_of_the_patterns_it_does_not_use(loaded: dict[str, list[str]]) -> None:
+    """Redaction of free text and other operations' argument checks compile their patterns when used."""
+    assert {"freedompay_cards._redact._PAN", "freedompay_cards._validate._PHONE"} <= set(loaded["lazy"])
+    assert loaded["compiled"] == []
+
+
+def test_a_lazy_pattern_matches_as_the_compiled_one() -> None:
+    import copy
+    import re
+
+    from freedompay_cards._lazy import LazyPattern, lazy_pattern
+
+    lazy = LazyPattern(r"(\d+)-x", re.IGNORECASE)
+    assert vars(copy.copy(lazy)) == {"_source": (r"(\d+)-x", re.IGNORECASE)}  # copying compiles nothing
+    assert set(vars(lazy)) == {"_source"}
+    found = lazy.search("a 12-X")
+    assert found is not None and found.group(1) == "12"
+    assert lazy.sub("#", "1-x 2-X") == "# #"
+    assert lazy_pattern("a+").fullmatch("aaa") is not None

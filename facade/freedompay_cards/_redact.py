@@ -53,6 +53,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ._lazy import lazy_pattern
 from ._operations import SECRET_FIELDS as _SPEC_SECRET_FIELDS
 
 REDACTED = "<redacted>"
@@ -89,11 +90,11 @@ SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"}
 # name is matched in snake case (``cvvValue`` is ``cvv_value``); ``pin``, ``pan``, ``otp`` and ``exp`` count
 # only as whole words of it, last or before code/block/value/number/enc(rypted) (``shipping``, ``company``,
 # ``export``, ``pin_counter`` are no labels: a count of PIN tries is not a PIN).
-_SECRET_NAME = re.compile(
+_SECRET_NAME = lazy_pattern(
     r"cv[vc]|secret|passw|card_?number|holder_?name"
     r"|(?:^|_)(?:pin|pan|otp)(?:$|_?(?:code|block|value|number|enc))|(?:^|_)exp(?:ir|_?date|_?month|_?year|$)"
 )
-_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[\s\-.]+")
+_WORD_BREAK = lazy_pattern(r"(?<=[a-z0-9])(?=[A-Z])|[\s\-.]+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -107,10 +108,10 @@ def is_secret_name(name: str) -> bool:
 # 4-4-4-4, 4-6-5, 4-4-4-4-3): a PAN wherever it hides in free text. Other groupings are not cards (a
 # timestamp "20261124-203219-1"). A UUID is matched first and kept: "00000000-0000-0000-0000-000000000001"
 # is a request_id, not a card.
-_PAN = re.compile(
+_PAN = lazy_pattern(
     r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|(?<!\d)(?:\d{13,19}|\d{3,6}(?:[ -]\d{3,6}){1,5})(?!\d)"
 )
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazy_pattern(r"\d")
 
 # ------------------------------------------------------------------ labelled secrets (rule 3)
 _J = r"[\s_\-]{0,2}"  # joins the words of one label
@@ -237,7 +238,7 @@ def _field_in_text() -> re.Pattern[str]:
     return re.compile(r"""(?<![\w\-])([A-Za-z][\w\-]{0,63})["']?\s*[:=]\s*""")
 
 
-_VALUE_IN_TEXT = re.compile(r"""("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
+_VALUE_IN_TEXT = lazy_pattern(r"""("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
 
 
 def mask_pan(pan: str) -> str:

@@ -23,10 +23,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from ._lazy import lazy_pattern
+
+_DATE = lazy_pattern(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # matched whole (fullmatch): an e-mail address, loosely
+EMAIL = lazy_pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # matched whole (fullmatch): an e-mail address, loosely
 
 
 class SchemaError(ValueError):
