@@ -126,3 +126,18 @@ def test_a_lazy_pattern_matches_as_the_compiled_one() -> None:
     assert found is not None and found.group(1) == "12"
     assert lazy.sub("#", "1-x 2-X") == "# #"
     assert lazy_pattern("a+").fullmatch("aaa") is not None
+
+
+def test_the_log_filter_keeps_no_large_module_alive() -> None:
+    """The ``freedompay_cards`` logger holds its redacting filter until the interpreter's last teardown
+    pass; the filter's methods must not pin a large module's globals (``_redact``'s made every process ~4 ms
+    slower to exit). It still scrubs: a secret-labelled value never reaches a handler."""
+    import logging
+
+    import freedompay_cards._redact  # noqa: F401  (installs the filter)
+    from freedompay_cards import _logging
+
+    (installed,) = [f for f in logging.getLogger("freedompay_cards").filters if type(f).__name__ == "RedactingFilter"]
+    assert type(installed).filter.__globals__ is vars(_logging)
+    record = logging.LogRecord("freedompay_cards", logging.INFO, __file__, 1, "sent %s", ("cvv=123",), None)
+    assert installed.filter(record) and "123" not in record.getMessage()

@@ -48,12 +48,12 @@ and the strings nested in it at any depth, ``TransactionInfo.details``, the line
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._lazy import lazy_pattern
+from ._logging import install_log_filter
 from ._operations import SECRET_FIELDS as _SPEC_SECRET_FIELDS
 
 REDACTED = "<redacted>"
@@ -363,25 +363,9 @@ def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
 
 
 # ------------------------------------------------------------------ log lines
-class RedactingFilter(logging.Filter):
-    """Scrubs every record of the ``freedompay_cards`` logger (``scrub_text`` on the formatted message)
-    before any handler sees it. Filters run only for records that pass the level check: free when off."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = scrub_text(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-def _install_log_filter() -> None:
-    logger = logging.getLogger("freedompay_cards")
-    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-        logger.addFilter(RedactingFilter())
-
-
-_install_log_filter()
+# Every record of the ``freedompay_cards`` logger is scrubbed (``_logging.RedactingFilter``): installed here,
+# so that whatever can log a secret-bearing text has the filter in place.
+install_log_filter()
 
 
 class Secret:
