@@ -61,13 +61,18 @@ def test_import_loads_neither_the_client_nor_attrs(loaded: dict[str, list[str]])
         "freedompay_card_api",
         "freedompay_cards._sync",
         "freedompay_cards._async",
+        "freedompay_cards._sync.clients",
+        "freedompay_cards._sync.gift_cards",
+        "freedompay_cards._sync.limits",
+        "freedompay_cards._sync.requests",
+        "freedompay_cards._sync.transactions",
         "freedompay_cards._core",
     )
     assert _matching(loaded["import"], heavy) == []
 
 
-# What a program that makes plain calls never uses: the tools, the sandbox, the async client, the long-answer
-# decoder, and the ``wait=True`` result classes.
+# What a program that makes plain card calls never uses: the tools, the sandbox, the async client, the other
+# resources, the long-answer decoder, and the ``wait=True`` result classes.
 NEVER_ON_A_FIRST_CALL = (
     "freedompay_cards.sandbox",
     "freedompay_cards.cassettes",
@@ -75,6 +80,11 @@ NEVER_ON_A_FIRST_CALL = (
     "freedompay_cards._cli",
     "freedompay_cards._conformance",
     "freedompay_cards._async",
+    "freedompay_cards._sync.clients",
+    "freedompay_cards._sync.gift_cards",
+    "freedompay_cards._sync.limits",
+    "freedompay_cards._sync.requests",
+    "freedompay_cards._sync.transactions",
     "freedompay_cards._raw_resources",
     "freedompay_cards._models._waited",
     "freedompay_card_api.api",
@@ -141,3 +151,15 @@ def test_the_log_filter_keeps_no_large_module_alive() -> None:
     assert type(installed).filter.__globals__ is vars(_logging)
     record = logging.LogRecord("freedompay_cards", logging.INFO, __file__, 1, "sent %s", ("cvv=123",), None)
     assert installed.filter(record) and "123" not in record.getMessage()
+
+
+@pytest.mark.parametrize("name", ["clients", "transactions", "requests", "gift_cards", "limits"])
+def test_a_resource_made_on_first_use_is_bound_to_its_own_client(name: str) -> None:
+    import freedompay_cards as fp
+
+    with fp.CardClient("123456", "secret") as client:
+        resource = getattr(client, name)
+        assert getattr(client, name) is resource and resource._client is client
+        copy = client.with_options(max_retries=0)
+        assert getattr(copy, name) is not resource and getattr(copy, name)._client is copy
+        assert getattr(client, name) is resource
