@@ -163,3 +163,19 @@ def test_a_resource_made_on_first_use_is_bound_to_its_own_client(name: str) -> N
         copy = client.with_options(max_retries=0)
         assert getattr(copy, name) is not resource and getattr(copy, name)._client is copy
         assert getattr(client, name) is resource
+
+
+def test_the_generated_shared_types_build_no_attrs_class() -> None:
+    """Every generated model imports ``types``: its ``File`` and ``Response`` are plain classes
+    (openapi/templates/types.py.jinja), which compare and show themselves as the attrs ones did."""
+    import io
+    from http import HTTPStatus
+
+    from freedompay_card_api.types import File, Response
+
+    assert not hasattr(Response, "__attrs_attrs__") and not hasattr(File, "__attrs_attrs__")
+    answer: Response[int] = Response(status_code=HTTPStatus.OK, content=b"{}", headers={}, parsed=1)
+    assert answer == Response(HTTPStatus.OK, b"{}", {}, 1) and answer != Response(HTTPStatus.OK, b"{}", {}, 2)
+    assert repr(answer).startswith("Response(status_code=<HTTPStatus.OK: 200>, content=b'{}'")
+    payload = io.BytesIO(b"x")
+    assert File(payload, "a.txt").to_tuple() == ("a.txt", payload, None)
