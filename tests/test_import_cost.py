@@ -37,10 +37,11 @@ from freedompay_cards import _lazy
 compiled = sorted(f"{{name}}.{{attr}}" for name, module in sys.modules.items() if name.startswith("freedompay_cards")
                   for attr, value in vars(module).items()
                   if isinstance(value, _lazy.LazyPattern) and set(vars(value)) != {{"_source"}})
+decoded = sorted(sys.modules["freedompay_cards._schema"].spec()["paths"]._decoded)
 lazy = sorted(f"{{name}}.{{attr}}" for name, module in sys.modules.items() if name.startswith("freedompay_cards")
               for attr, value in vars(module).items() if isinstance(value, _lazy.LazyPattern))
 print(json.dumps({{"import": imported, "client": made, "call": called, "wait_classes": built, "compiled": compiled,
-                  "lazy": lazy}}))
+                  "lazy": lazy, "decoded": decoded}}))
 """
 
 
@@ -180,3 +181,35 @@ def test_the_generated_shared_types_build_no_attrs_class() -> None:
     assert repr(answer).startswith("Response(status_code=<HTTPStatus.OK: 200>, content=b'{}'")
     payload = io.BytesIO(b"x")
     assert File(payload, "a.txt").to_tuple() == ("a.txt", payload, None)
+
+
+def test_a_first_call_decodes_only_its_own_path_of_the_spec(loaded: dict[str, list[str]]) -> None:
+    assert loaded["decoded"] == ["/v5/card-api/card/reset_counter_pin"]  # cards.reset_pin_counter
+
+
+def test_the_request_property_index_is_what_a_walk_of_every_request_schema_finds() -> None:
+    """``_spec.json``'s ``request_properties`` (made by scripts/generate.py) against a walk of the decoded
+    request schemas: the same names, and the same bounds for every keyword ``spec_limit`` may ask about."""
+    from freedompay_cards._schema import spec
+    from freedompay_cards._validate import _request_properties
+
+    walked: dict[str, list[dict[str, object]]] = {}
+    stack = [entry["request"] for entry in spec()["paths"].values()]
+    while stack:
+        schema = stack.pop()
+        for name, prop in schema.get("properties", {}).items():
+            walked.setdefault(name, []).append(prop)
+            stack.append(prop)
+        if isinstance(schema.get("items"), dict):
+            stack.append(schema["items"])
+    index = _request_properties()
+    assert set(index) == set(walked)
+    keywords = ("maxLength", "minLength", "maximum", "minimum", "pattern", "format", "type")
+    for name, props in walked.items():
+        for keyword in keywords:
+            for kind in (None, "string", "integer", "number"):
+
+                def bounds(found: list[dict[str, object]], keyword: str = keyword, kind: str | None = kind) -> set[str]:
+                    return {repr(p[keyword]) for p in found if keyword in p and (kind is None or p.get("type") == kind)}
+
+                assert bounds(index[name]) == bounds(props), (name, keyword, kind)

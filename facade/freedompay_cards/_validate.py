@@ -90,21 +90,12 @@ def _type_error(field: str, expected: str, value: object) -> InvalidRequestTypeE
 # ------------------------------------------------------------------------------------------- the spec
 
 
-@functools.cache
 def _request_properties() -> dict[str, list[dict[str, Any]]]:
-    """Every property of every request schema of the spec (nested objects included), by name."""
+    """Every property of every request schema of the spec (nested objects and array items included), by
+    name: the distinct sets of its own keywords (``_spec.json``'s index, made by ``scripts/generate.py``)."""
     from ._schema import spec as _spec
 
-    spec = _spec()
-    found: dict[str, list[dict[str, Any]]] = {}
-    stack: list[dict[str, Any]] = [path["request"] for path in spec["paths"].values()]
-    while stack:
-        schema = stack.pop()
-        for name, prop in schema.get("properties", {}).items():
-            found.setdefault(name, []).append(prop)
-            stack.append(prop)
-        if isinstance(schema.get("items"), dict):
-            stack.append(schema["items"])
+    found: dict[str, list[dict[str, Any]]] = _spec()["request_properties"]
     return found
 
 
