@@ -88,6 +88,7 @@ NEVER_ON_A_FIRST_CALL = (
     "freedompay_cards._sync.transactions",
     "freedompay_cards._raw_resources",
     "freedompay_cards._listing",
+    "freedompay_cards._raw",
     "freedompay_cards._models._waited",
     "freedompay_card_api.api",
     "freedompay_card_api.client",

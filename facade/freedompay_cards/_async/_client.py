@@ -51,13 +51,13 @@ from .._http import (
     Undecodable,
     UnsupportedEncoding,
     async_attempt_guard,
+    capture,
     new_async_http,
     release_orphans,
 )
 from .._lazy import LazyModule
 from .._logging import logger, setup_from_env
 from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, user_agent
-from .._raw import capture
 from .._redact import scrub_text
 from .._retry import RetryPolicy
 from .._validate import flag as _valid_flag

@@ -52,6 +52,7 @@ from .._http import (
     BodyTooLarge,
     Undecodable,
     UnsupportedEncoding,
+    capture,
     new_sync_http,
     release_orphans,
     sync_attempt_guard,
@@ -59,7 +60,6 @@ from .._http import (
 from .._lazy import LazyModule
 from .._logging import logger, setup_from_env
 from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, user_agent
-from .._raw import capture
 from .._redact import scrub_text
 from .._retry import RetryPolicy
 from .._validate import flag as _valid_flag
