@@ -84,11 +84,13 @@ def spec() -> dict[str, Any]:
     return loaded
 
 
+@functools.cache  # each call looks its schemas up: one cached lookup, not the lazy mapping's method
 def request_schema(path: str) -> dict[str, Any]:
     schema: dict[str, Any] = spec()["paths"][path]["request"]
     return schema
 
 
+@functools.cache
 def response_schema(path: str) -> dict[str, Any]:
     schema: dict[str, Any] = spec()["paths"][path]["response"]
     return schema
