@@ -621,7 +621,7 @@ def raises(name: str) -> tuple[tuple[str, str], ...]:
     if name == "requests.wait":
         other += "; the error the waited-for request ended in, as the class its code maps to"
     found.append(("APIError", other))
-    waited = importlib.import_module("freedompay_cards._models._operation").WAITED_FOR
+    waited = importlib.import_module("freedompay_cards._models._waited").WAITED_FOR
     for cls_name, when in ALWAYS_RAISED:
         if cls_name == "UnexpectedResponseError" and name in waited:
             when += f"; with `wait=True`, also a success that Request status reports without `{waited[name][1]}`"

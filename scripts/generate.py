@@ -217,20 +217,55 @@ def _plain_schema(schema: Any, spec: dict[str, Any]) -> Any:
     return out
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# What the request-property index keeps of a property: its own bounds, not the schemas nested in it.
+NESTED_KEYWORDS = frozenset({"properties", "items", "additionalProperties", "required", REQUIRED_WHEN})
+
+
+def request_property_index(requests: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Every property of every request schema (nested objects and array items included), by name: the
+    distinct sets of its own keywords (type, bounds, pattern), for ``_validate.spec_limit``, which takes the
+    strictest bound of a name across the spec without decoding every schema at run time."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    stack = list(requests)
+    while stack:
+        schema = stack.pop()
+        for name, prop in schema.get("properties", {}).items():
+            own = {k: v for k, v in prop.items() if k not in NESTED_KEYWORDS}
+            found.setdefault(name, {})[_compact(own)] = own
+            stack.append(prop)
+        if isinstance(schema.get("items"), dict):
+            stack.append(schema["items"])
+    return {name: [kinds[key] for key in sorted(kinds)] for name, kinds in sorted(found.items())}
+
+
 def sandbox_spec_json() -> str:
-    """The text of ``_spec.json``: per path, its operationId, doc status and the two schemas."""
+    """The text of ``_spec.json``: per path, its operationId, doc status and the two schemas, each path's
+    entry as a JSON text of its own (``_schema.spec`` decodes a path's entry when it is first used: a first
+    call reads two schemas, not all of them), and the index of request properties (``request_properties``)."""
     spec = _spec.load(SPEC)  # PyYAML, a dev dependency: needed to generate, never at run time
-    paths: dict[str, Any] = {}
+    paths: dict[str, str] = {}
+    requests: list[dict[str, Any]] = []
     for path, item in spec["paths"].items():
         op = item["post"]
-        paths[path] = {
+        entry = {
             "operation_id": op["operationId"],
             "doc_status": op.get("x-doc-status"),
             "request": _plain_schema(op["requestBody"]["content"]["application/json"]["schema"], spec),
             "response": _plain_schema(op["responses"]["200"]["content"]["application/json"]["schema"], spec),
         }
-    document = {"source": "openapi/card-api.yaml", "version": spec["info"]["version"], "paths": paths}
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+        requests.append(entry["request"])
+        paths[path] = _compact(entry)
+    document = {
+        "source": "openapi/card-api.yaml",
+        "version": spec["info"]["version"],
+        "paths": paths,
+        "request_properties": request_property_index(requests),
+    }
+    return _compact(document) + "\n"
 
 
 def generate_sandbox_spec(out_root: Path) -> Path:

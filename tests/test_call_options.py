@@ -25,10 +25,10 @@ INFO = PATHS["cards.info"]
 def public_methods(client: Any) -> list[tuple[str, Any]]:
     """(resource.method, bound method) of every public method of every resource of ``client``."""
     out = []
-    resources = [
+    resources = [  # dir(): all but ``cards`` are made on first use (cached properties of the client's class)
         name
-        for name, value in vars(client).items()
-        if not name.startswith("_") and type(value).__module__.rsplit(".", 1)[-1] == name
+        for name in dir(client)
+        if not name.startswith("_") and type(getattr(client, name)).__module__.rsplit(".", 1)[-1] == name
     ]
     for resource in resources:
         obj = getattr(client, resource)

@@ -53,7 +53,8 @@ def resources() -> Iterator[tuple[str, type[Any], type[Any]]]:
     sync = fp.CardClient(auth_id="docs", secret_key="docs")
     async_ = fp.AsyncCardClient(auth_id="docs", secret_key="docs")
     try:
-        for name, value in vars(sync).items():
+        for name in dir(sync):  # dir(): all but ``cards`` are made on first use (cached properties)
+            value = getattr(sync, name)
             if not name.startswith("_") and type(value).__module__.startswith("freedompay_cards._sync."):
                 yield name, type(value), type(getattr(async_, name))
     finally:

@@ -92,7 +92,7 @@ async def test_the_async_client_returns_the_same_classes(async_client: fp.AsyncC
 
 def test_every_typed_wait_is_backed_by_the_specs_outcome_ids() -> None:
     from freedompay_cards._core import OPERATIONS
-    from freedompay_cards._models._operation import WAITED_FOR
+    from freedompay_cards._models._waited import WAITED_FOR
 
     for name, (_cls, attribute) in WAITED_FOR.items():
         wire = {"card_ids": "cards"}.get(attribute, attribute)

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import importlib
 import json
-import re
 import sys
 import time
 import warnings
@@ -35,6 +34,7 @@ from ._errors import (
     gift_error,
     http_error,
 )
+from ._lazy import lazy_pattern
 from ._operations import OPERATIONS as SPEC_OPERATIONS
 from ._redact import REDACTED, scrub_text
 from ._retry import parse_retry_after, status_verdict
@@ -368,7 +368,7 @@ def _no_constant(name: str) -> Any:
 
 # Numbers with a fraction are read as Decimal: an amount of 10.10 arrives as Decimal("10.10"), exactly.
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE = lazy_pattern(r"[ \t\n\r]*")
 
 
 @functools.cache

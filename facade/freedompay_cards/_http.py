@@ -30,6 +30,19 @@ ACCEPT_ENCODING = "gzip, deflate"  # what BodyReader can decode within the limit
 # The monotonic time at which the current sync attempt must end (None: unbounded).
 _ATTEMPT_ENDS: contextvars.ContextVar[float | None] = contextvars.ContextVar("freedompay_attempt_ends", default=None)
 
+# The HTTP answers read during the current raw call (None outside one): ``_raw`` sets it. Here, not in
+# ``_raw``, so that a program making plain calls never loads ``_raw`` (its classes cost a first call time).
+_CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "freedompay_raw_responses", default=None
+)
+
+
+def capture(response: httpx.Response) -> None:
+    """Keep ``response`` if a raw call is under way (the clients call this for every answer read)."""
+    held = _CAPTURED.get()
+    if held is not None:
+        held.append(response)
+
 
 class BodyTooLarge(Exception):
     """The answer is larger than the limit (``declared``: the Content-Length said so before reading)."""

@@ -27,29 +27,7 @@ from ._core import monotonic
 from ._errors import ConfigurationError, ConfigurationTypeError, InvalidRequestError, InvalidRequestTypeError
 
 if TYPE_CHECKING:
-    import uuid
-    from collections.abc import Callable
-
     import httpx
-
-    from ._retry import RetryPolicy
-
-
-class ClientSettings(TypedDict, total=False):
-    """The keyword arguments of ``CardClient``/``AsyncCardClient`` a helper passes on (``Sandbox.client``)."""
-
-    auth_id: str
-    secret_key: str
-    base_url: str | None
-    timeout: float | httpx.Timeout | None
-    max_retries: int | None
-    deadline: float | None
-    max_response_bytes: int | None
-    request_id_factory: Callable[[], uuid.UUID | str] | None
-    allow_insecure_http: bool
-    retry_policy: RetryPolicy | None
-    pin_encryptor: Callable[[str], str] | None
-    app_info: Mapping[str, str] | None
 
 
 class RequestOptions(TypedDict, total=False):

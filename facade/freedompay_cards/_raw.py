@@ -12,28 +12,17 @@ resource are generated (``_raw_resources.py``) from the resource classes, so eve
 
 from __future__ import annotations
 
-import contextvars
 import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+
+from ._http import _CAPTURED
 
 if TYPE_CHECKING:
     import httpx
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-# The HTTP answers read during the current raw call (None outside one).
-_CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
-    "freedompay_raw_responses", default=None
-)
-
-
-def capture(response: httpx.Response) -> None:
-    """Keep ``response`` if a raw call is under way (the clients call this for every answer read)."""
-    held = _CAPTURED.get()
-    if held is not None:
-        held.append(response)
 
 
 class RawResponse(Generic[T]):

@@ -48,11 +48,12 @@ and the strings nested in it at any depth, ``TransactionInfo.details``, the line
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ._lazy import lazy_pattern
+from ._logging import install_log_filter
 from ._operations import SECRET_FIELDS as _SPEC_SECRET_FIELDS
 
 REDACTED = "<redacted>"
@@ -89,11 +90,11 @@ SECRET_HEADERS = frozenset({"x-jws-signature", "jws-signature", "authorization"}
 # name is matched in snake case (``cvvValue`` is ``cvv_value``); ``pin``, ``pan``, ``otp`` and ``exp`` count
 # only as whole words of it, last or before code/block/value/number/enc(rypted) (``shipping``, ``company``,
 # ``export``, ``pin_counter`` are no labels: a count of PIN tries is not a PIN).
-_SECRET_NAME = re.compile(
+_SECRET_NAME = lazy_pattern(
     r"cv[vc]|secret|passw|card_?number|holder_?name"
     r"|(?:^|_)(?:pin|pan|otp)(?:$|_?(?:code|block|value|number|enc))|(?:^|_)exp(?:ir|_?date|_?month|_?year|$)"
 )
-_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[\s\-.]+")
+_WORD_BREAK = lazy_pattern(r"(?<=[a-z0-9])(?=[A-Z])|[\s\-.]+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -107,10 +108,10 @@ def is_secret_name(name: str) -> bool:
 # 4-4-4-4, 4-6-5, 4-4-4-4-3): a PAN wherever it hides in free text. Other groupings are not cards (a
 # timestamp "20261124-203219-1"). A UUID is matched first and kept: "00000000-0000-0000-0000-000000000001"
 # is a request_id, not a card.
-_PAN = re.compile(
+_PAN = lazy_pattern(
     r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|(?<!\d)(?:\d{13,19}|\d{3,6}(?:[ -]\d{3,6}){1,5})(?!\d)"
 )
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazy_pattern(r"\d")
 
 # ------------------------------------------------------------------ labelled secrets (rule 3)
 _J = r"[\s_\-]{0,2}"  # joins the words of one label
@@ -237,7 +238,7 @@ def _field_in_text() -> re.Pattern[str]:
     return re.compile(r"""(?<![\w\-])([A-Za-z][\w\-]{0,63})["']?\s*[:=]\s*""")
 
 
-_VALUE_IN_TEXT = re.compile(r"""("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
+_VALUE_IN_TEXT = lazy_pattern(r"""("[^"]*"?|'[^']*'?|[^\s,;&}\]]+)""")
 
 
 def mask_pan(pan: str) -> str:
@@ -362,25 +363,9 @@ def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
 
 
 # ------------------------------------------------------------------ log lines
-class RedactingFilter(logging.Filter):
-    """Scrubs every record of the ``freedompay_cards`` logger (``scrub_text`` on the formatted message)
-    before any handler sees it. Filters run only for records that pass the level check: free when off."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = scrub_text(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-def _install_log_filter() -> None:
-    logger = logging.getLogger("freedompay_cards")
-    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-        logger.addFilter(RedactingFilter())
-
-
-_install_log_filter()
+# Every record of the ``freedompay_cards`` logger is scrubbed (``_logging.RedactingFilter``): installed here,
+# so that whatever can log a secret-bearing text has the filter in place.
+install_log_filter()
 
 
 class Secret:

@@ -18,15 +18,17 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from ._lazy import lazy_pattern
+
+_DATE = lazy_pattern(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # matched whole (fullmatch): an e-mail address, loosely
+EMAIL = lazy_pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # matched whole (fullmatch): an e-mail address, loosely
 
 
 class SchemaError(ValueError):
@@ -44,10 +46,32 @@ class SchemaError(ValueError):
         return re.split(r"[.\[]", self.field, maxsplit=1)[0]
 
 
+class _Entries(Mapping[str, dict[str, Any]]):
+    """``_spec.json``'s paths: each path's entry is stored as a JSON text of its own and decoded on first
+    use, so a program's first call decodes the two schemas it needs, not the whole spec."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+        self._decoded: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, path: str) -> dict[str, Any]:
+        found = self._decoded.get(path)
+        if found is None:  # setdefault: two threads decoding one entry end up with the same object
+            found = self._decoded.setdefault(path, json.loads(self._texts[path]))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 @functools.cache
 def spec() -> dict[str, Any]:
     """The generated ``_spec.json``: ``{"paths": {path: {"operation_id", "doc_status", "request",
-    "response"}}, ...}``."""
+    "response"}}, "request_properties": {name: [its keywords, ...]}, ...}``; ``paths`` is a mapping whose
+    entries are decoded on first use."""
     here = Path(__file__).with_name("_spec.json")  # an installed package is files on disk: read it directly
     if here.is_file():
         text = here.read_text("utf-8")
@@ -56,14 +80,17 @@ def spec() -> dict[str, Any]:
 
         text = resources.files(__package__ or "freedompay_cards").joinpath("_spec.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
+    loaded["paths"] = _Entries(loaded["paths"])
     return loaded
 
 
+@functools.cache  # each call looks its schemas up: one cached lookup, not the lazy mapping's method
 def request_schema(path: str) -> dict[str, Any]:
     schema: dict[str, Any] = spec()["paths"][path]["request"]
     return schema
 
 
+@functools.cache
 def response_schema(path: str) -> dict[str, Any]:
     schema: dict[str, Any] = spec()["paths"][path]["response"]
     return schema

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
 from ._errors import InvalidRequestError, InvalidRequestTypeError
+from ._lazy import lazy_pattern
 from ._schema import EMAIL
 
 E = TypeVar("E", bound=Enum)  # a generated enum: IntEnum or str-valued
@@ -48,11 +49,11 @@ NOT_IN_ID = (
     rf"[\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
     rf"{_BIDI}\ud800-\udfff]"
 )
-_PHONE = re.compile(r"\+?[1-9][0-9]{6,14}")  # E.164: a country code never starts with 0
-_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: no sign, space, underscore or exponent
+_PHONE = lazy_pattern(r"\+?[1-9][0-9]{6,14}")  # E.164: a country code never starts with 0
+_AMOUNT = lazy_pattern(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: no sign, space, underscore or exponent
 _AMOUNT_FORMS = "a Decimal, an int, or a string of ASCII digits with an optional decimal point such as '10.50'"
 _INEXACT = "cannot be sent exactly: amounts travel as plain JSON numbers (about 15 significant digits, no exponent)"
-_PIN = re.compile(r"[0-9]{4,12}")
+_PIN = lazy_pattern(r"[0-9]{4,12}")
 
 
 def describe_char(char: str) -> str:
@@ -89,21 +90,12 @@ def _type_error(field: str, expected: str, value: object) -> InvalidRequestTypeE
 # ------------------------------------------------------------------------------------------- the spec
 
 
-@functools.cache
 def _request_properties() -> dict[str, list[dict[str, Any]]]:
-    """Every property of every request schema of the spec (nested objects included), by name."""
+    """Every property of every request schema of the spec (nested objects and array items included), by
+    name: the distinct sets of its own keywords (``_spec.json``'s index, made by ``scripts/generate.py``)."""
     from ._schema import spec as _spec
 
-    spec = _spec()
-    found: dict[str, list[dict[str, Any]]] = {}
-    stack: list[dict[str, Any]] = [path["request"] for path in spec["paths"].values()]
-    while stack:
-        schema = stack.pop()
-        for name, prop in schema.get("properties", {}).items():
-            found.setdefault(name, []).append(prop)
-            stack.append(prop)
-        if isinstance(schema.get("items"), dict):
-            stack.append(schema["items"])
+    found: dict[str, list[dict[str, Any]]] = _spec()["request_properties"]
     return found
 
 

@@ -6,6 +6,7 @@ This module is the hand-written original; ``_sync/_client.py`` is generated from
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -50,33 +51,33 @@ from .._http import (
     Undecodable,
     UnsupportedEncoding,
     async_attempt_guard,
+    capture,
     new_async_http,
     release_orphans,
 )
 from .._lazy import LazyModule
 from .._logging import logger, setup_from_env
 from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, user_agent
-from .._raw import capture
 from .._redact import scrub_text
 from .._retry import RetryPolicy
 from .._validate import flag as _valid_flag
 from .._validate import request_id as _valid_request_id
 from .._validate import seconds as _valid_seconds
 from .cards import AsyncCards
-from .clients import AsyncClients
-from .gift_cards import AsyncGiftCards
-from .limits import AsyncLimits
-from .requests import AsyncRequests
-from .transactions import AsyncTransactions
 
 if TYPE_CHECKING:
     from .. import _convert as convert
     from .._models import OperationResult
-    from .._models import _operation as results
+    from .._models import _waited as results
     from .._raw_resources import AsyncCardClientWithRawResponse
+    from .clients import AsyncClients
+    from .gift_cards import AsyncGiftCards
+    from .limits import AsyncLimits
+    from .requests import AsyncRequests
+    from .transactions import AsyncTransactions
 else:
     convert = LazyModule("freedompay_cards._convert")
-    results = LazyModule("freedompay_cards._models._operation")
+    results = LazyModule("freedompay_cards._models._waited")
 
 T = TypeVar("T")
 
@@ -85,6 +86,8 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A little time past an attempt's bound before the wall clock cuts it: httpx's own connect and pool
 # timeouts (which prove the request was never sent) are given the chance to speak first.
 _GRACE = 0.05
+# The resources made on first use (``functools.cached_property``), by attribute name.
+_LAZY_RESOURCES = ("clients", "transactions", "requests", "gift_cards", "limits")
 
 
 class Answer:
@@ -185,13 +188,41 @@ class AsyncCardClient:
         self._bind()
 
     def _bind(self) -> None:
-        """(Re)make the resource objects, bound to this client."""
+        """(Re)make the resource objects, bound to this client: ``cards`` now, the others on first use
+        (a program that only uses cards never loads their modules; a copy drops the original's)."""
         self.cards = AsyncCards(self, self._pin_encryptor)
-        self.clients = AsyncClients(self)
-        self.transactions = AsyncTransactions(self)
-        self.requests = AsyncRequests(self)
-        self.gift_cards = AsyncGiftCards(self)
-        self.limits = AsyncLimits(self)
+        for name in _LAZY_RESOURCES:
+            self.__dict__.pop(name, None)
+
+    @functools.cached_property
+    def clients(self) -> AsyncClients:
+        from .clients import AsyncClients
+
+        return AsyncClients(self)
+
+    @functools.cached_property
+    def transactions(self) -> AsyncTransactions:
+        from .transactions import AsyncTransactions
+
+        return AsyncTransactions(self)
+
+    @functools.cached_property
+    def requests(self) -> AsyncRequests:
+        from .requests import AsyncRequests
+
+        return AsyncRequests(self)
+
+    @functools.cached_property
+    def gift_cards(self) -> AsyncGiftCards:
+        from .gift_cards import AsyncGiftCards
+
+        return AsyncGiftCards(self)
+
+    @functools.cached_property
+    def limits(self) -> AsyncLimits:
+        from .limits import AsyncLimits
+
+        return AsyncLimits(self)
 
     @classmethod
     def from_env(

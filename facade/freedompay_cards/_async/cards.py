@@ -15,13 +15,13 @@ from .. import _validate as v
 from .._enums import Product
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
-from .._listing import AsyncListing
 from .._options import CallSettings, RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
+    from .._listing import AsyncListing
     from .._models import (
         Balance,
         CardholderValidation,
@@ -352,6 +352,8 @@ class AsyncCards:
         card = v.identifier("card_id", card_id)
         first, last = v.date_range(start, end, open_ended=True)
         settings = self._client._settings(options)
+        from .._listing import AsyncListing  # on first use: a program that lists nothing never loads it
+
         return AsyncListing(self._statement_windows(card, v.statement_windows(first, last, window), settings))
 
     async def _statement_windows(

@@ -49,11 +49,11 @@ if TYPE_CHECKING:  # `name as name`: re-exported for type checkers, which cannot
     from ._limits import Limit as Limit
     from ._limits import LimitAmount as LimitAmount
     from ._limits import LimitList as LimitList
-    from ._operation import CreatedClient as CreatedClient
-    from ._operation import CreatedTransaction as CreatedTransaction
-    from ._operation import IssuedCards as IssuedCards
     from ._operation import OperationResult as OperationResult
     from ._transactions import TransactionInfo as TransactionInfo
+    from ._waited import CreatedClient as CreatedClient
+    from ._waited import CreatedTransaction as CreatedTransaction
+    from ._waited import IssuedCards as IssuedCards
 
 _MODULE_OF: dict[str, str] = {
     "Account": "._cards",
@@ -76,9 +76,9 @@ _MODULE_OF: dict[str, str] = {
     "LimitList": "._limits",
     "NOT_IN_ANSWER": "._base",
     "OperationResult": "._operation",
-    "CreatedClient": "._operation",
-    "CreatedTransaction": "._operation",
-    "IssuedCards": "._operation",
+    "CreatedClient": "._waited",
+    "CreatedTransaction": "._waited",
+    "IssuedCards": "._waited",
     "SecretCardData": "._cards",
     "StatementOperation": "._cards",
     "TransactionInfo": "._transactions",

@@ -8,6 +8,7 @@ This module is the hand-written original; ``_sync/_client.py`` is generated from
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -51,6 +52,7 @@ from .._http import (
     BodyTooLarge,
     Undecodable,
     UnsupportedEncoding,
+    capture,
     new_sync_http,
     release_orphans,
     sync_attempt_guard,
@@ -58,27 +60,26 @@ from .._http import (
 from .._lazy import LazyModule
 from .._logging import logger, setup_from_env
 from .._options import NOT_GIVEN, CallSettings, ClientDefaults, RequestOptions, user_agent
-from .._raw import capture
 from .._redact import scrub_text
 from .._retry import RetryPolicy
 from .._validate import flag as _valid_flag
 from .._validate import request_id as _valid_request_id
 from .._validate import seconds as _valid_seconds
 from .cards import Cards
-from .clients import Clients
-from .gift_cards import GiftCards
-from .limits import Limits
-from .requests import Requests
-from .transactions import Transactions
 
 if TYPE_CHECKING:
     from .. import _convert as convert
     from .._models import OperationResult
-    from .._models import _operation as results
+    from .._models import _waited as results
     from .._raw_resources import CardClientWithRawResponse
+    from .clients import Clients
+    from .gift_cards import GiftCards
+    from .limits import Limits
+    from .requests import Requests
+    from .transactions import Transactions
 else:
     convert = LazyModule("freedompay_cards._convert")
-    results = LazyModule("freedompay_cards._models._operation")
+    results = LazyModule("freedompay_cards._models._waited")
 
 T = TypeVar("T")
 
@@ -87,6 +88,8 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A little time past an attempt's bound before the wall clock cuts it: httpx's own connect and pool
 # timeouts (which prove the request was never sent) are given the chance to speak first.
 _GRACE = 0.05
+# The resources made on first use (``functools.cached_property``), by attribute name.
+_LAZY_RESOURCES = ("clients", "transactions", "requests", "gift_cards", "limits")
 
 
 class Answer:
@@ -185,13 +188,41 @@ class CardClient:
         self._bind()
 
     def _bind(self) -> None:
-        """(Re)make the resource objects, bound to this client."""
+        """(Re)make the resource objects, bound to this client: ``cards`` now, the others on first use
+        (a program that only uses cards never loads their modules; a copy drops the original's)."""
         self.cards = Cards(self, self._pin_encryptor)
-        self.clients = Clients(self)
-        self.transactions = Transactions(self)
-        self.requests = Requests(self)
-        self.gift_cards = GiftCards(self)
-        self.limits = Limits(self)
+        for name in _LAZY_RESOURCES:
+            self.__dict__.pop(name, None)
+
+    @functools.cached_property
+    def clients(self) -> Clients:
+        from .clients import Clients
+
+        return Clients(self)
+
+    @functools.cached_property
+    def transactions(self) -> Transactions:
+        from .transactions import Transactions
+
+        return Transactions(self)
+
+    @functools.cached_property
+    def requests(self) -> Requests:
+        from .requests import Requests
+
+        return Requests(self)
+
+    @functools.cached_property
+    def gift_cards(self) -> GiftCards:
+        from .gift_cards import GiftCards
+
+        return GiftCards(self)
+
+    @functools.cached_property
+    def limits(self) -> Limits:
+        from .limits import Limits
+
+        return Limits(self)
 
     @classmethod
     def from_env(

@@ -17,13 +17,13 @@ from .. import _validate as v
 from .._enums import Product
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
-from .._listing import Listing
 from .._options import CallSettings, RequestOptions
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
+    from .._listing import Listing
     from .._models import (
         Balance,
         CardholderValidation,
@@ -348,6 +348,8 @@ class Cards:
         card = v.identifier("card_id", card_id)
         first, last = v.date_range(start, end, open_ended=True)
         settings = self._client._settings(options)
+        from .._listing import Listing  # on first use: a program that lists nothing never loads it
+
         return Listing(self._statement_windows(card, v.statement_windows(first, last, window), settings))
 
     def _statement_windows(

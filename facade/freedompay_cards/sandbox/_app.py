@@ -31,7 +31,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import httpx
 from attrs import define, evolve, frozen
@@ -43,7 +43,6 @@ from .._async._client import AsyncCardClient
 from .._auth import SignatureError, verify
 from .._errors import InvalidRequestError, InvalidRequestTypeError
 from .._operations import OPERATIONS as SPEC_OPERATIONS
-from .._options import ClientSettings
 from .._schema import SchemaError, for_models, request_schema, response_schema, validate
 from .._sync._client import CardClient
 from ._faults import GARBAGE_BODY, Fault
@@ -63,8 +62,28 @@ from ._state import (
 from ._world import MAX_BULK_QUANTITY, MAX_SIMULATED_AMOUNT, Done, GiftRefused, Refused, SimulationError, World
 
 if TYPE_CHECKING:
+    from .._retry import RetryPolicy
     from ._server import SandboxServer
     from ._transport import SandboxTransport
+
+
+class ClientSettings(TypedDict, total=False):
+    """The keyword arguments of ``CardClient``/``AsyncCardClient`` ``Sandbox.client`` passes on (defined here,
+    not in ``_options``: a program that only makes calls never builds it)."""
+
+    auth_id: str
+    secret_key: str
+    base_url: str | None
+    timeout: float | httpx.Timeout | None
+    max_retries: int | None
+    deadline: float | None
+    max_response_bytes: int | None
+    request_id_factory: Callable[[], uuid.UUID | str] | None
+    allow_insecure_http: bool
+    retry_policy: RetryPolicy | None
+    pin_encryptor: Callable[[str], str] | None
+    app_info: Mapping[str, str] | None
+
 
 SANDBOX_BASE_URL = "https://sandbox.invalid"
 JSON_HEADERS = {"Content-Type": "application/json"}
