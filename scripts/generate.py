@@ -92,6 +92,7 @@ UNASYNC_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     *[(re.compile(rf"\b{re.escape(a)}\b"), b) for a, b in UNASYNC_WORDS],
     # docstrings that name the other twin or the kind of code (applied after the renames above)
     (re.compile(r"for asyncio code \(``with``, ``await``\)"), "for synchronous code (``with``, plain calls)"),
+    (re.compile(r"\(``for``\), or all at once \(``await``\)"), "(``for``), or all at once (``list(...)``)"),
     (
         re.compile(r"The other twin, with the same surface: ``CardClient``, for synchronous code\."),
         "The other twin, with the same surface: ``AsyncCardClient``, for asyncio code.",

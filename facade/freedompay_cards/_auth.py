@@ -74,7 +74,7 @@ def verify(
         raise SignatureError("X-JWS-Signature is not a detached JWS (header..signature)")
     try:
         header = json.loads(_b64url_decode(parts[0]))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested deeper than Python recurses
         raise SignatureError("X-JWS-Signature header segment is not base64url JSON") from exc
     if not isinstance(header, dict) or header.get("alg") != ALGORITHM:
         raise SignatureError(f"X-JWS-Signature algorithm must be {ALGORITHM}")

@@ -259,6 +259,7 @@ CARD_API_CODES: dict[str, type[APIError]] = {
     "CARD_CLOSED": ConflictError,
     "AMOUNT_EXCEEDS_AVAILABLE": ValidationError,
     "INSUFFICIENT_FUNDS": InsufficientFundsError,
+    "LIMIT_EXCEEDED": InsufficientFundsError,  # spending over a limit set with limits.set
     "RATE_LIMITED": RateLimitError,
     "INTERNAL_ERROR": ServerError,
 }

@@ -250,7 +250,7 @@ class Cards:
         **options: Unpack[RequestOptions],
     ) -> Listing[StatementOperation]:
         """The card's operations between ``start`` and ``end`` (a ``date`` means that whole day, UTC),
-        fetched lazily as you iterate (``for``), or all at once (``await``). Documented (the docs'
+        fetched lazily as you iterate (``for``), or all at once (``list(...)``). Documented (the docs'
         navigation now calls this page "Operations' list").
 
         The docs show no limit on the range and no pagination. If the API turns out to limit ranges, pass

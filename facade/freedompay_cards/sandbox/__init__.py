@@ -12,6 +12,12 @@
     with sandbox.serve() as server:                       # or over loopback HTTP: server.url
         ...
 
+    event = sandbox.simulate_purchase(card.card_id, "60.00", merchant="Coffee")   # play the cardholder
+    event.approved, event.decline_code, event.balance_after   # limits set with client.limits.set count
+    sandbox.simulate_reversal(event.event_id)             # or simulate_refund(card_id, amount)
+    sandbox.populate(3)                                   # 3 clients, each with an active card
+    sandbox.otp_for(77001234567)                          # the last gift-card code "sent by SMS"
+
 Or from a shell: ``python -m freedompay_cards.sandbox --port 8080``. pytest users get the fixtures
 ``freedompay_sandbox``, ``freedompay_client`` and ``freedompay_async_client`` (``freedompay_cards.pytest_plugin``).
 
@@ -20,8 +26,9 @@ and answers follow its response schemas. Where the docs are silent (error codes,
 failure modes) the sandbox makes its own choices; each module's docstring says which.
 """
 
-from ._app import ROUTES, SANDBOX_BASE_URL, Admission, Reply, Route, Sandbox
+from ._app import ACTIONS, RESERVED_PREFIX, ROUTES, SANDBOX_BASE_URL, Admission, Reply, Route, Sandbox
 from ._faults import Fault, FaultKind
+from ._remote import remote_simulate
 from ._server import SandboxServer
 from ._state import (
     Account,
@@ -34,13 +41,20 @@ from ._state import (
     ManualClock,
     Posting,
     RequestRecord,
+    SeededClient,
+    SentOTP,
+    SimulatedEvent,
+    SimulationKind,
     Transaction,
     TransactionStatus,
     card_token,
 )
 from ._transport import SandboxTransport
+from ._world import SimulationError
 
 __all__ = [
+    "ACTIONS",
+    "RESERVED_PREFIX",
     "ROUTES",
     "SANDBOX_BASE_URL",
     "Account",
@@ -61,7 +75,13 @@ __all__ = [
     "Sandbox",
     "SandboxServer",
     "SandboxTransport",
+    "SeededClient",
+    "SentOTP",
+    "SimulatedEvent",
+    "SimulationError",
+    "SimulationKind",
     "Transaction",
     "TransactionStatus",
     "card_token",
+    "remote_simulate",
 ]

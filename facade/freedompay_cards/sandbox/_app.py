@@ -5,7 +5,8 @@ A request goes through, in order: an injected fault (if any), the path (HTTP 404
 the spec (``VALIDATION_ERROR``), the ``_world.World`` method named after the spec's operationId (HTTP 501
 naming the method to add if there is none yet; ``missing_handlers()`` lists them all), the ``request_id``
 (``DUPLICATE_REQUEST_ID``), and only then the operation itself: the body, as the operation's generated
-request model (``from_dict``), goes to that method.
+request model (``from_dict``), goes to that method. Paths under ``/__sandbox__/`` are the sandbox's own, which
+no Card API path uses: simulations of the cardholder's side (``ACTIONS``), signed like API calls.
 
 Documented behaviour it follows: HTTP 200 JSON envelopes (``status``, ``request_status``, ``dt``;
 Cardholder validation without ``request_status``, so it fails with ``status: error``; gift cards
@@ -26,7 +27,7 @@ import json
 import random
 import threading
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -37,15 +38,29 @@ from attrs import define, evolve, frozen
 
 from freedompay_card_api import models
 
+from .. import _validate as v
 from .._async._client import AsyncCardClient
 from .._auth import SignatureError, verify
+from .._errors import InvalidRequestError, InvalidRequestTypeError
 from .._operations import OPERATIONS as SPEC_OPERATIONS
 from .._options import ClientSettings
 from .._schema import SchemaError, for_models, request_schema, response_schema, validate
 from .._sync._client import CardClient
 from ._faults import GARBAGE_BODY, Fault
-from ._state import Card, CardStatus, Client, GiftCard, LogEntry, Posting, RequestRecord, Transaction
-from ._world import Done, GiftRefused, Refused, World
+from ._state import (
+    Card,
+    CardStatus,
+    Client,
+    GiftCard,
+    LogEntry,
+    Posting,
+    RequestRecord,
+    SeededClient,
+    SentOTP,
+    SimulatedEvent,
+    Transaction,
+)
+from ._world import MAX_BULK_QUANTITY, MAX_SIMULATED_AMOUNT, Done, GiftRefused, Refused, SimulationError, World
 
 if TYPE_CHECKING:
     from ._server import SandboxServer
@@ -53,6 +68,7 @@ if TYPE_CHECKING:
 
 SANDBOX_BASE_URL = "https://sandbox.invalid"
 JSON_HEADERS = {"Content-Type": "application/json"}
+MAX_LOGGED_PATH = 256  # characters of a request's path kept in the log (junk paths can be 64 KiB long)
 
 
 @frozen
@@ -170,6 +186,45 @@ def _loads(body: bytes) -> Any:
     return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
 
 
+SANDBOX_MERCHANT = "Sandbox Merchant"
+# The served sandbox's own paths, which no Card API path starts with: action -> (Sandbox method, the
+# body's required fields, its optional ones).
+RESERVED_PREFIX = "/__sandbox__/"
+ACTIONS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
+    "simulate/purchase": ("simulate_purchase", frozenset({"card_id", "amount"}), frozenset({"currency", "merchant"})),
+    "simulate/refund": ("simulate_refund", frozenset({"card_id", "amount"}), frozenset({"currency", "merchant"})),
+    "simulate/reversal": ("simulate_reversal", frozenset({"event_id"}), frozenset()),
+    "populate": ("populate", frozenset(), frozenset({"clients"})),
+}
+
+
+def _action_error(adm: Admission, status: int, code: str, description: str) -> Reply:
+    adm.entry.outcome, adm.entry.error_code = "error", code
+    return Reply(status, _dumps({"status": "error", "error_code": code, "error_description": description}))
+
+
+# Names of the clients ``populate`` makes (invented), in turn.
+SEED_NAMES = (("Aida", "Sandboxova"), ("Nurlan", "Testov"), ("Dana", "Fakeyeva"), ("Arman", "Mockov"))
+
+
+def _simulated_amount(value: object) -> Decimal:
+    """A simulation's amount: positive, at most two decimals, at most a trillion (the sandbox's bound)."""
+    amount = v.decimal_number("amount", value, problem="must be a positive, finite amount")
+    if amount <= 0 or amount > MAX_SIMULATED_AMOUNT:
+        raise InvalidRequestError("amount", f"must be positive and at most {MAX_SIMULATED_AMOUNT}, got {amount}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidRequestError("amount", f"has more than two decimals: {amount}")
+    return amount
+
+
+def _text(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequestTypeError(field, f"expected str, got {type(value).__name__}")
+    if not value.strip() or len(value) > 200:
+        raise InvalidRequestError(field, "must be a non-blank string of at most 200 characters")
+    return value
+
+
 def _peek_request_id(body: bytes) -> str | None:
     try:
         data = json.loads(body)
@@ -203,7 +258,10 @@ class Sandbox:
 
     Reach it in-process with ``transport()``, ``client()`` and ``async_client()``, or over loopback HTTP
     with ``serve()``. Inspect it with ``cards``, ``clients``, ``transactions``, ``gift_cards``, ``limits``,
-    ``requests``, ``log``, ``times_processed()`` and ``last_otp()``; break it with ``inject()``.
+    ``requests``, ``log``, ``events``, ``times_processed()``, ``last_otp()``, ``otp_for()`` and
+    ``sent_otps``; seed it with ``create_client()``, ``create_card()`` and ``populate()``; play the
+    cardholder with ``simulate_purchase()``, ``simulate_refund()`` and ``simulate_reversal()``; break it
+    with ``inject()``. ``log`` keeps the latest ``log_limit`` requests.
     Thread-safe: one lock guards the state.
     """
 
@@ -217,9 +275,12 @@ class Sandbox:
         clock: Callable[[], dt.datetime] | None = None,
         initial_balance: Decimal = Decimal("100000.00"),
         currency: str = "KZT",
+        log_limit: int = 10_000,
     ) -> None:
         if isinstance(process_polls, bool) or not isinstance(process_polls, int) or process_polls < 0:
             raise ValueError("process_polls must be an int >= 0")
+        if isinstance(log_limit, bool) or not isinstance(log_limit, int) or log_limit < 1:
+            raise ValueError("log_limit must be an int >= 1")
         self.auth_id = auth_id
         self.secret_key = secret_key
         self.process_polls = process_polls
@@ -230,7 +291,7 @@ class Sandbox:
         )
         self._requests: dict[str, RequestRecord] = {}
         self._applied: Counter[str] = Counter()
-        self._log: list[LogEntry] = []
+        self._log: deque[LogEntry] = deque(maxlen=log_limit)  # the latest requests only: memory stays bounded
         self._faults: list[_Injection] = []
         self._transport: SandboxTransport | None = None
         self._http_clients: list[httpx.Client | httpx.AsyncClient] = []
@@ -291,7 +352,8 @@ class Sandbox:
 
     @property
     def log(self) -> tuple[LogEntry, ...]:
-        """Every request received, in order, including those refused or broken by a fault."""
+        """The latest ``log_limit`` requests received (10 000 by default), oldest first, including those
+        refused or broken by a fault. A path longer than ``MAX_LOGGED_PATH`` is kept cut short."""
         with self._lock:
             return tuple(self._log)
 
@@ -311,6 +373,85 @@ class Sandbox:
             card = self._world.cards[card_id]
             card.wrong_pin_count += times
             return card.wrong_pin_count
+
+    @property
+    def sent_otps(self) -> tuple[SentOTP, ...]:
+        """The gift-card codes "sent by SMS" (the latest 1 000), oldest first: ``.phone``, ``.card_id``,
+        ``.otp``. The served sandbox also prints a line for each on its output."""
+        with self._lock:
+            return tuple(self._world.sent_otps)
+
+    def otp_for(self, phone: int | str) -> str:
+        """The latest code "sent by SMS" to ``phone`` (digits, with or without a leading ``+``);
+        ``LookupError`` if none was."""
+        wanted = str(phone).strip().removeprefix("+")
+        for sent in reversed(self.sent_otps):
+            if str(sent.phone) == wanted:
+                return sent.otp
+        raise LookupError(f"no code was sent to {wanted}")
+
+    # ------------------------------------------------------------------------------ the cardholder's side
+
+    def simulate_purchase(
+        self, card_id: str, amount: Decimal | int | str, *, currency: str = "KZT", merchant: str = SANDBOX_MERCHANT
+    ) -> SimulatedEvent:
+        """The holder of ``card_id`` pays ``amount`` at ``merchant``: authorised and settled at once.
+
+        Approved, it lowers the balance and shows in ``statement`` (a ``purchase``) and in
+        ``statement_extended`` (the authorisation and the purchase), and counts against the card's limits.
+        Declined (the event's ``decline_code``), nothing moves and it shows only in ``statement_extended``'s
+        authorisations, as ``declined``. It is declined for a card that is closed (``CARD_CLOSED``), not
+        activated (``CARD_NOT_ACTIVE``) or blocked (``CARD_BLOCKED``), in another currency than the card's
+        (``CURRENCY_MISMATCH``), over a limit set with ``limits.set`` (``LIMIT_EXCEEDED``, see
+        ``World.check_limits``), or over the available balance (``INSUFFICIENT_FUNDS``), checked in that
+        order. ``amount``: a ``Decimal``, ``int`` or decimal string, positive, at most two decimals
+        (``ValueError``/``TypeError`` otherwise); an unknown card raises ``SimulationError``."""
+        value = _simulated_amount(amount)
+        card_id = _text("card_id", card_id)
+        with self._lock:
+            return self._world.simulate_purchase(
+                card_id, value, _text("currency", currency), _text("merchant", merchant)
+            )
+
+    def simulate_refund(
+        self, card_id: str, amount: Decimal | int | str, *, currency: str = "KZT", merchant: str = SANDBOX_MERCHANT
+    ) -> SimulatedEvent:
+        """``merchant`` gives ``amount`` back to the card: the balance rises, and a ``refund`` shows in the
+        statements. Declined for a closed card (``CARD_CLOSED``), one not activated (``CARD_NOT_ACTIVE``)
+        or in another currency (``CURRENCY_MISMATCH``); a blocked card still receives it."""
+        value = _simulated_amount(amount)
+        card_id = _text("card_id", card_id)
+        with self._lock:
+            return self._world.simulate_refund(card_id, value, _text("currency", currency), _text("merchant", merchant))
+
+    def simulate_reversal(self, event_id: str) -> SimulatedEvent:
+        """The merchant cancels the approved purchase ``event_id``: its amount comes back, a ``reversal``
+        shows in the statements, and it no longer counts against the limits. Declined (``CARD_CLOSED``)
+        once the card is closed. Anything but an approved purchase not yet reversed raises
+        ``SimulationError``."""
+        with self._lock:
+            return self._world.simulate_reversal(_text("event_id", event_id))
+
+    @property
+    def events(self) -> Mapping[str, SimulatedEvent]:
+        """Every simulated purchase, refund and reversal, by ``event_id``."""
+        with self._lock:
+            return MappingProxyType(dict(self._world.events))
+
+    def populate(self, clients: int = 1) -> list[SeededClient]:
+        """Make ``clients`` clients (at most 1 000 at once), each with one activated card holding the
+        opening balance; return their ids."""
+        if isinstance(clients, bool) or not isinstance(clients, int) or not 0 <= clients <= MAX_BULK_QUANTITY:
+            raise ValueError(f"clients must be an int from 0 to {MAX_BULK_QUANTITY}")
+        seeded = []
+        with self._lock:
+            for _ in range(clients):
+                number = len(self._world.clients)
+                first, last = SEED_NAMES[number % len(SEED_NAMES)]
+                client = self._world.new_client(1000, phone=77_000_000_001 + number, first_name=first, last_name=last)
+                card = self._world.new_card(1000, client=client, status=CardStatus.ACTIVE)
+                seeded.append(SeededClient(client.client_id, (card.card_id,)))
+        return seeded
 
     def create_client(
         self,
@@ -400,7 +541,7 @@ class Sandbox:
         with self._lock:
             fault = self._take_fault(path)
             entry = LogEntry(
-                path=path,
+                path=path if len(path) <= MAX_LOGGED_PATH else path[:MAX_LOGGED_PATH] + "...",
                 operation=None if route is None else route.operation,
                 request_id=_peek_request_id(body),
                 fault=None if fault is None else fault.label,
@@ -465,6 +606,8 @@ class Sandbox:
         return self._card_reply(route, adm.entry, fields)
 
     def _respond(self, adm: Admission) -> Reply:
+        if adm.path.startswith(RESERVED_PREFIX):
+            return self._sandbox_action(adm)
         route = ROUTES.get(adm.path)
         if route is None:
             body = {"status": "error", "request_status": "error", "dt": self._dt(), "error_description": "no such path"}
@@ -472,16 +615,8 @@ class Sandbox:
         if adm.method != "POST":
             body = {"status": "error", "request_status": "error", "dt": self._dt(), "error_description": "use POST"}
             return Reply(405, _dumps(body), {**JSON_HEADERS, "Allow": "POST"})
-        try:
-            verify(
-                adm.headers.get("x-jws-signature"),
-                adm.body,
-                path=adm.path,
-                secret_key=self.secret_key,
-                auth_id=self.auth_id,
-            )
-        except SignatureError as err:
-            return self._reject(route, adm, "INVALID_SIGNATURE", str(err), -11)
+        if (problem := self._signature_problem(adm)) is not None:
+            return self._reject(route, adm, "INVALID_SIGNATURE", problem, -11)
         try:
             data = _loads(adm.body)
         except (ValueError, UnicodeDecodeError, RecursionError):
@@ -508,6 +643,60 @@ class Sandbox:
         if route.gift:
             return self._gift(adm, run)
         return self._card_api(route, adm, data, run)
+
+    def _signature_problem(self, adm: Admission) -> str | None:
+        """Why the request's ``X-JWS-Signature`` does not verify, or None if it does."""
+        try:
+            verify(
+                adm.headers.get("x-jws-signature"),
+                adm.body,
+                path=adm.path,
+                secret_key=self.secret_key,
+                auth_id=self.auth_id,
+            )
+        except SignatureError as err:
+            return str(err)
+        return None
+
+    def _sandbox_action(self, adm: Admission) -> Reply:
+        """A simulation asked over HTTP (``POST /__sandbox__/simulate/purchase``, ...; see ``ACTIONS``),
+        signed like an API call. Answers the event's (or the seeded clients') JSON, or an HTTP error with
+        ``error_code`` and ``error_description``."""
+        action = ACTIONS.get(adm.path.removeprefix(RESERVED_PREFIX))
+        if action is None:
+            known = ", ".join(RESERVED_PREFIX + name for name in ACTIONS)
+            return _action_error(adm, 404, "NOT_FOUND", f"no such sandbox action; there are {known}")
+        if adm.method != "POST":
+            return evolve(
+                _action_error(adm, 405, "METHOD_NOT_ALLOWED", "use POST"), headers={**JSON_HEADERS, "Allow": "POST"}
+            )
+        if (problem := self._signature_problem(adm)) is not None:
+            return _action_error(adm, 401, "INVALID_SIGNATURE", problem)
+        try:
+            data = _loads(adm.body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return _action_error(adm, 400, "VALIDATION_ERROR", "the body is not JSON")
+        method, required, optional = action
+        if not isinstance(data, dict):
+            return _action_error(adm, 400, "VALIDATION_ERROR", "the body must be a JSON object")
+        missing, unknown = sorted(required - data.keys()), sorted(data.keys() - required - optional)
+        if missing or unknown:
+            problem = f"missing {', '.join(missing)}" if missing else f"unknown field {', '.join(unknown)}"
+            return _action_error(adm, 400, "VALIDATION_ERROR", problem)
+        adm.entry.processed = True
+        try:
+            result = getattr(self, method)(**data)
+        except SimulationError as err:
+            status = 404 if err.code.endswith("_NOT_FOUND") else 409
+            return _action_error(adm, status, err.code, err.description)
+        except (ValueError, TypeError) as err:
+            return _action_error(adm, 400, "VALIDATION_ERROR", str(err))
+        if isinstance(result, SimulatedEvent):
+            adm.entry.outcome = "approved" if result.approved else "declined"
+            adm.entry.error_code = result.decline_code
+            return Reply(200, _dumps(result.to_dict()))
+        adm.entry.outcome = "success"
+        return Reply(200, _dumps({"clients": [c.to_dict() for c in result]}))
 
     def _card_api(self, route: Route, adm: Admission, data: dict[str, Any], run: Callable[[], Done]) -> Reply:
         if not route.has_request_id:  # set_pin, statements: answered at once, remembered nowhere
@@ -620,9 +809,13 @@ class Sandbox:
             await http.aclose()
             self._http_clients.remove(http)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False) -> SandboxServer:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False, connection_timeout: float = 10.0
+    ) -> SandboxServer:
         """Serve this sandbox over HTTP on ``host:port`` (0: any free port) in a background thread.
-        Use as a context manager, or call ``.close()``. Only loopback hosts unless ``allow_remote``."""
+        Use as a context manager, or call ``.close()``. Only loopback hosts unless ``allow_remote``. A
+        connection silent for ``connection_timeout`` seconds (idle, or a request arriving too slowly) is
+        closed."""
         from ._server import SandboxServer
 
-        return SandboxServer(self, host, port, allow_remote=allow_remote)
+        return SandboxServer(self, host, port, allow_remote=allow_remote, connection_timeout=connection_timeout)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from attrs import Factory, define, field
+from attrs import Factory, define, field, frozen
 
 from .._enums import GiftCardStatus as GiftStatus
 
@@ -238,3 +238,74 @@ class LogEntry:
     fault: str | None = None
     outcome: str | int | None = None
     error_code: str | None = None
+
+
+class SimulationKind(StrEnum):
+    """What a simulated card event is (``Sandbox.simulate_purchase`` and its siblings)."""
+
+    PURCHASE = "purchase"  # the holder pays a merchant: authorised and settled at once
+    REFUND = "refund"  # a merchant gives money back to the card
+    REVERSAL = "reversal"  # a merchant cancels an earlier purchase: its amount comes back
+
+
+@frozen
+class SimulatedEvent:
+    """One event played by the sandbox as a cardholder or a merchant would (not an API operation).
+
+    ``approved`` false means a decline: ``decline_code`` says why (``CARD_NOT_ACTIVE``, ``CARD_BLOCKED``,
+    ``CARD_CLOSED``, ``CURRENCY_MISMATCH``, ``LIMIT_EXCEEDED``, ``INSUFFICIENT_FUNDS``) and
+    ``decline_reason`` says it in words; no money moved. ``balance_after`` is the card's balance once the
+    event is done. A reversal names the purchase it reverses in ``reverses``."""
+
+    event_id: str
+    kind: SimulationKind
+    card_id: str
+    amount: Decimal
+    currency: str
+    merchant: str
+    approved: bool
+    balance_after: Decimal
+    at: dt.datetime
+    decline_code: str | None = None
+    decline_reason: str | None = None
+    reverses: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as JSON-ready values (amounts as decimal strings, time in RFC 3339), as the served
+        sandbox answers it."""
+        return {
+            "event_id": self.event_id,
+            "kind": self.kind.value,
+            "card_id": self.card_id,
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "merchant": self.merchant,
+            "approved": self.approved,
+            "decline_code": self.decline_code,
+            "decline_reason": self.decline_reason,
+            "balance_after": str(self.balance_after),
+            "at": self.at.isoformat(timespec="seconds"),
+            "reverses": self.reverses,
+        }
+
+
+@frozen
+class SeededClient:
+    """A client made by ``Sandbox.populate``, with the ids of its cards (each active, with a balance)."""
+
+    client_id: str
+    card_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "card_ids": list(self.card_ids)}
+
+
+@frozen
+class SentOTP:
+    """A one-time code the sandbox "sent by SMS" for a gift card (issue, or resend code). ``number``
+    counts the codes sent since the sandbox started (1, 2, ...). The code stays out of the repr."""
+
+    number: int
+    phone: int
+    card_id: int
+    otp: str = field(repr=False)

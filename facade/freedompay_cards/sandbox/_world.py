@@ -17,15 +17,19 @@ What is documented and what is the sandbox's invention:
   captures everything and may be partial; refunds without ``amount`` are full; gift cards are issued
   inactive and confirmed with an SMS code, gift statuses and ``card_status`` values.
 - invented (nothing in the docs says so): card tokens (a UUID per card, ``Card.token``) and the
-  cardholder-validation score (see ``validate_cardholder``); how limits are kept and listed back (see
-  ``set_limits``), and that an account is named by its IBAN; the card states' names (``issued``,
-  ``active``, ``blocked``, ``closed``) and which transitions are refused; every ``error_code``; one
-  account per card holding an opening balance; holds and captures arithmetic; several partial clearings
-  of one authorisation; refunds only of what was captured; ``order_id`` having to match the
-  transaction's; statements listing captures (``purchase``) and refunds, extended statements adding the
-  authorisations; PANs from a test BIN, IBANs, RRNs, MCC 5999, merchants; gift products; reads of a
+  cardholder-validation score (see ``validate_cardholder``); how limits are kept, listed back and enforced
+  on spending (see ``check_limits``), and that an account is named by its IBAN; the simulated purchases,
+  refunds and reversals, their decline codes and how they show in statements; the card states' names
+  (``issued``, ``active``, ``blocked``, ``closed``) and which transitions are refused; every
+  ``error_code``; one account per card holding an opening balance; holds and captures arithmetic; several
+  partial clearings of one authorisation; refunds only of what was captured; ``order_id`` having to match
+  the transaction's; statements listing captures (``purchase``) and refunds, extended statements adding
+  the authorisations; PANs from a test BIN, IBANs, RRNs, MCC 5999, merchants; gift products; reads of a
   closed card (info, balance, statements, list, cardholder validation) still answering, every other
   operation on it refused with ``CARD_CLOSED``.
+
+The API reference's Sandbox page (``docs/reference/sandbox.md``) states these rules for users: keep it
+in step (``tests/test_sandbox_simulate.py`` checks that it names every code used here).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from collections import deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -50,13 +55,26 @@ from ._state import (
     GiftCard,
     GiftStatus,
     Posting,
+    SentOTP,
+    SimulatedEvent,
+    SimulationKind,
     Transaction,
     TransactionStatus,
 )
 
+# Posting kinds: what the statement lists (debits and credits), what the extended statement lists as
+# authorisations (holds, and purchases declined), which are credits.
+STATEMENT_KINDS = frozenset({"purchase", "refund", "reversal"})
+AUTHORIZATION_KINDS = frozenset({"authorization", "declined"})
+CREDIT_KINDS = frozenset({"refund", "reversal"})
+# Limits a purchase (or a transaction created by the partner) counts against, by ``transaction_type``.
+PURCHASE_LIMIT_TYPES = frozenset({"pay", "purchase", "all"})
+MAX_SIMULATED_AMOUNT = Decimal("1000000000000")  # the sandbox's bound, to keep arithmetic exact
+
 TEST_BIN = "400000"  # a test BIN: sandbox PANs are never real card numbers
 IBAN_BANK_CODE = "999"  # invented
 MAX_BULK_QUANTITY = 1000  # the sandbox's limit, to keep memory bounded
+MAX_KEPT_OTPS = 1000  # codes "sent by SMS" kept for reading back (the latest ones)
 
 
 @frozen
@@ -83,6 +101,16 @@ class Refused(Exception):
 
     def __init__(self, code: str, description: str) -> None:
         super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+
+
+class SimulationError(ValueError):
+    """A simulation that cannot be played at all (an unknown card or event, a reversal of something
+    that is not an approved purchase): ``code`` says which. A decline is not an error: it is an event."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(description)
         self.code = code
         self.description = description
 
@@ -129,6 +157,27 @@ def iban(country: str, bban: str) -> str:
 def number(value: Decimal) -> int | float:
     """A Decimal as the JSON number the sandbox answers with."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def money(value: Decimal) -> str:
+    """An amount as a message shows it: plain decimal notation, two places (``1000000.00``, never a float)."""
+    return f"{value:.2f}"
+
+
+_PERIODS: dict[str, Callable[[dt.datetime], tuple[int, ...]]] = {
+    "day": lambda at: (at.year, at.month, at.day),
+    "week": lambda at: tuple(at.isocalendar())[:2],
+    "month": lambda at: (at.year, at.month),
+    "year": lambda at: (at.year,),
+}
+_PERIOD_NAMES = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
+
+
+def _period_key(period: Any, at: dt.datetime) -> tuple[int, ...] | None:
+    """Which calendar period (UTC) ``at`` falls in, for a limit's ``period``; None: per transaction."""
+    name = str(period).lower() if isinstance(period, str) else ""
+    key = _PERIODS.get(_PERIOD_NAMES.get(name, name))
+    return None if key is None else key(at.astimezone(dt.UTC))
 
 
 def _small_int(value: Any, default: int) -> int:
@@ -211,6 +260,11 @@ class World:
         # limits as set, per (object type, object id), then per (transaction_type, region, period)
         self.limits: dict[tuple[str, str], dict[tuple[str, str | None, str | None], dict[str, Any]]] = {}
         self.postings: list[Posting] = []
+        self.events: dict[str, SimulatedEvent] = {}  # simulated purchases, refunds and reversals by event_id
+        self._reversed: set[str] = set()  # event ids of purchases reversed (their spending no longer counts)
+        self._event_ids = itertools.count(60_000_001)
+        self.sent_otps: deque[SentOTP] = deque(maxlen=MAX_KEPT_OTPS)  # the latest codes "sent by SMS"
+        self._otp_numbers = itertools.count(1)
         self._card_ids = itertools.count(10_000_001)
         self._client_ids = itertools.count(20_000_001)
         self._transaction_ids = itertools.count(30_000_001)
@@ -298,15 +352,20 @@ class World:
         return str(next(self._fin_document_ids))
 
     def _post(self, card: Card, kind: str, amount: Decimal, tx: Transaction) -> Posting:
+        return self._post_event(card, kind, amount, tx.currency, tx.transaction_id, tx.description)
+
+    def _post_event(
+        self, card: Card, kind: str, amount: Decimal, currency: str, reference: str, merchant: str | None
+    ) -> Posting:
         posting = Posting(
             card_id=card.card_id,
             kind=kind,
             amount=amount,
-            currency=tx.currency,
+            currency=currency,
             at=self.now(),
             rrn=self._digits(12),
-            transaction_id=tx.transaction_id,
-            merchant={"name": tx.description or "Sandbox merchant", "city": "Almaty", "country": "KAZ"},
+            transaction_id=reference,
+            merchant={"name": merchant or "Sandbox merchant", "city": "Almaty", "country": "KAZ"},
         )
         self.postings.append(posting)
         return posting
@@ -341,8 +400,9 @@ class World:
     def _transition(self, card_id: str, allowed: CardStatus, target: CardStatus, verb: str) -> Card:
         card = self.card(card_id)
         if card.status != allowed:
+            article = "an" if allowed.value[0] in "aeiou" else "a"
             raise Refused(
-                "INVALID_CARD_STATE", f"card {card_id} is {card.status}: only an {allowed} card can be {verb}"
+                "INVALID_CARD_STATE", f"card {card_id} is {card.status}: only {article} {allowed} card can be {verb}"
             )
         card.status = target
         return card
@@ -405,8 +465,8 @@ class World:
             blocked_amount=number(card.account.blocked_amount),
         )
         if postings is not None:  # statement_extended: how many debits and credits in the range (a guess)
-            account.debit = sum(1 for p in postings if p.kind == "purchase")
-            account.credit = sum(1 for p in postings if p.kind == "refund")
+            account.debit = sum(1 for p in postings if p.is_debit)
+            account.credit = sum(1 for p in postings if p.kind in CREDIT_KINDS)
         return account
 
     def card_balance(self, body: m.CardRequest) -> Done:
@@ -458,7 +518,7 @@ class World:
                 rrn=p.rrn,
                 merchant=m.Merchant.from_dict(p.merchant),
             )
-            for p in self._postings(card, body, frozenset({"purchase", "refund"}))
+            for p in self._postings(card, body, STATEMENT_KINDS)
         ]
         # The envelope (status, request_status, dt) is the Sandbox's: these placeholders are dropped.
         answer = m.StatementResponse(status=OK, **_PLACEHOLDERS, operations=operations)
@@ -475,13 +535,20 @@ class World:
             currency=posting.currency,
             iban=card.account.iban,
             merchant=m.Merchant.from_dict(posting.merchant),
-            additional_parameters=[],
+            additional_parameters=self._decline_parameters(posting),
         )
+
+    def _decline_parameters(self, posting: Posting) -> list[m.AuthorizationAdditionalParametersItem]:
+        """A declined purchase carries its decline code in the authorisation's additional parameters."""
+        event = self.events.get(posting.transaction_id) if posting.kind == "declined" else None
+        if event is None or event.decline_code is None:
+            return []
+        return [m.AuthorizationAdditionalParametersItem.from_dict({"key": "decline_code", "value": event.decline_code})]
 
     def card_statement_extended(self, body: m.StatementExtendedRequest) -> Done:
         card = self.card(body.card_id, closed_ok=True)
-        operations = self._postings(card, body, frozenset({"purchase", "refund"}))
-        authorizations = self._postings(card, body, frozenset({"authorization"}))
+        operations = self._postings(card, body, STATEMENT_KINDS)
+        authorizations = self._postings(card, body, AUTHORIZATION_KINDS)
         answer = m.StatementExtendedResponse(
             status=OK,
             client_id=_or_unset(card.client_id),
@@ -571,8 +638,11 @@ class World:
                 raise Refused("INVALID_CARD_STATE", f"card {card.card_id} is {card.status}: it must be active")
             if tx.currency != card.account.currency:
                 raise Refused("VALIDATION_ERROR", f"currency: the card's account is in {card.account.currency}")
+            self.check_limits(card, amount, tx.currency)
             if card.account.available < amount:
-                raise Refused("INSUFFICIENT_FUNDS", f"available {card.account.available} is less than {amount}")
+                raise Refused(
+                    "INSUFFICIENT_FUNDS", f"available {money(card.account.available)} is less than {money(amount)}"
+                )
         except Refused as refused:
             tx.status = TransactionStatus.DECLINED
             tx.error_code, tx.error_description = refused.code, refused.description
@@ -596,8 +666,12 @@ class World:
         tx, card = self._transaction(body)
         remaining = tx.uncleared
         amount = remaining if isinstance(body.amount, Unset) else _decimal(body.amount)
-        if remaining <= 0 or amount > remaining:
-            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"amount {amount} exceeds the uncleared {remaining}")
+        if remaining <= 0:
+            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"transaction {tx.transaction_id} is fully cleared already")
+        if amount > remaining:
+            raise Refused(
+                "AMOUNT_EXCEEDS_AVAILABLE", f"amount {money(amount)} exceeds the {money(remaining)} not yet cleared"
+            )
         tx.cleared += amount
         card.account.blocked_amount -= amount
         card.account.amount -= amount
@@ -611,8 +685,13 @@ class World:
         tx, card = self._transaction(body)
         refundable = tx.refundable
         amount = refundable if isinstance(body.amount, Unset) else _decimal(body.amount)
-        if refundable <= 0 or amount > refundable:
-            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"amount {amount} exceeds the refundable {refundable}")
+        if refundable <= 0:
+            why = "is fully refunded already" if tx.refunded else "has nothing cleared yet: clear it first"
+            raise Refused("AMOUNT_EXCEEDS_AVAILABLE", f"transaction {tx.transaction_id} {why}")
+        if amount > refundable:
+            raise Refused(
+                "AMOUNT_EXCEEDS_AVAILABLE", f"amount {money(amount)} exceeds the {money(refundable)} still refundable"
+            )
         tx.refunded += amount
         card.account.amount += amount
         tx.fin_document_ids.append(self._fin_document())
@@ -655,10 +734,174 @@ class World:
             transaction.error_description = tx.error_description or ""
         return Done(_fields(m.TransactionInfoResponse(status=OK, **_PLACEHOLDERS, transaction=transaction)))
 
+    # ------------------------------------------------------------------------------ the cardholder's side
+    # Simulations (not API operations): what a holder's purchase at a merchant, or a merchant's refund or
+    # reversal, does to a card. The sandbox's own model; see ``Sandbox.simulate_purchase``.
+
+    def _simulated_card(self, card_id: str) -> Card:
+        card = self.cards.get(card_id)
+        if card is None:
+            raise SimulationError("CARD_NOT_FOUND", f"card {card_id} not found")
+        return card
+
+    def _event(
+        self, kind: SimulationKind, card: Card, amount: Decimal, currency: str, merchant: str, **more: Any
+    ) -> SimulatedEvent:
+        event = SimulatedEvent(
+            event_id=str(next(self._event_ids)),
+            kind=kind,
+            card_id=card.card_id,
+            amount=amount,
+            currency=currency,
+            merchant=merchant,
+            balance_after=card.account.amount,
+            at=self.now(),
+            **more,
+        )
+        self.events[event.event_id] = event
+        return event
+
+    def _declined(
+        self,
+        kind: SimulationKind,
+        card: Card,
+        amount: Decimal,
+        currency: str,
+        merchant: str,
+        refused: Refused,
+        **more: Any,
+    ) -> SimulatedEvent:
+        event = self._event(
+            kind, card, amount, currency, merchant, approved=False,
+            decline_code=refused.code, decline_reason=refused.description, **more,
+        )  # fmt: skip
+        if kind == SimulationKind.PURCHASE:  # shown in the extended statement's authorisations, as declined
+            self._post_event(card, "declined", amount, currency, event.event_id, merchant)
+        return event
+
+    @staticmethod
+    def _usable(card: Card, currency: str, *, credit: bool) -> None:
+        """Refuse a card that cannot take this event: closed, not yet active, blocked (a credit is let
+        through to a blocked card), or in another currency (the sandbox converts nothing)."""
+        if card.status == CardStatus.CLOSED:
+            raise Refused("CARD_CLOSED", f"card {card.card_id} is closed")
+        if card.status == CardStatus.ISSUED:
+            raise Refused("CARD_NOT_ACTIVE", f"card {card.card_id} is not activated yet")
+        if card.status == CardStatus.BLOCKED and not credit:
+            raise Refused("CARD_BLOCKED", f"card {card.card_id} is blocked")
+        if currency != card.account.currency:
+            raise Refused("CURRENCY_MISMATCH", f"card {card.card_id} holds {card.account.currency}, not {currency}")
+
+    def simulate_purchase(self, card_id: str, amount: Decimal, currency: str, merchant: str) -> SimulatedEvent:
+        card = self._simulated_card(card_id)
+        try:
+            self._usable(card, currency, credit=False)
+            self.check_limits(card, amount, currency)
+            if card.account.available < amount:
+                raise Refused(
+                    "INSUFFICIENT_FUNDS", f"available {money(card.account.available)} is less than {money(amount)}"
+                )
+        except Refused as refused:
+            return self._declined(SimulationKind.PURCHASE, card, amount, currency, merchant, refused)
+        card.account.amount -= amount
+        event = self._event(SimulationKind.PURCHASE, card, amount, currency, merchant, approved=True)
+        self._post_event(card, "authorization", amount, currency, event.event_id, merchant)
+        self._post_event(card, "purchase", amount, currency, event.event_id, merchant)
+        return event
+
+    def simulate_refund(self, card_id: str, amount: Decimal, currency: str, merchant: str) -> SimulatedEvent:
+        card = self._simulated_card(card_id)
+        try:
+            self._usable(card, currency, credit=True)
+        except Refused as refused:
+            return self._declined(SimulationKind.REFUND, card, amount, currency, merchant, refused)
+        card.account.amount += amount
+        event = self._event(SimulationKind.REFUND, card, amount, currency, merchant, approved=True)
+        self._post_event(card, "refund", amount, currency, event.event_id, merchant)
+        return event
+
+    def simulate_reversal(self, event_id: str) -> SimulatedEvent:
+        purchase = self.events.get(event_id)
+        if purchase is None:
+            raise SimulationError("EVENT_NOT_FOUND", f"event {event_id} not found")
+        if purchase.kind != SimulationKind.PURCHASE or not purchase.approved:
+            raise SimulationError(
+                "NOT_REVERSIBLE", f"event {event_id} is not an approved purchase: only those can be reversed"
+            )
+        if event_id in self._reversed:
+            raise SimulationError("NOT_REVERSIBLE", f"purchase {event_id} is reversed already")
+        card = self.cards[purchase.card_id]
+        amount, currency, merchant = purchase.amount, purchase.currency, purchase.merchant
+        if card.status == CardStatus.CLOSED:
+            refused = Refused("CARD_CLOSED", f"card {card.card_id} is closed")
+            return self._declined(SimulationKind.REVERSAL, card, amount, currency, merchant, refused, reverses=event_id)
+        self._reversed.add(event_id)
+        card.account.amount += amount
+        event = self._event(SimulationKind.REVERSAL, card, amount, currency, merchant, approved=True, reverses=event_id)
+        self._post_event(card, "reversal", amount, currency, event.event_id, merchant)
+        return event
+
     # ------------------------------------------------------------------------------ limits
     # The sandbox's own model (the docs show the requests only): limits are kept per object as sent, one
     # per (transaction_type, region, period); setting one again replaces it, others stay. An account is
-    # named by its IBAN. How much of a limit is used is not modelled (the docs do not name those fields).
+    # named by its IBAN. How much of a limit is used is not listed back (the docs do not name those
+    # fields), but spending honours it: see ``check_limits``.
+
+    def check_limits(self, card: Card, amount: Decimal, currency: str) -> None:
+        """Refuse (``LIMIT_EXCEEDED``) spending ``amount`` on ``card`` beyond a limit in force.
+
+        The sandbox's rules: the limits of the card, of its account (IBAN) and of its client all apply;
+        of those, the ones whose ``transaction_type`` is ``pay``, ``purchase`` or ``all``; of their
+        amounts, those of type ``max`` in the spending's currency (no conversion). ``period`` ``day``,
+        ``week`` (ISO), ``month`` or ``year`` (calendar, UTC) bounds the sum of what was spent in the
+        current period (authorisations and purchases, without declined or reversed ones; for a client,
+        on all its cards) plus this amount; no period (or any other value) bounds each spending alone.
+        ``region`` is not modelled: a limit applies in every region.
+        """
+        scopes = [("card", card.card_id), ("account", card.account.iban)]
+        if card.client_id is not None:
+            scopes.append(("client", card.client_id))
+        for scope in scopes:
+            for rule in self.limits.get(scope, {}).values():
+                if str(rule.get("transaction_type", "")).lower() not in PURCHASE_LIMIT_TYPES:
+                    continue
+                period = rule.get("period")
+                for bound in rule.get("amount", []):
+                    if str(bound.get("type", "")).lower() != "max" or bound.get("currency") != currency:
+                        continue
+                    cap = Decimal(str(bound["value"]))
+                    spent = self._spent(scope, card, period, currency)
+                    if spent + amount > cap:
+                        per = f" a {period}" if _period_key(period, self.now()) is not None else " per transaction"
+                        already = f" ({money(spent)} already spent)" if spent else ""
+                        raise Refused(
+                            "LIMIT_EXCEEDED",
+                            f"{money(amount)} {currency} is over the {scope[0]}'s limit of {money(cap)} {currency}"
+                            f"{per}{already}",
+                        )
+
+    def _spent(self, scope: tuple[str, str], card: Card, period: Any, currency: str) -> Decimal:
+        """What was spent under ``scope`` in the current ``period`` (0 for a per-transaction limit)."""
+        now = self.now()
+        current = _period_key(period, now)
+        if current is None:
+            return Decimal("0")
+        if scope[0] == "client":
+            cards = {c.card_id for c in self.cards.values() if c.client_id == scope[1]}
+        else:
+            cards = {card.card_id}
+        return sum(
+            (
+                p.amount
+                for p in self.postings
+                if p.kind == "authorization"
+                and p.card_id in cards
+                and p.currency == currency
+                and p.transaction_id not in self._reversed
+                and _period_key(period, p.at) == current
+            ),
+            Decimal("0"),
+        )
 
     def _limit_target(self, target: m.LimitObject, *, reading: bool) -> tuple[str, str]:
         kind, value = str(target.type_), target.value
@@ -689,6 +932,7 @@ class World:
 
     def new_otp(self, gift: GiftCard) -> str:
         gift.otp = self._digits(6)
+        self.sent_otps.append(SentOTP(next(self._otp_numbers), gift.phone, gift.card_id, gift.otp))
         return gift.otp
 
     def gift_card(self, card_id: int) -> GiftCard:
