@@ -4,8 +4,6 @@ their ids."""
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import re
 import signal
@@ -13,32 +11,18 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 import freedompay_cards as fp
-from freedompay_cards._cli import build_parser, main
+from freedompay_cards._cli import build_parser
 from freedompay_cards.sandbox import Sandbox
 from tests.processes import interruptible
-
-
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-def cli(*argv: str, env: dict[str, str]) -> Result:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), environ=env, stdin=io.StringIO(), stdout=out, stderr=err)
-    return Result(code, out.getvalue(), err.getvalue())
+from tests.test_cli_mutations import cli
 
 
 @pytest.fixture
-def env(sandbox: Sandbox) -> Iterator[dict[str, str]]:
+def env(sandbox: Sandbox) -> Iterator[dict[str, str]]:  # the sandbox served on loopback, as the CLI reaches it
     with sandbox.serve() as served:
         yield {
             "FREEDOMPAY_AUTH_ID": "sandbox",
