@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import httpx
@@ -336,6 +336,12 @@ def _block_closed(run: Run) -> None:
     run.client.cards.block(run.ids["closed_card_id"], reason=f"{run.tag}: a closed card must stay closed")
 
 
+def _needs_test_data(*arguments: str) -> NoReturn:
+    """A step (scaffolded by scripts/new_operation.py) with arguments the run has no value for: reported
+    skipped with what it needs, never a pass."""
+    raise Skip(f"needs test data: {', '.join(arguments)} (give the step a value in _op's calls)")
+
+
 def _op(name: str) -> Callable[[Run], None]:
     """Steps that are one call on the run's card."""
     calls: dict[str, Callable[[Run], Any]] = {
@@ -429,6 +435,7 @@ STEPS: tuple[Step, ...] = (
     Step("gift_cards.resend", "Send the gift card again", _gift_resend, ("gift_card_id",), sms=True,
          condition="with --gift-phone"),
     Step("gift_cards.status", "Read the gift card", _op("gift_cards.status"), ("gift_card_id",)),
+    # new-operation: scripts/new_operation.py adds a new operation's step here, before the closing steps
     Step("cards.close", "Close every card this run made", _close_all, gives=("closed_card_id",), cleanup=True),
     Step("cards.block", "Block a closed card (a refusal expected)", _block_closed, ("closed_card_id",),
          expect=ConflictError),
