@@ -7,9 +7,12 @@
 Reads the spec entry and the operation table ``make generate`` made from it
 (``facade/freedompay_cards/_operations.py``), and writes, following the code already there:
 
-- the facade method, in ``facade/freedompay_cards/_async/<resource>.py``: one argument per request field
-  (required ones first and positional, optional ones keyword-only), ``request_id=`` when the body has one,
-  ``wait=`` when the outcome is deferred, ``**options``; each argument checked by its ``_validate`` helper;
+- the facade method, in ``facade/freedompay_cards/_async/<resource>.py``: one argument per request field in
+  the house style (CONTRIBUTING.md, "Review the scaffold"): the ids of what it acts on (the card first) and
+  the product positional; every other argument keyword-only, required ones first (``order_id`` too; a
+  required description or comment becomes ``reason=``; amounts ``AmountLike``); ``request_id=`` when the
+  body has one, ``wait=`` when the outcome is deferred, ``**options`` last; each argument checked by its
+  ``_validate`` helper;
   the generated request model built from them. An answer that is only the envelope makes a complete method
   (``_operation``, or ``_fetch(..., convert.gift_result)`` for gift cards); an answer the facade already
   converts for another operation reuses that converter; any other answer gets a result class in
@@ -20,6 +23,11 @@ Reads the spec entry and the operation table ``make generate`` made from it
   envelope answer a working minimal behaviour (it checks the card, client or gift card the body names),
   otherwise a ``NotImplementedError`` saying what to build;
 - ``FULL_CALLS`` in ``tests/test_field_coverage.py`` and ``BODIES`` in ``tests/test_sandbox_spec.py``;
+- its conformance step in ``facade/freedompay_cards/_cli/_conformance.py``: the call in ``_op``'s ``calls``,
+  its required arguments taken from what the run has (the card, ``r.ids``, ``r.options``, a reason naming
+  the run), and a ``Step`` before the closing steps (where the ``# new-operation:`` marker is), needing the
+  activated card when it changes one. An argument the run has no value for makes a step that conformance
+  reports skipped, "needs test data: <argument>";
 - ``tests/test_op_<operationId>.py``: the exact body each client sends, and the result's type.
 
 Refuses (exit 2) when the spec has no such operationId, when ``make generate`` has not been run since it
@@ -978,6 +986,11 @@ def next_steps(plan: Plan) -> list[str]:
             f"{plan.result} from freedompay_cards/__init__.py if users should name it"
         )
         steps.append(f"write World.{plan.op_id} in {rel(WORLD_PY)} (it raises NotImplementedError now)")
+    if "_needs_test_data(" in plan.pieces.get("conformance_call", ""):
+        steps.append(
+            f"give the conformance step of {plan.name} ({rel(CONFORMANCE_PY)}, _op's calls) the test data it "
+            "reports skipped for ('needs test data: ...'), then drop the step's condition"
+        )
     steps.append(
         f"call {plan.name} in a scenario of tests/test_cassettes.py, then make record (its cassette test fails "
         "until then)"

@@ -331,6 +331,7 @@ def test_an_argument_the_run_has_no_value_for_makes_a_step_reported_skipped(monk
     runner.go([step])
     (result,) = runner.reports["cards.bulk_issue"].steps
     assert result.state == "skipped" and result.reason.startswith("needs test data: quantity")
+    assert any("the test data it reports skipped for" in step for step in new_operation.next_steps(plan))
 
 
 # ------------------------------------------------------------------------------------------- on a copy
