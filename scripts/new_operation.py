@@ -26,8 +26,9 @@ Reads the spec entry and the operation table ``make generate`` made from it
 - its conformance step in ``facade/freedompay_cards/_cli/_conformance.py``: the call in ``_op``'s ``calls``,
   its required arguments taken from what the run has (the card, ``r.ids``, ``r.options``, a reason naming
   the run), and a ``Step`` before the closing steps (where the ``# new-operation:`` marker is), needing the
-  activated card when it changes one. An argument the run has no value for makes a step that conformance
-  reports skipped, "needs test data: <argument>";
+  activated card when it changes one; the cards a deferred operation makes are closed at the end of the
+  run. An argument the run has no value for makes a step that conformance reports skipped, "needs test
+  data: <argument>";
 - ``tests/test_op_<operationId>.py``: the exact body each client sends, and the result's type.
 
 Refuses (exit 2) when the spec has no such operationId, when ``make generate`` has not been run since it
@@ -666,7 +667,10 @@ def conformance_sources(plan: Plan) -> tuple[str, str]:
         call = f"    {lit(name)}: lambda r: _needs_test_data({', '.join(lit(m) for m in missing)}),\n"
         needs, condition = [], f", condition={lit('needs test data: ' + ', '.join(missing))}"
     else:
-        call = f"    {lit(name)}: lambda r: r.client.{name}({', '.join(args)}),\n"
+        made = f"r.client.{name}({', '.join(args)})"
+        if "cards" in plan.entry["outcome_ids"]:  # the cards it makes are closed at the end of the run
+            made = f"_keep_cards(r, {made}, {lit('made by ' + name)})"
+        call = f"    {lit(name)}: lambda r: {made},\n"
         condition = ""
     if needs == ["card_id", "active_card"]:
         given = ", ACTIVE"
@@ -679,7 +683,9 @@ def conformance_sources(plan: Plan) -> tuple[str, str]:
     else:
         given = ""
     title = plan.entry["summary"].strip().rstrip(".") or name
-    parts = [lit(name), lit(title), f"_op({lit(name)})", given.removeprefix(", "), condition.removeprefix(", ")]
+    creates = 'creates="a card"' if "cards" in plan.entry["outcome_ids"] and not missing else ""
+    parts = [lit(name), lit(title), f"_op({lit(name)})", given.removeprefix(", "), creates,
+             condition.removeprefix(", ")]  # fmt: skip
     lines = ["    Step("]
     for i, part in enumerate(p for p in parts if p):
         piece = ("" if i == 0 else " ") + part + ","

@@ -319,6 +319,21 @@ def test_the_conformance_step_calls_the_operation_with_what_the_run_has(monkeypa
     assert step.needs == _conformance.ACTIVE  # a mutating operation on a card: the activated card
 
 
+def test_the_cards_a_scaffolded_step_makes_are_closed_at_the_end_of_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from freedompay_cards._cli import _conformance
+
+    plan = plan_without(monkeypatch, "issue_plastic_card")
+    call, step = conformance_step(plan)
+    client = Recorded()
+    run = _conformance.Run(client, _conformance.Options(), _conformance.Hooks(), None, "fpc-t")  # type: ignore[arg-type]
+    run.ids["client_id"] = "cl-1"
+    monkeypatch.setattr(run, "settle", lambda result, *wanted: type("Final", (), {"card_ids": ["p-1"]})())
+    call(run)
+    assert client.calls == [("cards.issue_plastic", ("cl-1", 2000), {})]
+    assert run.to_close == ["p-1"] and run.created[0]["note"] == "made by cards.issue_plastic"
+    assert (step.creates, step.needs) == ("a card", ("client_id",))  # so plan() adds the closing step
+
+
 def test_an_argument_the_run_has_no_value_for_makes_a_step_reported_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     from freedompay_cards._cli import _conformance
 

@@ -244,20 +244,21 @@ def _unknown_request(run: Run) -> None:
     run.client.requests.status(str(uuid.uuid4()))
 
 
-def _issue_plastic(run: Run) -> None:
-    result = run.client.cards.issue_plastic(run.ids["client_id"], run.options.product)
+def _keep_cards(run: Run, result: Any, note: str) -> None:
+    """The cards a (deferred) operation made, once settled: named in the report and closed at the end."""
     final = run.settle(result, "card_ids")
     for card_id in final.card_ids:
         run.to_close.append(card_id)
-        run.made("card", card_id, run.tag, f"plastic, for client {run.ids['client_id']}")
+        run.made("card", card_id, run.tag, note)
+
+
+def _issue_plastic(run: Run) -> None:
+    result = run.client.cards.issue_plastic(run.ids["client_id"], run.options.product)
+    _keep_cards(run, result, f"plastic, for client {run.ids['client_id']}")
 
 
 def _bulk_issue(run: Run) -> None:
-    result = run.client.cards.bulk_issue(run.options.product, 1)
-    final = run.settle(result, "card_ids")
-    for card_id in final.card_ids:
-        run.to_close.append(card_id)
-        run.made("card", card_id, run.tag, "bulk issue of 1")
+    _keep_cards(run, run.client.cards.bulk_issue(run.options.product, 1), "bulk issue of 1")
 
 
 def _gift_products(run: Run) -> None:
