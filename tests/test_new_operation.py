@@ -387,11 +387,17 @@ def add_limits_operation(spec: dict[str, Any]) -> None:
 
 
 def add_pause_operation(spec: dict[str, Any]) -> None:
-    """A change of a card's state answered by the envelope (the body block_card sends: card_id and a reason)."""
+    """A change of a card's state answered by the envelope: the body block_card sends (card_id and a reason)
+    and an optional amount (an ``AmountLike`` outside the transactions module)."""
     block = spec["paths"]["/v5/card-api/card/block"]["post"]
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/PauseCardRequest"}}}}
     spec["paths"]["/v5/card-api/card/pause"] = {
-        "post": {**block, "operationId": "pause_card", "x-facade": "cards.pause", "summary": "Pause a card"}
-    }
+        "post": {**block, "operationId": "pause_card", "x-facade": "cards.pause", "summary": "Pause a card",
+                 "requestBody": {**block["requestBody"], **body}}
+    }  # fmt: skip
+    request = schemas(spec)["CardActionRequest"]
+    amount = {"$ref": "#/components/schemas/Amount"}
+    schemas(spec)["PauseCardRequest"] = {**request, "properties": {**request["properties"], "amount": amount}}
 
 
 PAUSE = "tests/test_conformance.py::test_only_any_one_operation_plans_what_it_needs_and_conforms[cards.pause]"
@@ -472,6 +478,9 @@ def test_the_scaffolded_operations_are_planned_by_conformance_and_run_against_th
     steps = (work.root / "facade/freedompay_cards/_cli/_conformance.py").read_text(encoding="utf-8")
     assert '"cards.pause": lambda r: r.client.cards.pause(r.card, reason=f"{r.tag}: conformance pause"),' in steps
     assert '"cards.limits": lambda r: r.client.cards.limits(r.card),' in steps
+    cards = (work.root / "facade/freedompay_cards/_async/cards.py").read_text(encoding="utf-8")
+    assert "        reason: str,\n        amount: AmountLike | None = None,\n" in cards  # mypy passes: it is imported
+    assert "    from .transactions import AmountLike\n" in cards
     closing = steps.index('    Step("cards.close", ')
     for step in ('    Step("cards.limits", "Read a card\'s spending limits", _op("cards.limits"), CARD),',
                  '    Step("cards.pause", "Pause a card", _op("cards.pause"), ACTIVE),'):  # fmt: skip
