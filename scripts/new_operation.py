@@ -1001,16 +1001,19 @@ def next_steps(plan: Plan) -> list[str]:
         f"call {plan.name} in a scenario of tests/test_cassettes.py, then make record (its cassette test fails "
         "until then)"
     )
-    steps.append("review the scaffold (argument names, docstring, the sandbox's behaviour), then make test")
+    steps.append(
+        "review the scaffold (argument names, docstring, the sandbox's behaviour, the conformance step), then make test"
+    )
     return steps
 
 
 def preview(plan: Plan) -> str:
+    module_text = (ASYNC / f"{plan.resource}.py").read_text(encoding="utf-8")
     where = {
         "method": f"{rel(ASYNC / (plan.resource + '.py'))} (end of the resource class; imports: "
         + ", ".join(method_imports(plan))
         + "; under TYPE_CHECKING: "
-        + ", ".join([f"from .._models import {plan.result}", *type_imports(plan)])
+        + ", ".join([f"from .._models import {plan.result}", *type_imports(plan, module_text)])
         + ")",
         "handler": f"{rel(WORLD_PY)} (end of class World)",
         "full_call": f"{rel(FIELD_COVERAGE)} (FULL_CALLS)",

@@ -214,6 +214,9 @@ def test_optional_fields_are_keyword_only_and_set_when_given(monkeypatch: pytest
     assert '        if amount is not None:\n            body.amount = v.amount("amount", amount)\n' in method
     assert new_operation.type_imports(plan) == ["from .transactions import AmountLike"]
     assert new_operation.type_imports(plan, "AmountLike = Decimal | int | str\n") == []  # the module defines it
+    shown = new_operation.preview(plan)
+    assert "AmountLike" in shown and "import AmountLike" not in shown  # transactions.py defines it
+    assert "facade/freedompay_cards/_cli/_conformance.py (STEPS, before the closing steps)" in shown
     assert plan.pieces["full_call"] == (
         '    "transactions.refund": lambda c: c.transactions.refund("transaction_id-1", order_id="order_id-1", '
         'description="description-1", amount="10.5"),\n'
