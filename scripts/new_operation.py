@@ -7,9 +7,12 @@
 Reads the spec entry and the operation table ``make generate`` made from it
 (``facade/freedompay_cards/_operations.py``), and writes, following the code already there:
 
-- the facade method, in ``facade/freedompay_cards/_async/<resource>.py``: one argument per request field
-  (required ones first and positional, optional ones keyword-only), ``request_id=`` when the body has one,
-  ``wait=`` when the outcome is deferred, ``**options``; each argument checked by its ``_validate`` helper;
+- the facade method, in ``facade/freedompay_cards/_async/<resource>.py``: one argument per request field in
+  the house style (CONTRIBUTING.md, "Review the scaffold"): the ids of what it acts on (the card first) and
+  the product positional; every other argument keyword-only, required ones first (``order_id`` too; a
+  required description or comment becomes ``reason=``; amounts ``AmountLike``); ``request_id=`` when the
+  body has one, ``wait=`` when the outcome is deferred, ``**options`` last; each argument checked by its
+  ``_validate`` helper;
   the generated request model built from them. An answer that is only the envelope makes a complete method
   (``_operation``, or ``_fetch(..., convert.gift_result)`` for gift cards); an answer the facade already
   converts for another operation reuses that converter; any other answer gets a result class in
@@ -20,6 +23,12 @@ Reads the spec entry and the operation table ``make generate`` made from it
   envelope answer a working minimal behaviour (it checks the card, client or gift card the body names),
   otherwise a ``NotImplementedError`` saying what to build;
 - ``FULL_CALLS`` in ``tests/test_field_coverage.py`` and ``BODIES`` in ``tests/test_sandbox_spec.py``;
+- its conformance step in ``facade/freedompay_cards/_cli/_conformance.py``: the call in ``_op``'s ``calls``,
+  its required arguments taken from what the run has (the card, ``r.ids``, ``r.options``, a reason naming
+  the run), and a ``Step`` before the closing steps (where the ``# new-operation:`` marker is), needing the
+  activated card when it changes one; the cards a deferred operation makes are closed at the end of the
+  run. An argument the run has no value for makes a step that conformance reports skipped, "needs test
+  data: <argument>";
 - ``tests/test_op_<operationId>.py``: the exact body each client sends, and the result's type.
 
 Refuses (exit 2) when the spec has no such operationId, when ``make generate`` has not been run since it
@@ -101,11 +110,14 @@ VALIDATE_PY = FACADE / "_validate.py"
 GENERATED_MODELS = ROOT / "generated" / "freedompay_card_api" / "models"
 FIELD_COVERAGE = ROOT / "tests" / "test_field_coverage.py"
 SANDBOX_SPEC_TEST = ROOT / "tests" / "test_sandbox_spec.py"
+CONFORMANCE_PY = FACADE / "_cli" / "_conformance.py"
+STEPS_MARKER = "    # new-operation:"  # where STEPS takes a new operation's step (before the closing steps)
 TESTS = ROOT / "tests"
 
 RID = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 GIFT_TIME = "2025-01-01 00:01:01"
 ENVELOPES = {"card": "CardApiEnvelope", "gift": "GiftEnvelope"}
+REASONS = frozenset({"reason", "description", "comment"})  # a required free text saying why
 RESERVED = frozenset({"self", "request_id", "wait", "wait_timeout", "options", "body", "rid"})
 
 
@@ -145,6 +157,27 @@ class Param:
     required: bool
     imports: tuple[str, ...] = ()  # what the facade module needs at its top
     sandbox: str | None = None  # the sandbox test's value (an expression on ``w``), if not ``wire``
+    type_imports: tuple[str, ...] = ()  # what it needs under TYPE_CHECKING (annotations only)
+    ref: str = ""  # the spec's named schema of the field, if any
+
+    @property
+    def positional(self) -> bool:
+        """House style: the ids of what the operation acts on (and the product) are positional, every other
+        argument keyword-only; ``order_id`` is the caller's own reference (keyword-only, as in
+        ``transactions.clear``)."""
+        product = self.ref == "ProductId" or self.json.startswith("product")
+        return self.required and (product or (_is_id(self.json) and self.json != "order_id"))
+
+    @property
+    def order(self) -> int:
+        """Positional arguments: the card first (``link_client(card_id, client_id)``), then the other ids, then
+        the product (``issue_plastic(client_id, product)``)."""
+        return 0 if self.json == "card_id" else 2 if not _is_id(self.json) else 1
+
+
+# Amounts are annotated ``AmountLike`` (defined in the transactions module, imported elsewhere for type checkers).
+AMOUNT = "AmountLike"
+AMOUNT_IMPORT = "from .transactions import AmountLike"
 
 
 # Fields whose schema is one of the spec's named scalars: (argument, annotation, check, example, wire, imports).
@@ -157,7 +190,7 @@ BY_REF: dict[str, tuple[str | None, str, str, str, Any, tuple[str, ...]]] = {
                   ("from .._enums import Residency",)),
     "CountryAlpha3": (None, "str", "v.country({q}, {p})", '"KAZ"', "KAZ", ()),
     "Phone": (None, "str | int", "v.phone({q}, {p})", '"77001234567"', 77001234567, ()),
-    "Amount": (None, "Decimal | int | str", "v.amount({q}, {p})", '"10.5"', 10.5, ("from decimal import Decimal",)),
+    "Amount": (None, AMOUNT, "v.amount({q}, {p})", '"10.5"', 10.5, ()),
     "GiftCardId": (None, "int", "v.gift_card_id({q}, {p})", "7", 7, ()),
 }  # fmt: skip
 
@@ -205,12 +238,14 @@ def param_for(json_name: str, raw: Any, document: dict[str, Any], required: bool
     if not isinstance(schema, dict):
         return "its schema is not an object"
     name = _argument_name(json_name)
+    if required and json_name in REASONS:
+        name = "reason"  # house style: why a card is blocked, unblocked, closed: `reason=`, keyword-only
     if ref in BY_REF:
         alias, annotation, check, call, wire, imports = BY_REF[ref]
         name = alias or name
-        return Param(
-            name, json_name, attr, annotation, check.format(p=name, q=lit(name)), call, wire, required, imports
-        )
+        typed = (AMOUNT_IMPORT,) if annotation == AMOUNT else ()
+        return Param(name, json_name, attr, annotation, check.format(p=name, q=lit(name)), call, wire, required,
+                     imports, type_imports=typed, ref=ref)  # fmt: skip
     kind, fmt = schema.get("type"), schema.get("format")
     if "enum" in schema:
         return "an enum the facade has no enum class for (add one to _enums.py, then map it here by hand)"
@@ -237,8 +272,8 @@ def param_for(json_name: str, raw: Any, document: dict[str, Any], required: bool
         # no _validate helper fits: the spec's schema checks the value before anything is sent
         return Param(name, json_name, attr, "int", name, "1", 1, required)
     if kind == "number":
-        return Param(name, json_name, attr, "Decimal | int | str", f"v.amount({lit(name)}, {name})", '"10.5"', 10.5,
-                     required, ("from decimal import Decimal",))  # fmt: skip
+        return Param(name, json_name, attr, AMOUNT, f"v.amount({lit(name)}, {name})", '"10.5"', 10.5, required,
+                     type_imports=(AMOUNT_IMPORT,))  # fmt: skip
     if kind == "boolean":
         return Param(name, json_name, attr, "bool", name, "True", True, required)
     return f"a field of type {kind or 'object'}: write its argument by hand"
@@ -450,6 +485,7 @@ def make_plan(operation_id: str) -> Plan:
         "bodies": bodies_source(plan),
         "test": test_source(plan),
     }
+    plan.pieces["conformance_call"], plan.pieces["conformance_step"] = conformance_sources(plan)
     if new_result:
         plan.pieces["result"] = result_source(plan)
         plan.pieces["converter"] = converter_source(plan)
@@ -468,12 +504,17 @@ def _docstring(text: str, indent: int) -> str:
     return f'{pad}"""{lines[0]}\n{body}\n{pad}"""\n'
 
 
+def positional_params(plan: Plan) -> list[Param]:
+    return sorted((p for p in plan.params if p.positional), key=lambda p: p.order)
+
+
 def method_source(plan: Plan) -> str:
     entry = plan.entry
     key, subject = entry["request_id"] == "key", entry["request_id"] == "subject"
     positional = ["self"] + (["request_id: str"] if subject else [])
-    positional += [f"{p.name}: {p.annotation}" for p in plan.params if p.required]
-    keywords = [f"{p.name}: {p.annotation} | None = None" for p in plan.params if not p.required]
+    positional += [f"{p.name}: {p.annotation}" for p in positional_params(plan)]
+    keywords = [f"{p.name}: {p.annotation}" for p in plan.params if p.required and not p.positional]
+    keywords += [f"{p.name}: {p.annotation} | None = None" for p in plan.params if not p.required]
     if key:
         keywords.append("request_id: str | None = None")
     if entry["deferred"]:
@@ -529,10 +570,20 @@ def method_imports(plan: Plan) -> list[str]:
     return list(dict.fromkeys(top))
 
 
+def type_imports(plan: Plan, module_text: str = "") -> list[str]:
+    """The imports the method's annotations need under TYPE_CHECKING (none the module defines or has)."""
+    wanted = dict.fromkeys(line for p in plan.params for line in p.type_imports)
+    return [
+        line
+        for line in wanted
+        if line not in module_text and not re.search(rf"^{line.rsplit(' ', 1)[-1]} = ", module_text, re.M)
+    ]
+
+
 def _call_arguments(plan: Plan, *, rid: bool) -> str:
     args = [f'"{RID}"'] if plan.entry["request_id"] == "subject" else []
-    args += [p.call for p in plan.params if p.required]
-    args += [f"{p.name}={p.call}" for p in plan.params if not p.required]
+    args += [p.call for p in positional_params(plan)]
+    args += [f"{p.name}={p.call}" for p in plan.params if not p.positional]
     if rid and plan.entry["request_id"] == "key":
         args.append("request_id=RID")
     return ", ".join(args)
@@ -556,6 +607,118 @@ def bodies_source(plan: Plan) -> str:
     parts = ['"request_id": rid()'] if plan.entry["request_id"] != "none" else []
     parts += [f"{lit(p.json)}: {_sandbox_value(plan, p)}" for p in plan.params if p.required]
     return f"    {lit(plan.entry['path'])}: lambda w: [{{{', '.join(parts)}}}],\n"
+
+
+# Arguments the conformance run has a value for: (expression on the run ``r``, the ids it needs).
+RUN_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "client_id": ('r.ids["client_id"]', ("client_id",)),
+    "transaction_id": ('r.ids["transaction_id"]', ("transaction_id",)),
+    "order_id": ('r.ids["order_id"]', ("transaction_id",)),
+    "gift_card_id": ('r.ids["gift_card_id"]', ("gift_card_id",)),
+    "product_code": ('r.ids["gift_product"]', ("gift_product",)),
+    "currency": ('r.options.currency or r.ids.get("currency") or "KZT"', ()),
+    "person_id": ("r.options.person_id", ()),
+    "first_name": ('"Fpc"', ()),
+    "last_name": ('"Conformance"', ()),
+    "cardholder_name": ('"Fpc Conformance"', ()),
+}
+RUN_REFS: dict[str, str] = {"ProductId": "r.options.product", "Phone": "r.options.phone", "Amount": "r.options.amount",
+                            "CountryAlpha3": "r.options.country", "ClientType": "ClientType.INDIVIDUAL",
+                            "Residency": "Residency.RESIDENT"}  # fmt: skip
+
+
+def _run_value(plan: Plan, p: Param) -> tuple[str, tuple[str, ...]] | None:
+    """What the conformance run passes for a required argument, and the ids it needs; None: no value."""
+    if p.json == "card_id":
+        if plan.gift:
+            return RUN_VALUES["gift_card_id"]
+        # a card that changes state, or is read for more than its info, is the activated one
+        return "r.card", ("card_id", "active_card") if plan.entry["mutating"] else ("card_id",)
+    if p.name == "reason":
+        return f'f"{{r.tag}}: conformance {plan.method.replace("_", " ")}"', ()
+    if p.ref in RUN_REFS and p.ref != "Phone":
+        return RUN_REFS[p.ref], ()
+    if p.annotation == AMOUNT:
+        return RUN_REFS["Amount"], ()
+    if "phone" in p.json or p.ref == "Phone":
+        # a gift card's phone gets an SMS: only the one given with --gift-phone (the step is skipped without)
+        return ("_needs_gift_phone(r)", ()) if plan.gift else (RUN_REFS["Phone"], ())
+    return RUN_VALUES.get(p.json)
+
+
+def conformance_sources(plan: Plan) -> tuple[str, str]:
+    """The conformance step of the new operation: its call in ``_op``'s ``calls`` and its ``Step`` in ``STEPS``.
+    An argument the run has no value for makes a step that is reported skipped, saying which."""
+    name = plan.name
+    needs: list[str] = []
+    args: list[str] = []
+    missing: list[str] = []
+    if plan.entry["request_id"] == "subject":
+        args.append('r.ids["issue_request_id"]')
+        needs.append("issue_request_id")
+    for p in [*positional_params(plan), *(p for p in plan.params if p.required and not p.positional)]:
+        value = _run_value(plan, p)
+        if value is None:
+            missing.append(p.name)
+            continue
+        args.append(value[0] if p.positional else f"{p.name}={value[0]}")
+        needs += [n for n in value[1] if n not in needs]
+    if missing:
+        call = f"    {lit(name)}: lambda r: _needs_test_data({', '.join(lit(m) for m in missing)}),\n"
+        needs, condition = [], f", condition={lit('needs test data: ' + ', '.join(missing))}"
+    else:
+        made = f"r.client.{name}({', '.join(args)})"
+        if "cards" in plan.entry["outcome_ids"]:  # the cards it makes are closed at the end of the run
+            made = f"_keep_cards(r, {made}, {lit('made by ' + name)})"
+        call = f"    {lit(name)}: lambda r: {made},\n"
+        condition = ""
+    if needs == ["card_id", "active_card"]:
+        given = ", ACTIVE"
+    elif needs == ["card_id"]:
+        given = ", CARD"
+    elif needs[:2] == ["card_id", "active_card"]:
+        given = ", (*ACTIVE, " + ", ".join(lit(n) for n in needs[2:]) + ")"
+    elif needs:
+        given = ", (" + ", ".join(lit(n) for n in needs) + ("," if len(needs) == 1 else "") + ")"
+    else:
+        given = ""
+    title = plan.entry["summary"].strip().rstrip(".") or name
+    creates = 'creates="a card"' if "cards" in plan.entry["outcome_ids"] and not missing else ""
+    parts = [lit(name), lit(title), f"_op({lit(name)})", given.removeprefix(", "), creates,
+             condition.removeprefix(", ")]  # fmt: skip
+    lines = ["    Step("]
+    for i, part in enumerate(p for p in parts if p):
+        piece = ("" if i == 0 else " ") + part + ","
+        if i > 1 and len(lines[-1] + piece) > 118:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("         " + piece.lstrip())
+        else:
+            lines[-1] += piece
+    step = "\n".join(lines).removesuffix(",") + "),\n"
+    return call, step
+
+
+def _insert_step(text: str, source: str) -> str:
+    """``_conformance.py`` with the step added to STEPS before the closing steps (its marker, or the close)."""
+    lines = text.splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.startswith(STEPS_MARKER)), None)
+    if at is None:
+        at = next((i for i, line in enumerate(lines) if line.startswith('    Step("cards.close"')), None)
+    if at is None:
+        raise Refusal(f"{rel(CONFORMANCE_PY)}: STEPS has neither {STEPS_MARKER.strip()!r} nor the cards.close step")
+    lines.insert(at, source)
+    return "".join(lines)
+
+
+def _insert_call(text: str, source: str) -> str:
+    """``_conformance.py`` with the call added to the ``calls`` table of ``_op``."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("calls: dict[")), None)
+    if start is None:
+        raise Refusal(f"{rel(CONFORMANCE_PY)}: _op has no `calls: dict[...] = {{` table")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "    }")
+    lines.insert(end, "    " + source)
+    return "".join(lines)
 
 
 def handler_source(plan: Plan) -> str:
@@ -775,7 +938,7 @@ def write(plan: Plan) -> list[Path]:
     module = ASYNC / f"{plan.resource}.py"
     text = module.read_text(encoding="utf-8")
     text = _insert_after_class_methods(text, None, plan.pieces["method"], public_only=True)
-    type_only = [f"from .._models import {plan.result}"]
+    type_only = [f"from .._models import {plan.result}", *type_imports(plan, text)]
     if plan.converter is not None:
         text = _ensure_lazy_convert(text)
     text = _add_imports(text, method_imports(plan), type_only)
@@ -788,6 +951,9 @@ def write(plan: Plan) -> list[Path]:
     if SANDBOX_SPEC_TEST.is_file():
         bodies = SANDBOX_SPEC_TEST.read_text(encoding="utf-8")
         edits[SANDBOX_SPEC_TEST] = _insert_into_dict(bodies, "BODIES", plan.pieces["bodies"], rel(SANDBOX_SPEC_TEST))
+    conformance = CONFORMANCE_PY.read_text(encoding="utf-8")
+    conformance = _insert_call(conformance, plan.pieces["conformance_call"])
+    edits[CONFORMANCE_PY] = _insert_step(conformance, plan.pieces["conformance_step"])
     if plan.new_result:
         module_name = result_module(plan.resource)
         models_path, convert_path = MODELS / f"{module_name}.py", CONVERT / f"{module_name}.py"
@@ -826,22 +992,34 @@ def next_steps(plan: Plan) -> list[str]:
             f"{plan.result} from freedompay_cards/__init__.py if users should name it"
         )
         steps.append(f"write World.{plan.op_id} in {rel(WORLD_PY)} (it raises NotImplementedError now)")
+    if "_needs_test_data(" in plan.pieces.get("conformance_call", ""):
+        steps.append(
+            f"give the conformance step of {plan.name} ({rel(CONFORMANCE_PY)}, _op's calls) the test data it "
+            "reports skipped for ('needs test data: ...'), then drop the step's condition"
+        )
     steps.append(
         f"call {plan.name} in a scenario of tests/test_cassettes.py, then make record (its cassette test fails "
         "until then)"
     )
-    steps.append("review the scaffold (argument names, docstring, the sandbox's behaviour), then make test")
+    steps.append(
+        "review the scaffold (argument names, docstring, the sandbox's behaviour, the conformance step), then make test"
+    )
     return steps
 
 
 def preview(plan: Plan) -> str:
+    module_text = (ASYNC / f"{plan.resource}.py").read_text(encoding="utf-8")
     where = {
         "method": f"{rel(ASYNC / (plan.resource + '.py'))} (end of the resource class; imports: "
         + ", ".join(method_imports(plan))
-        + f"; under TYPE_CHECKING: from .._models import {plan.result})",
+        + "; under TYPE_CHECKING: "
+        + ", ".join([f"from .._models import {plan.result}", *type_imports(plan, module_text)])
+        + ")",
         "handler": f"{rel(WORLD_PY)} (end of class World)",
         "full_call": f"{rel(FIELD_COVERAGE)} (FULL_CALLS)",
         "bodies": f"{rel(SANDBOX_SPEC_TEST)} (BODIES)",
+        "conformance_call": f"{rel(CONFORMANCE_PY)} (_op's calls)",
+        "conformance_step": f"{rel(CONFORMANCE_PY)} (STEPS, before the closing steps)",
         "test": f"tests/test_op_{plan.op_id}.py (new)",
         "result": f"{rel(MODELS / (result_module(plan.resource) + '.py'))} (end; re-exported by _models)",
         "converter": f"{rel(CONVERT / (result_module(plan.resource) + '.py'))} (end; re-exported by _convert)",

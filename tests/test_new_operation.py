@@ -12,7 +12,8 @@ import ast
 import re
 import sys
 import textwrap
-from collections.abc import Iterator
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,7 @@ def test_an_envelope_operation_gets_a_complete_method_a_handler_and_its_test_ent
 def test_a_deferred_operation_takes_wait_and_its_enum_through_the_facade_enum(monkeypatch: pytest.MonkeyPatch) -> None:
     plan = plan_without(monkeypatch, "bulk_issue_cards")
     method = parses(plan.pieces["method"])
-    assert "        product: Product | int,\n        quantity: int,\n        *," in method
+    assert "        product: Product | int,\n        *,\n        quantity: int,\n" in method  # the product is an id
     assert "        wait: bool = False,\n        wait_timeout: float = 60.0,\n" in method
     assert 'product_id=m.ProductId(v.enum_member("product", product, Product))' in method
     assert re.search(r'quantity=v\.(count|positive_int)\("quantity", quantity\)', method)
@@ -126,7 +127,7 @@ def test_a_deferred_operation_takes_wait_and_its_enum_through_the_facade_enum(mo
                      r"wait_timeout=wait_timeout\)", method)  # fmt: skip
     assert "The outcome arrives through Request status" in method
     assert "from .._enums import Product" in new_operation.method_imports(plan)
-    assert plan.pieces["full_call"] == '    "cards.bulk_issue": lambda c: c.cards.bulk_issue(2000, 1),\n'
+    assert plan.pieces["full_call"] == '    "cards.bulk_issue": lambda c: c.cards.bulk_issue(2000, quantity=1),\n'
 
 
 def test_a_gift_operation_has_no_request_id_and_returns_the_gift_result(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -207,13 +208,17 @@ def test_optional_fields_are_keyword_only_and_set_when_given(monkeypatch: pytest
     plan = plan_without(monkeypatch, "refund_transaction")
     method = parses(plan.pieces["method"])
     assert (
-        "        order_id: str,\n        transaction_id: str,\n        *,\n        description: str | None = None,\n"
-        "        amount: Decimal | int | str | None = None,\n        request_id: str | None = None,\n"
+        "        transaction_id: str,\n        *,\n        order_id: str,\n        description: str | None = None,\n"
+        "        amount: AmountLike | None = None,\n        request_id: str | None = None,\n"
     ) in method
     assert '        if amount is not None:\n            body.amount = v.amount("amount", amount)\n' in method
-    assert "from decimal import Decimal" in new_operation.method_imports(plan)
+    assert new_operation.type_imports(plan) == ["from .transactions import AmountLike"]
+    assert new_operation.type_imports(plan, "AmountLike = Decimal | int | str\n") == []  # the module defines it
+    shown = new_operation.preview(plan)
+    assert "AmountLike" in shown and "import AmountLike" not in shown  # transactions.py defines it
+    assert "facade/freedompay_cards/_cli/_conformance.py (STEPS, before the closing steps)" in shown
     assert plan.pieces["full_call"] == (
-        '    "transactions.refund": lambda c: c.transactions.refund("order_id-1", "transaction_id-1", '
+        '    "transactions.refund": lambda c: c.transactions.refund("transaction_id-1", order_id="order_id-1", '
         'description="description-1", amount="10.5"),\n'
     )
     assert '"transaction_id": w.tx_id' in plan.pieces["bodies"]
@@ -228,6 +233,123 @@ def test_make_new_operation_generates_scaffolds_and_generates_again() -> None:
         "\t$(PY) scripts/new_operation.py $(OP) --write",
         "\t$(PY) scripts/generate.py",
     ]
+
+
+# ------------------------------------------------------------------------------------------- house style
+
+
+def signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """A method's arguments as the review reads them: kind, name, annotation, default (``self`` left out)."""
+    a = node.args
+    defaults = [None] * (len(a.args) - len(a.defaults)) + list(a.defaults)
+    shown = [f"{x.arg}: {ast.unparse(x.annotation) if x.annotation else ''}" for x in a.args[1:]]
+    shown = [s + ("" if d is None else f" = {ast.unparse(d)}") for s, d in zip(shown, defaults[1:], strict=True)]
+    shown += ["*"] if a.kwonlyargs else []
+    shown += [
+        f"{x.arg}: {ast.unparse(x.annotation) if x.annotation else ''}" + ("" if d is None else f" = {ast.unparse(d)}")
+        for x, d in zip(a.kwonlyargs, a.kw_defaults, strict=True)
+    ]
+    return shown + ([f"**{a.kwarg.arg}"] if a.kwarg else [])
+
+
+@pytest.mark.parametrize(
+    "operation_id",
+    # a reason keyword-only; the card before the client; order_id keyword-only and the amount as AmountLike
+    ["block_card", "unblock_card", "close_card", "link_client", "clear_transaction"],
+)
+def test_the_scaffold_s_signature_is_the_hand_written_one(monkeypatch: pytest.MonkeyPatch, operation_id: str) -> None:
+    """House style (CONTRIBUTING.md, "Review the scaffold"): the review finds nothing to change in these."""
+    entry = next(e for e in new_operation.load_table() if e["operation_id"] == operation_id)
+    resource, method = entry["name"].split(".")
+    module = new_operation.ASYNC / f"{resource}.py"
+    written = new_operation.methods_of(new_operation.resource_class(module))[method]
+    plan = plan_without(monkeypatch, operation_id)
+    scaffolded = ast.parse(textwrap.dedent(plan.pieces["method"])).body[0]
+    assert isinstance(scaffolded, ast.AsyncFunctionDef)
+    assert signature(scaffolded) == signature(written)
+
+
+# ------------------------------------------------------------------------------------------- conformance
+
+
+class Recorded:
+    """A stand-in for the conformance run's client: records each call."""
+
+    def __init__(self, path: str = "client") -> None:
+        self.path = path
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        calls = self.calls
+
+        class Resource:
+            def __getattr__(self, method: str) -> Any:
+                return lambda *args, **kwargs: calls.append((f"{name}.{method}", args, kwargs))
+
+        return Resource()
+
+
+def conformance_step(plan: new_operation.Plan) -> tuple[Callable[[Any], Any], Any]:
+    """The scaffold's call and Step, evaluated where they are written: in the conformance module."""
+    from freedompay_cards._cli import _conformance
+
+    namespace = dict(vars(_conformance))
+    call_source = plan.pieces["conformance_call"].strip().rstrip(",")
+    call = eval("{" + call_source + "}", namespace)[plan.name]  # the scaffold's own source
+    namespace["_op"] = lambda name: call  # the calls table written has it; this one does not
+    step = eval(plan.pieces["conformance_step"].strip().rstrip(","), namespace)
+    return call, step
+
+
+def test_the_conformance_step_calls_the_operation_with_what_the_run_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    from freedompay_cards._cli import _conformance
+
+    plan = plan_without(monkeypatch, "link_client")
+    call, step = conformance_step(plan)
+    client = Recorded()
+    run = type("R", (), {"client": client, "card": "c-1", "ids": {"client_id": "cl-1"}, "tag": "fpc-t"})()
+    call(run)
+    assert client.calls == [("cards.link_client", ("c-1", "cl-1"), {})]
+    assert (step.operation, step.needs) == ("cards.link_client", (*_conformance.ACTIVE, "client_id"))
+    assert plan.pieces["conformance_step"].startswith('    Step("cards.link_client", ')
+
+    plan = plan_without(monkeypatch, "block_card")
+    call, step = conformance_step(plan)
+    call(run)
+    assert client.calls[-1] == ("cards.block", ("c-1",), {"reason": "fpc-t: conformance block"})
+    assert step.needs == _conformance.ACTIVE  # a mutating operation on a card: the activated card
+
+
+def test_the_cards_a_scaffolded_step_makes_are_closed_at_the_end_of_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from freedompay_cards._cli import _conformance
+
+    plan = plan_without(monkeypatch, "issue_plastic_card")
+    call, step = conformance_step(plan)
+    client = Recorded()
+    run = _conformance.Run(client, _conformance.Options(), _conformance.Hooks(), None, "fpc-t")  # type: ignore[arg-type]
+    run.ids["client_id"] = "cl-1"
+    monkeypatch.setattr(run, "settle", lambda result, *wanted: type("Final", (), {"card_ids": ["p-1"]})())
+    call(run)
+    assert client.calls == [("cards.issue_plastic", ("cl-1", 2000), {})]
+    assert run.to_close == ["p-1"] and run.created[0]["note"] == "made by cards.issue_plastic"
+    assert (step.creates, step.needs) == ("a card", ("client_id",))  # so plan() adds the closing step
+
+
+def test_an_argument_the_run_has_no_value_for_makes_a_step_reported_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from freedompay_cards._cli import _conformance
+
+    plan = plan_without(monkeypatch, "bulk_issue_cards")
+    assert plan.pieces["conformance_call"] == '    "cards.bulk_issue": lambda r: _needs_test_data("quantity"),\n'
+    _, step = conformance_step(plan)
+    assert step.condition == "needs test data: quantity" and step.needs == ()
+    run = type("R", (), {"ids": {}})()
+    runner = _conformance.Runner(run, type("Rec", (), {"exchanges": []})(), lambda line: None)  # type: ignore[arg-type]
+    runner.go([step])
+    (result,) = runner.reports["cards.bulk_issue"].steps
+    assert result.state == "skipped" and result.reason.startswith("needs test data: quantity")
+    assert any("the test data it reports skipped for" in step for step in new_operation.next_steps(plan))
 
 
 # ------------------------------------------------------------------------------------------- on a copy
@@ -267,13 +389,34 @@ def add_limits_operation(spec: dict[str, Any]) -> None:
     }
 
 
+def add_pause_operation(spec: dict[str, Any]) -> None:
+    """A change of a card's state answered by the envelope: the body block_card sends (card_id and a reason)
+    and an optional amount (an ``AmountLike`` outside the transactions module)."""
+    block = spec["paths"]["/v5/card-api/card/block"]["post"]
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/PauseCardRequest"}}}}
+    spec["paths"]["/v5/card-api/card/pause"] = {
+        "post": {**block, "operationId": "pause_card", "x-facade": "cards.pause", "summary": "Pause a card",
+                 "requestBody": {**block["requestBody"], **body}}
+    }  # fmt: skip
+    request = schemas(spec)["CardActionRequest"]
+    amount = {"$ref": "#/components/schemas/Amount"}
+    schemas(spec)["PauseCardRequest"] = {**request, "properties": {**request["properties"], "amount": amount}}
+
+
+PAUSE = "tests/test_conformance.py::test_only_any_one_operation_plans_what_it_needs_and_conforms[cards.pause]"
+PLANNED = "tests/test_conformance.py::test_every_operation_of_the_spec_is_planned"
+
+
 @pytest.fixture(scope="module")
 def limits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Branch, Run, Run]]:
     work = clone(copy_repository(tmp_path_factory), "limits")
     work.edit_spec(add_limits_operation)
+    work.edit_spec(add_pause_operation)
     work.generate()
     scaffold = work.run("scripts/new_operation.py", "card_limits", "--write")
     assert scaffold.code == 0, scaffold.output
+    pause = work.run("scripts/new_operation.py", "pause_card", "--write")
+    assert pause.code == 0, pause.output
     work.generate()
     tests = work.pytest(
         "tests/test_op_card_limits.py",
@@ -325,3 +468,23 @@ def test_a_new_result_is_registered_for_type_checkers(head: str) -> None:
     text = new_operation.register_lazy(init, "LimitReport", "_limits")
     assert f"{head}    from ._limits import LimitReport as LimitReport\n" in text
     assert '"LimitReport": "._limits",' in text and '    "LimitReport",\n' in text
+
+
+def test_the_scaffolded_operations_are_planned_by_conformance_and_run_against_the_sandbox(
+    limits: tuple[Branch, Run, Run],
+) -> None:
+    work, _, _ = limits
+    tests = work.pytest(PLANNED, PAUSE)  # conformance --only cards.pause against an in-process sandbox
+    assert tests.code == 0, tests.output[-3000:]
+    ran = {case.get("name") for case in ET.parse(work.root / "pytest-report.xml").getroot().iter("testcase")}
+    assert {PAUSE.split("::")[1], PLANNED.split("::")[1]} <= ran  # collected and run, not just absent
+    steps = (work.root / "facade/freedompay_cards/_cli/_conformance.py").read_text(encoding="utf-8")
+    assert '"cards.pause": lambda r: r.client.cards.pause(r.card, reason=f"{r.tag}: conformance pause"),' in steps
+    assert '"cards.limits": lambda r: r.client.cards.limits(r.card),' in steps
+    cards = (work.root / "facade/freedompay_cards/_async/cards.py").read_text(encoding="utf-8")
+    assert "        reason: str,\n        amount: AmountLike | None = None,\n" in cards  # mypy passes: it is imported
+    assert "    from .transactions import AmountLike\n" in cards
+    closing = steps.index('    Step("cards.close", ')
+    for step in ('    Step("cards.limits", "Read a card\'s spending limits", _op("cards.limits"), CARD),',
+                 '    Step("cards.pause", "Pause a card", _op("cards.pause"), ACTIVE),'):  # fmt: skip
+        assert -1 < steps.index(step) < closing, step

@@ -213,11 +213,12 @@ def test_d_the_scaffold_and_make_generate_make_the_method_handler_and_coverage_t
     scaffolded: tuple[Branch, Run, Run],
 ) -> None:
     _, scaffold, after = scaffolded
-    assert scaffold.output.splitlines()[:5] == [
+    assert scaffold.output.splitlines()[:6] == [
         "wrote facade/freedompay_cards/_async/cards.py",
         "wrote facade/freedompay_cards/sandbox/_world.py",
         "wrote tests/test_field_coverage.py",
         "wrote tests/test_sandbox_spec.py",
+        "wrote facade/freedompay_cards/_cli/_conformance.py",
         "wrote tests/test_op_pause_card.py",
     ]
     new_op_nodes = [n for n in after.failures if "pause" in n or n in (METHOD_TEST, HANDLER_TEST, FULL_CALL_TEST)]
@@ -238,14 +239,14 @@ from freedompay_cards.sandbox import Sandbox
 sandbox = Sandbox()
 card = sandbox.create_card()
 with sandbox.client() as client:
-    print("sync", client.cards.pause(card.card_id, 5, comment="holiday").request_status)
+    print("sync", client.cards.pause(card.card_id, days=5, comment="holiday").request_status)
     try:
-        client.cards.pause("no-such-card", 5)
+        client.cards.pause("no-such-card", days=5)
     except Exception as err:
         print("refused", type(err).__name__)
 async def main():
     async with sandbox.async_client() as client:
-        print("async", (await client.cards.pause(card.card_id, 7)).request_status)
+        print("async", (await client.cards.pause(card.card_id, days=7)).request_status)
 asyncio.run(main())
 """
 

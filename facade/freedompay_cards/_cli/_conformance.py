@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import httpx
@@ -244,20 +244,21 @@ def _unknown_request(run: Run) -> None:
     run.client.requests.status(str(uuid.uuid4()))
 
 
-def _issue_plastic(run: Run) -> None:
-    result = run.client.cards.issue_plastic(run.ids["client_id"], run.options.product)
+def _keep_cards(run: Run, result: Any, note: str) -> None:
+    """The cards a (deferred) operation made, once settled: named in the report and closed at the end."""
     final = run.settle(result, "card_ids")
     for card_id in final.card_ids:
         run.to_close.append(card_id)
-        run.made("card", card_id, run.tag, f"plastic, for client {run.ids['client_id']}")
+        run.made("card", card_id, run.tag, note)
+
+
+def _issue_plastic(run: Run) -> None:
+    result = run.client.cards.issue_plastic(run.ids["client_id"], run.options.product)
+    _keep_cards(run, result, f"plastic, for client {run.ids['client_id']}")
 
 
 def _bulk_issue(run: Run) -> None:
-    result = run.client.cards.bulk_issue(run.options.product, 1)
-    final = run.settle(result, "card_ids")
-    for card_id in final.card_ids:
-        run.to_close.append(card_id)
-        run.made("card", card_id, run.tag, "bulk issue of 1")
+    _keep_cards(run, run.client.cards.bulk_issue(run.options.product, 1), "bulk issue of 1")
 
 
 def _gift_products(run: Run) -> None:
@@ -334,6 +335,12 @@ def _close_all(run: Run) -> None:
 
 def _block_closed(run: Run) -> None:
     run.client.cards.block(run.ids["closed_card_id"], reason=f"{run.tag}: a closed card must stay closed")
+
+
+def _needs_test_data(*arguments: str) -> NoReturn:
+    """A step (scaffolded by scripts/new_operation.py) with arguments the run has no value for: reported
+    skipped with what it needs, never a pass."""
+    raise Skip(f"needs test data: {', '.join(arguments)} (give the step a value in _op's calls)")
 
 
 def _op(name: str) -> Callable[[Run], None]:
@@ -429,6 +436,7 @@ STEPS: tuple[Step, ...] = (
     Step("gift_cards.resend", "Send the gift card again", _gift_resend, ("gift_card_id",), sms=True,
          condition="with --gift-phone"),
     Step("gift_cards.status", "Read the gift card", _op("gift_cards.status"), ("gift_card_id",)),
+    # new-operation: scripts/new_operation.py adds a new operation's step here, before the closing steps
     Step("cards.close", "Close every card this run made", _close_all, gives=("closed_card_id",), cleanup=True),
     Step("cards.block", "Block a closed card (a refusal expected)", _block_closed, ("closed_card_id",),
          expect=ConflictError),
