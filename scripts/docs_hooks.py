@@ -52,7 +52,7 @@ STATUSES = tuple(_spec.DOC_STATUSES)
 # The page and section of each public name, by the module that defines it (relative to freedompay_cards).
 PUBLIC_PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "client": [("", ("_sync._client", "_async._client"))],
-    "results": [("Results", ("_models", "_listing", "_raw", "_redact")), ("Enums", ("_enums",))],
+    "results": [("Results", ("_models", "_listing", "_raw", "_redact")), ("Enums", ("_enums", "_request_status"))],
     "errors": [("", ("_errors",))],
     "configuration": [("Retries", ("_retry",)), ("Per-call options", ("_options",)), ("Signing", ("_auth",))],
 }

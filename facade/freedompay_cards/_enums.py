@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
+from ._request_status import RequestStatus as RequestStatus
+
 
 class Product(IntEnum):
     """Card products (documented dictionary)."""
@@ -26,15 +28,6 @@ class Residency(IntEnum):
 
     RESIDENT = 1
     NON_RESIDENT = 2
-
-
-class RequestStatus(StrEnum):
-    """Processing state of an operation (documented). Results keep the raw string, so a value the API
-    adds later still arrives; compare with these members."""
-
-    SUCCESS = "success"
-    PROCESS = "process"
-    ERROR = "error"
 
 
 class GiftCardStatus(IntEnum):

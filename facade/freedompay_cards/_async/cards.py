@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
-from .._enums import Product
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
 from .._options import CallSettings, RequestOptions
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
+    from .._enums import Product
     from .._listing import AsyncListing
     from .._models import (
         Balance,

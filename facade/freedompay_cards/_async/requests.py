@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from .. import _validate as v
 from .._core import OPERATIONS, async_sleep, monotonic, outcome_misfit
-from .._enums import RequestStatus
 from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error, is_unknown_request
 from .._lazy import LazyModule
 from .._options import CallSettings, RequestOptions
+from .._request_status import RequestStatus
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from .._core import LazyArray, unset
-from .._enums import RequestStatus
 from .._errors import UnexpectedResponseError
 from .._models._base import LazyResults, answer_paths
 from .._redact import DESCEND, Secret, is_labelled_secret, is_secret_name, scrub_text, walk
+from .._request_status import RequestStatus
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from .._enums import RequestStatus
+from .._request_status import RequestStatus
 from ._base import NOT_IN_ANSWER, _extra_field, _from, _ItemSequence
 
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
-from .._enums import Product
 from .._errors import InvalidRequestError
 from .._lazy import LazyModule
 from .._options import CallSettings, RequestOptions
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from freedompay_card_api import models as m
 
     from .. import _convert as convert
+    from .._enums import Product
     from .._listing import Listing
     from .._models import (
         Balance,

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from .. import _validate as v
 from .._core import OPERATIONS, monotonic, outcome_misfit, sync_sleep
-from .._enums import RequestStatus
 from .._errors import APITimeoutError, FreedomPayError, InvalidRequestError, card_api_error, is_unknown_request
 from .._lazy import LazyModule
 from .._options import CallSettings, RequestOptions
+from .._request_status import RequestStatus
 
 if TYPE_CHECKING:
     from freedompay_card_api import models as m
