@@ -90,7 +90,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
-from attrs import field, frozen
+from attr import field, frozen
 
 from .._request_status import RequestStatus
 from ._base import NOT_IN_ANSWER, _extra_field, _from

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar, overload
 
-import attrs
-from attrs import field
+import attr
+from attr import field
 
 from .._errors import UnexpectedResponseError
 from .._redact import Secret, mask_pan
@@ -105,7 +105,7 @@ def answer_paths(cls: type) -> frozenset[str]:
     cached: frozenset[str] | None = cls.__dict__.get("_answer_paths")
     if cached is None:
         paths = {"status"}
-        for item in attrs.fields(cls):
+        for item in attr.fields(cls):
             path = item.metadata.get("answer", item.name)
             if path is not None:
                 paths.add(path)

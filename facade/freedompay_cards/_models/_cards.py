@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from attrs import field, frozen
+from attr import field, frozen
 
 from .._redact import Secret
 from .._request_status import RequestStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from attrs import field, frozen
+from attr import field, frozen
 
 from .._request_status import RequestStatus
 from ._base import NOT_IN_ANSWER, _extra_field, _ItemSequence

@@ -6,7 +6,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
-from attrs import field, frozen
+from attr import field, frozen
 
 from .._enums import GiftCardStatus
 from ._base import _extra_field, _from, _ItemSequence

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as _dt  # noqa: F401
 from typing import Any  # noqa: F401
 
-import attrs
-from attrs import field, frozen
+import attr
+from attr import field, frozen
 
 from ._operation import OperationResult
 
@@ -66,4 +66,4 @@ def waited_for(operation: str, result: OperationResult) -> OperationResult:
     if operation not in WAITED_FOR:
         return result
     cls, _name = WAITED_FOR[operation]
-    return cls(**{item.name: getattr(result, item.name) for item in attrs.fields(OperationResult)})
+    return cls(**{item.name: getattr(result, item.name) for item in attr.fields(OperationResult)})

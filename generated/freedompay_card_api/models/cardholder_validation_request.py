@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
 
-from attrs import define as _attrs_define
+from attr import define as _attrs_define
 
 T = TypeVar("T", bound="CardholderValidationRequest")
 

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from attrs import define as _attrs_define
+from attr import define as _attrs_define
 
 from ..models.client_type import ClientType
 from ..models.residency import Residency
