@@ -13,7 +13,8 @@ median ratio over the rounds with its min–max, against its target (issue #22's
 3. cold start: a fresh interpreter imports, makes a client and sends one signed call, vs raw httpx doing the
    same by hand; timed inside the process (from before ``import httpx`` to the answer, CPU time) and as a
    whole process (CPU time of the child, interpreter start-up included). Bytecode caches are written first,
-   as an installed wheel has them.
+   as an installed wheel has them. These two rows run ``FIRST_CALL_PAIRS`` times the rounds, raw and facade
+   alternating which goes first, and show the median with its 95% confidence interval.
 4. wall time of `make generate` (and of `make test` unless --quick).
 5. a 100,000-item extended statement through the public client (MockTransport), every item read, vs
    ``json.loads`` of the same bytes; and the statement's memory (tracemalloc peak while calling and reading
