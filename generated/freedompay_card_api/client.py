@@ -4,7 +4,7 @@ import ssl
 from typing import Any, Self
 
 import httpx
-from attrs import define, evolve, field
+from attr import define, evolve, field
 
 
 @define
