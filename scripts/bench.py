@@ -53,10 +53,12 @@ from typing import Any
 import httpx
 
 import freedompay_cards as fp
+from freedompay_cards._operations import OPERATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH_ID, SECRET = "123456", "bench-secret"
-PATH = "/v5/card-api/card/reset_counter_pin"
+# the one operation every per-call and cold-start row calls, its path from the operation table
+PATH = next(op["path"] for op in OPERATIONS if op["name"] == "cards.reset_pin_counter")
 ANSWER = b'{"status":"ok","request_status":"success","dt":"2025-01-01T00:01:01+00:30"}'
 # Issue #22's table: each row is a ratio to the raw-httpx (or json.loads) baseline, measured in one run.
 ROWS: dict[str, tuple[str, float]] = {  # key -> (what is measured, target: the ratio must not exceed it)

@@ -24,6 +24,7 @@ import freedompay_cards as fp
 from freedompay_cards._cli import build_parser, main
 from freedompay_cards.sandbox import Fault, Sandbox, SandboxServer
 from tests.processes import interruptible
+from tests.spec_tools import PATHS
 
 HEAVY = ("httpx", "attrs", "freedompay_card_api")
 
@@ -320,7 +321,7 @@ def test_secret_data_is_masked_on_a_terminal_and_refused_to_a_pipe_without_revea
     assert on_terminal.code == 0 and real.pan[-4:] in on_terminal.out
     assert real.pan not in on_terminal.out and real.cvv not in on_terminal.out and real.expiry not in on_terminal.out
     assert to_pipe.code == 2 and "--reveal" in to_pipe.err and list(to_pipe.json()) == ["error"]  # no card data
-    assert [e.path for e in sandbox.log] == ["/v5/card-api/card/secret_data"]  # the refusal sent nothing
+    assert [e.path for e in sandbox.log] == [PATHS["cards.secret_data"]]  # the refusal sent nothing
 
 
 def test_secret_data_with_reveal_prints_the_values(env: dict[str, str], card: str, sandbox: Sandbox) -> None:
@@ -482,7 +483,7 @@ def test_ctrl_c_during_a_block_names_the_request_id_to_check() -> None:
     from tests.hostile import Hang, HostileServer
 
     with HostileServer() as hostile:
-        hostile.script("/v5/card-api/card/block", Hang())
+        hostile.script(PATHS["cards.block"], Hang())
         env = {
             **os.environ,
             "FREEDOMPAY_AUTH_ID": "a",
@@ -495,7 +496,7 @@ def test_ctrl_c_during_a_block_names_the_request_id_to_check() -> None:
         )  # fmt: skip
         try:
             for _ in range(200):  # until the block has arrived (10 s at most)
-                if hostile.arrivals["/v5/card-api/card/block"]:
+                if hostile.arrivals[PATHS["cards.block"]]:
                     break
                 time.sleep(0.05)
             process.send_signal(signal.SIGINT)
@@ -559,7 +560,7 @@ def test_control_characters_from_the_server_never_reach_the_terminal_raw() -> No
         {"status": "error", "request_status": "error", "error_code": "X", "error_description": description}
     )
     with HostileServer() as hostile:
-        hostile.script("/v5/card-api/card/info", Answer(body.encode()))
+        hostile.script(PATHS["cards.info"], Answer(body.encode()))
         env = {"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b", "FREEDOMPAY_BASE_URL": hostile.url}
         result = cli("cards", "info", "1", "--json", env=env)
 
@@ -573,7 +574,7 @@ def test_deadline_bounds_a_command_against_a_server_that_never_answers(where: st
     from tests.hostile import Hang, HostileServer
 
     with HostileServer() as hostile:
-        hostile.script("/v5/card-api/card/block", Hang())
+        hostile.script(PATHS["cards.block"], Hang())
         env = {"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b", "FREEDOMPAY_BASE_URL": hostile.url}
         command = ["cards", "block", "1", "--reason", "lost"]
         argv = ["--deadline", "1", *command] if where == "before" else [*command, "--deadline", "1"]

@@ -15,6 +15,7 @@ import pytest
 
 from freedompay_cards._cli import main
 from freedompay_cards._cli._base import terminal_safe
+from tests.spec_tools import PATHS
 
 # RLO, LRI, RLI, FSI, PDI, LRM, ALM, ZWSP, ZWNJ, ZWJ, word joiner, BOM, line and paragraph separators, a TAG
 SNEAKY = "\u202e\u2066\u2067\u2068\u2069\u200e\u061c\u200b\u200c\u200d\u2060\ufeff\u2028\u2029\U000e0031"
@@ -36,7 +37,7 @@ def test_invisible_and_reordering_characters_from_the_server_are_escaped(as_json
         ensure_ascii=False,
     )
     with HostileServer() as hostile:
-        hostile.script("/v5/card-api/card/info", Answer(body.encode()))
+        hostile.script(PATHS["cards.info"], Answer(body.encode()))
         env = {"FREEDOMPAY_AUTH_ID": "a", "FREEDOMPAY_SECRET_KEY": "b", "FREEDOMPAY_BASE_URL": hostile.url}
         code, out, err = _run("cards", "info", "1", *(["--json"] if as_json else []), env=env)
 

@@ -22,9 +22,15 @@ from freedompay_cards._cli._conformance_checks import Deviation, shape_problems
 from freedompay_cards._operations import OPERATIONS
 from freedompay_cards.cassettes import FAKE_PAN, find_secrets
 from freedompay_cards.sandbox import Admission, Reply, Sandbox, card_token
+from tests.spec_tools import PATHS
 
 GIFT = ["--gift-phone", "77001234567", "--encrypted-pin", "QUJDRA=="]
-SMS_PATHS = {"/v5/cards/issue_card", "/v5/cards/resend", "/v5/cards/resend_code", "/v5/cards/activate_card"}
+SMS_PATHS = {
+    "/v5/cards/issue_card",
+    PATHS["gift_cards.resend"],
+    PATHS["gift_cards.resend_code"],
+    PATHS["gift_cards.confirm"],
+}
 SMS_STEPS = {"gift_cards.issue", "gift_cards.confirm", "gift_cards.resend", "gift_cards.resend_code"}
 
 
@@ -121,7 +127,9 @@ def test_against_the_sandbox_every_operation_conforms(run: Callable[..., Outcome
             True,
         )
         assert row["calls"] >= 1 and len(row["ms"]) == row["calls"]
-    assert "All 33 operations run conform to the spec." in outcome.out and outcome.markdown.startswith("# Conformance")
+    assert f"All {len(PATHS)} operations run conform to the spec." in outcome.out and outcome.markdown.startswith(
+        "# Conformance"
+    )
     codes = {(e["code"], e["expected"]) for e in outcome.report["error_codes"]}
     assert codes == {("REQUEST_NOT_FOUND", True), ("CARD_CLOSED", True)}
 
@@ -253,7 +261,7 @@ def test_a_renamed_response_field_is_named_missing_and_unknown(run: Callable[...
     def rename(body: dict[str, Any]) -> None:
         body["date_time"] = body.pop("dt")
 
-    outcome = run(Rewriting(edit_json("/v5/card-api/card/info", rename)), "--yes")
+    outcome = run(Rewriting(edit_json(PATHS["cards.info"], rename)), "--yes")
 
     assert outcome.code == 1
     found = outcome.deviations("cards.info")
@@ -268,7 +276,7 @@ def test_an_extra_field_is_named_with_its_json_type(run: Callable[..., Outcome])
         body["loyalty_points"] = 12
         body["accounts"][0]["overdraft"] = {"limit": 5}
 
-    outcome = run(Rewriting(edit_json("/v5/card-api/card/balance", add)), "--yes")
+    outcome = run(Rewriting(edit_json(PATHS["cards.balance"], add)), "--yes")
 
     assert outcome.code == 1
     details = {(d["field"], d["detail"]) for d in outcome.report["deviations"] if d["operation"] == "cards.balance"}
@@ -280,7 +288,7 @@ def test_a_wrong_type_is_named(run: Callable[..., Outcome]) -> None:
     def stringify(body: dict[str, Any]) -> None:
         body["product_id"] = str(body["product_id"])
 
-    outcome = run(Rewriting(edit_json("/v5/card-api/card/info", stringify)), "--yes")
+    outcome = run(Rewriting(edit_json(PATHS["cards.info"], stringify)), "--yes")
 
     assert outcome.code == 1 and ("wrong_type", "product_id") in outcome.deviations("cards.info")
     assert "`cards.info`: wrong type `product_id`: expected integer, got string" in outcome.markdown
@@ -291,7 +299,7 @@ def test_an_unknown_error_code_is_named(run: Callable[..., Outcome]) -> None:
         if body.get("error_code") == "REQUEST_NOT_FOUND":
             body["error_code"] = "NO_SUCH_REQUEST"
 
-    outcome = run(Rewriting(edit_json("/v5/card-api/request/status", recode)), "--yes")
+    outcome = run(Rewriting(edit_json(PATHS["requests.status"], recode)), "--yes")
 
     assert outcome.code == 1
     assert {("unknown_error_code", "NO_SUCH_REQUEST"), ("unexpected_error", "NO_SUCH_REQUEST")} <= outcome.deviations(
@@ -345,7 +353,7 @@ def test_on_a_terminal_the_plan_is_confirmed_first(run: Callable[..., Outcome]) 
     yes = run(accepted, "--only", "gift_cards.products", stdin="y\n", tty=True)
 
     assert no.code == 2 and declined.log == () and "[y/N]" in no.err
-    assert yes.code == 0 and [e.path for e in accepted.log] == ["/v5/cards/product_list"]
+    assert yes.code == 0 and [e.path for e in accepted.log] == [PATHS["gift_cards.products"]]
 
 
 def test_on_a_terminal_the_sms_code_is_asked_for(run: Callable[..., Outcome]) -> None:
