@@ -347,7 +347,7 @@ def walk(
     return root[0]
 
 
-def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
+def redact(value: Any) -> Any:
     """A copy of an answer's body with every secret field replaced, card numbers masked and labelled
     secrets blanked, at most ``MAX_DEPTH`` levels deep. A body that is a string (not JSON) is redacted as
     raw text: secret fields named in it are blanked too."""
@@ -355,7 +355,7 @@ def redact(value: Any, secret_fields: frozenset[str] = SECRET_FIELDS) -> Any:
         return scrub_raw_text(value)
 
     def field(key: str, child: Any) -> Any:
-        if key.lower() in secret_fields or is_secret_name(key) or is_labelled_secret(key, child):
+        if is_secret_name(key) or is_labelled_secret(key, child):  # is_secret_name covers SECRET_FIELDS
             return REDACTED
         return DESCEND
 
