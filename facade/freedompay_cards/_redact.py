@@ -228,6 +228,12 @@ def is_labelled_secret(name: str, value: object) -> bool:
     return any(label.fullmatch(name) and shape.fullmatch(text) for label, shape in _label_names())
 
 
+def is_secret_field(name: str, value: object) -> bool:
+    """Is the field ``name`` holding ``value`` secret: by its name (rule 1) or by a label with the value's
+    shape (rule 4)? What every walk of a parsed body asks of each field."""
+    return is_secret_name(name) or is_labelled_secret(name, value)
+
+
 # ------------------------------------------------------------------ field values in raw text (rule 1)
 # A field's value in free text (a cut-off JSON body, a key=value error page): "cvv":"123", pin=8F3A,
 # card_cvv=653. Every name=value pair is found; the value is blanked when ``is_secret_name`` says the name
@@ -355,9 +361,7 @@ def redact(value: Any) -> Any:
         return scrub_raw_text(value)
 
     def field(key: str, child: Any) -> Any:
-        if is_secret_name(key) or is_labelled_secret(key, child):  # is_secret_name covers SECRET_FIELDS
-            return REDACTED
-        return DESCEND
+        return REDACTED if is_secret_field(key, child) else DESCEND
 
     return walk(value, field=field, text=scrub_text)
 

@@ -32,7 +32,7 @@ from ._redact import (
     REDACTED,
     SECRET_FIELDS,
     SECRET_HEADERS,
-    is_labelled_secret,
+    is_secret_field,
     is_secret_name,
     replace_cards,
     scrub_labelled,
@@ -62,7 +62,7 @@ def _fake(key: str, value: Any) -> Any:
     name = key.lower()
     if name in FAKES:
         return FAKES[name]
-    return REDACTED if is_secret_name(key) or is_labelled_secret(key, value) else DESCEND
+    return REDACTED if is_secret_field(key, value) else DESCEND
 
 
 def scrub_value(value: Any) -> Any:

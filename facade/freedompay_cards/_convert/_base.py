@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from .._core import LazyArray, unset
 from .._errors import UnexpectedResponseError
 from .._models._base import LazyResults, answer_paths
-from .._redact import DESCEND, Secret, is_labelled_secret, is_secret_name, scrub_text, walk
+from .._redact import DESCEND, Secret, is_secret_field, scrub_text, walk
 from .._request_status import RequestStatus
 
 T = TypeVar("T")
@@ -22,7 +22,7 @@ def guarded(key: str, value: Any) -> Any:
     ``Secret``, and so does text holding a card number or a labelled secret, shown masked; objects and
     lists are walked without recursion, and what lies deeper than ``MAX_DEPTH`` levels is ``<too deep>``
     (an answer nested without bound is read, never a ``RecursionError``)."""
-    if is_secret_name(key) or is_labelled_secret(key, value):
+    if is_secret_field(key, value):
         return Secret(str(value))
     if isinstance(value, str):
         return _guarded_text(value)
@@ -32,7 +32,7 @@ def guarded(key: str, value: Any) -> Any:
 
 
 def _guarded_field(key: str, value: Any) -> Any:
-    return Secret(str(value)) if is_secret_name(key) or is_labelled_secret(key, value) else DESCEND
+    return Secret(str(value)) if is_secret_field(key, value) else DESCEND
 
 
 def _guarded_text(value: str) -> Any:
