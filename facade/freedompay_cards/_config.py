@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
@@ -26,7 +25,7 @@ from typing import Any, NoReturn
 import httpx
 
 from ._errors import ConfigurationError, ConfigurationTypeError
-from ._validate import NOT_IN_ID, _shown, describe_char
+from ._validate import NOT_IN_ID, _shown, describe_char, refused_char
 
 ENVIRONMENTS = {
     "production": "https://api.freedompay.kz",
@@ -74,9 +73,7 @@ def _is_loopback(host: str) -> bool:
 def _printable(argument: str, value: str) -> None:
     # controls (a trailing newline from a file), lone surrogates (never encodable, so never signable),
     # bidi and invisible formatting characters: what no id takes
-    if value.isascii() and value.isprintable():  # none of the characters refused: no pattern to compile
-        return
-    bad = re.search(NOT_IN_ID, value)
+    bad = refused_char(value, NOT_IN_ID)
     if bad:
         hint = " (a trailing newline?)" if bad.group() in "\r\n" and bad.start() >= len(value.rstrip()) else ""
         raise ConfigurationError(

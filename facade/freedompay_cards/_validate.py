@@ -77,6 +77,14 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def refused_char(value: str, pattern: str) -> re.Match[str] | None:
+    """The first character of ``value`` that ``pattern`` (``NOT_IN_ID``, ``NOT_IN_TEXT``) refuses, or None:
+    at once for printable ASCII text (none of the refused characters is one), without compiling it."""
+    if value.isascii() and value.isprintable():
+        return None
+    return _compiled(pattern).search(value)
+
+
 def _shown(value: object) -> str:
     """A short, safe rendering of a wrong value (never a huge int, never more than 40 characters)."""
     text = repr(value) if not isinstance(value, int) or -(10**40) < value < 10**40 else "a number that large"
@@ -148,9 +156,7 @@ def _checked_text(field: str, value: object, spec_name: str | None, forbidden: s
     _max_length(field, value, _spec_name(field, spec_name))
     if not value.strip():
         raise InvalidRequestError(field, "must not be empty or blank")
-    if value.isascii() and value.isprintable():  # the usual id or text: none of the characters refused
-        return value
-    bad = _compiled(forbidden).search(value)  # compiled only when it may find something
+    bad = refused_char(value, forbidden)
     if bad:
         raise InvalidRequestError(field, f"contains {describe_char(bad.group())} at position {bad.start()}{why}")
     return value
