@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Unpack
 
 from .. import _validate as v
-from .._enums import LimitScope
 from .._errors import InvalidRequestError, InvalidRequestTypeError
 from .._lazy import LazyModule
 from .._options import RequestOptions
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 
     from .. import _convert as convert
     from .. import _models as results
+    from .._enums import LimitScope
     from .._models import Limit, LimitList, OperationResult
     from ._client import AsyncCardClient
 else:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from .. import _validate as v
-from .._enums import ClientType, Product, Residency
 from .._errors import InvalidRequestError, InvalidRequestTypeError
 from .._lazy import LazyModule
 from .._options import RequestOptions
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 
     from .. import _convert as convert
     from .. import _models as results
+    from .._enums import ClientType, Product, Residency
     from .._models import Address, ClientCards, CreatedClient, OperationResult
     from ._client import CardClient
 else:
