@@ -36,10 +36,8 @@ def _fields(args: argparse.Namespace, action: str) -> dict[str, Any]:
 
 
 def command(args: argparse.Namespace, io: Streams) -> int:
-    try:
-        from ..sandbox import SimulationError, remote_simulate  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # a sandbox without simulations
-        raise UsageError("this version's sandbox cannot simulate card events") from None
+    from ..sandbox import SimulationError, remote_simulate  # the sandbox only when simulate runs
+
     settings = target_settings(args, io.environ)
     if "base_url" not in settings:
         raise UsageError(
