@@ -5,7 +5,6 @@ never on the real API: a target whose reserved path answers 404 is not a sandbox
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -69,7 +68,7 @@ def command(args: argparse.Namespace, io: Streams) -> int:
 def _refused(io: Streams, as_json: bool, what: str, code: str, message: str, exit_code: int) -> int:
     io.err(f"{PROG}: {what} refused: {code}: {message}")
     if as_json:
-        io.out(json.dumps({"error": {"type": "SimulationError", "code": code, "message": message}}, indent=2))
+        show({"error": {"type": "SimulationError", "code": code, "message": message}}, True, io)
     return exit_code
 
 
