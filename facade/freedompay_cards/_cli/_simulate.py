@@ -43,7 +43,8 @@ def command(args: argparse.Namespace, io: Streams) -> int:
             "simulate plays the cardholder on a sandbox only: give --base-url (or FREEDOMPAY_BASE_URL) the URL "
             f"`{PROG} sandbox` prints, not an environment of Freedom Pay"
         )
-    base_url = str(CardClient(**settings).base_url)  # the URL checked as the client checks it
+    with CardClient(**settings) as client:  # the URL checked as the client checks it
+        base_url = client.base_url
     action = args.run.removeprefix("simulate.")
     fields = _fields(args, action)
     what = f"simulate {action}"
