@@ -153,3 +153,16 @@ def test_the_sandbox_command_starts_populated_and_prints_the_ids() -> None:
 
     assert len(cards) == 2 and bought.code == 0 and bought.json()["approved"] is True
     assert isinstance(fp.__version__, str)
+
+
+def test_the_client_that_checks_the_url_is_closed(
+    env: dict[str, str], card: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[fp.CardClient] = []
+    close = fp.CardClient.close
+    monkeypatch.setattr(fp.CardClient, "close", lambda self: (closed.append(self), close(self))[1])
+
+    result = cli("simulate", "purchase", card, "1", env=env)
+
+    assert result.code == 0, result.err
+    assert len(closed) == 1  # its HTTP pool is released, not left to the garbage collector

@@ -7,8 +7,10 @@ The package, from the top down (each module imports only those below it):
   the same tree into bash and zsh completion scripts. Standard library only, so that ``--help``,
   ``--version`` and ``completion`` import neither httpx, attrs nor the generated client.
 - ``_commands``: what each command does: make a client from the environment and the flags, call it, say
-  what happened. ``conformance`` (``_conformance``, judging answers with ``_conformance_checks``) and
-  ``sandbox`` (``freedompay_cards.sandbox.__main__``) are imported only when they run.
+  what happened. ``conformance`` (``_conformance``, judging answers with ``_conformance_checks``),
+  ``simulate`` (``_simulate``, through a served sandbox's reserved path) and ``sandbox``
+  (``freedompay_cards.sandbox.__main__``) are imported only when they run.
+- ``_target``: the client's settings from the FREEDOMPAY_* variables and the flags that replace them.
 - ``_output``: results as text (a sentence, a key/value block, tables) or as JSON, and errors.
 - ``_base``: the program's name, the exit codes, the streams, ``UsageError`` and ``terminal_safe``.
 

@@ -5,7 +5,6 @@ never on the real API: a target whose reserved path answers 404 is not a sandbox
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,17 +35,16 @@ def _fields(args: argparse.Namespace, action: str) -> dict[str, Any]:
 
 
 def command(args: argparse.Namespace, io: Streams) -> int:
-    try:
-        from ..sandbox import SimulationError, remote_simulate  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # a sandbox without simulations
-        raise UsageError("this version's sandbox cannot simulate card events") from None
+    from ..sandbox import SimulationError, remote_simulate  # the sandbox only when simulate runs
+
     settings = target_settings(args, io.environ)
     if "base_url" not in settings:
         raise UsageError(
             "simulate plays the cardholder on a sandbox only: give --base-url (or FREEDOMPAY_BASE_URL) the URL "
             f"`{PROG} sandbox` prints, not an environment of Freedom Pay"
         )
-    base_url = str(CardClient(**settings).base_url)  # the URL checked as the client checks it
+    with CardClient(**settings) as client:  # the URL checked as the client checks it
+        base_url = client.base_url
     action = args.run.removeprefix("simulate.")
     fields = _fields(args, action)
     what = f"simulate {action}"
@@ -71,7 +69,7 @@ def command(args: argparse.Namespace, io: Streams) -> int:
 def _refused(io: Streams, as_json: bool, what: str, code: str, message: str, exit_code: int) -> int:
     io.err(f"{PROG}: {what} refused: {code}: {message}")
     if as_json:
-        io.out(json.dumps({"error": {"type": "SimulationError", "code": code, "message": message}}, indent=2))
+        show({"error": {"type": "SimulationError", "code": code, "message": message}}, True, io)
     return exit_code
 
 

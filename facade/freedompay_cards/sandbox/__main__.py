@@ -23,9 +23,8 @@ def serve(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str] | N
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     sandbox = Sandbox(args.auth_id, args.secret_key, process_polls=args.process_polls, seed=args.seed)
-    populate = getattr(args, "populate", 0) or 0
     try:
-        seeded = sandbox.populate(populate)
+        seeded = sandbox.populate(args.populate)
         server = sandbox.serve(args.host, args.port, allow_remote=args.allow_remote)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=err)

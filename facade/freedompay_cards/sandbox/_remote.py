@@ -11,12 +11,11 @@ from typing import Any
 import httpx
 
 from .._auth import sign
-from ._app import ACTIONS, RESERVED_PREFIX
+from ._app import ACTIONS, JSON_HEADERS, RESERVED_PREFIX
 from ._world import SimulationError
 
-# remote_simulate's action -> the path under RESERVED_PREFIX
-REMOTE_ACTIONS = {"purchase": "simulate/purchase", "refund": "simulate/refund", "reversal": "simulate/reversal"}
-REMOTE_ACTIONS.update({name: name for name in ACTIONS if name not in REMOTE_ACTIONS.values()})
+# remote_simulate's action -> the path under RESERVED_PREFIX: each of ACTIONS, named without "simulate/"
+REMOTE_ACTIONS = {name.removeprefix("simulate/"): name for name in ACTIONS}
 
 
 def _plain(value: object) -> object:
@@ -46,10 +45,7 @@ def remote_simulate(
         raise ValueError(f"action must be one of {', '.join(REMOTE_ACTIONS)}, got {action!r}")
     path = RESERVED_PREFIX + REMOTE_ACTIONS[action]
     body = json.dumps({k: _plain(v) for k, v in fields.items()}, separators=(",", ":")).encode("utf-8")
-    headers = {
-        "Content-Type": "application/json",
-        "X-JWS-Signature": sign(body, path=path, auth_id=auth_id, secret_key=secret_key),
-    }
+    headers = {**JSON_HEADERS, "X-JWS-Signature": sign(body, path=path, auth_id=auth_id, secret_key=secret_key)}
     with httpx.Client(timeout=timeout, transport=transport) as http:
         answer = http.post(base_url.rstrip("/") + path, content=body, headers=headers)
     try:

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 from urllib.parse import urlsplit
 
+from .. import _validate as v
 from ._app import JSON_HEADERS, Reply
 from ._faults import FaultKind
 
@@ -324,15 +325,6 @@ class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
-def _seconds(name: str, value: object) -> float:
-    """``value`` as a positive, finite number of seconds, or a ``TypeError``/``ValueError`` naming it."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds")
-    if not 0 < value < float("inf"):
-        raise ValueError(f"{name} must be a positive, finite number of seconds")
-    return float(value)
-
-
 class SandboxServer:
     """A ``Sandbox`` served over HTTP in a background thread; ``url`` is its base URL.
 
@@ -353,8 +345,8 @@ class SandboxServer:
     ) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to serve the sandbox on {host!r}: not a loopback address (allow_remote=True)")
-        connection_timeout = _seconds("connection_timeout", connection_timeout)
-        request_deadline = _seconds("request_deadline", request_deadline)
+        connection_timeout = v.seconds("connection_timeout", connection_timeout)
+        request_deadline = v.seconds("request_deadline", request_deadline)
         if isinstance(max_connections, bool) or not isinstance(max_connections, int):
             raise TypeError("max_connections must be an int")
         if max_connections < 1:
