@@ -536,10 +536,12 @@ def _simulate(top: _Tree) -> None:
         parser.add_argument("card_id", metavar="CARD_ID")
         parser.add_argument("amount", metavar="AMOUNT", help="a decimal amount, e.g. 60.00")
         parser.add_argument("--currency", default="KZT", help="ISO 4217 letters (default KZT)")
-        parser.add_argument("--merchant", default="Sandbox merchant", help="the merchant's name as the card shows it")
+        parser.add_argument("--merchant", default="Sandbox Merchant", help="the merchant's name as the card shows it")
         parser.set_defaults(run=f"simulate.{name}")
     reversal = group.command(
         "reversal", "the merchant takes back an earlier simulated event", _examples("simulate reversal EVENT_ID")
     )
-    reversal.add_argument("event_id", metavar="EVENT_ID", help="the event id a purchase or refund printed")
+    reversal.add_argument(
+        "event_id", metavar="EVENT_ID", help="the event id an approved purchase printed (only purchases are reversed)"
+    )
     reversal.set_defaults(run="simulate.reversal")
