@@ -953,16 +953,11 @@ def main(argv: list[str] | None = None, *, transport: httpx.BaseTransport | None
     return sync(args.sources, args.spec, dry_run=args.dry_run, as_json=args.json, transport=transport)
 
 
-LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
-
-
 def _tighter(keyword: str, ours: Any, theirs: Any) -> bool:
-    """Does a request bound that changes from ``ours`` to ``theirs`` refuse a value it took before? The same
-    rule as scripts/spec_diff.py: a bound stated for the first time is not (the API's all along)."""
-    if ours is None:
-        return False
-    if keyword == "enum":
+    """Does a request bound that changes from ``ours`` to ``theirs`` refuse a value it took before? The rule
+    make spec-diff uses (``_spec.bound_tightens``), and an enum that loses a value."""
+    if keyword == "enum" and ours is not None:
         return bool(set(map(str, ours)) - set(map(str, theirs)))
-    if isinstance(ours, bool) or not isinstance(ours, int | float) or not isinstance(theirs, int | float):
-        return True  # a pattern, or a bound of another kind: any change may refuse what passed
-    return theirs > ours if keyword in LOWER_BOUNDS else theirs < ours
+    if isinstance(ours, bool):
+        return True  # a bound of another kind: any change may refuse what passed
+    return _spec.bound_tightens(keyword, ours, theirs)
