@@ -93,8 +93,9 @@ def _type_name(schema: dict[str, Any], document: dict[str, Any], depth: int = 0)
 
 
 class _Walk:
-    """One body's walk: the ``$ref`` targets it is inside of (a schema that refers to one of them is compared
-    without its fields again: a tree's ``left: {$ref: Node}``) and how many fields it has read."""
+    """One body's walk: how many fields it has read (``MAX_NODES`` at most). The ``$ref`` targets it is inside
+    of travel as ``within`` (a schema that refers to one of them is compared without its fields again: a
+    tree's ``left: {$ref: Node}``)."""
 
     def __init__(self) -> None:
         self.nodes = 0
