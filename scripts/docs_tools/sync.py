@@ -87,12 +87,13 @@ from .model import (
 )
 from .model import _alternatives as model_alternatives
 from .pull import write_atomic
+from .report import fail
 from .schema import LIMIT_KEYWORDS, flatten, json_schema
 from .sources import Read, read_all
 from .spec import spec_operations, unmodelled_pages
 from .spec_edit import EditError, Schemas, dump, flow, flow_list, load, pascal, ref_name, write_back
 
-EXIT_OK, EXIT_LEFT, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_LEFT = 0, 1  # and 2, a source or the spec cannot be read: report.fail
 PERSON_KEYS = _spec.PERSON_KEYS  # left empty on a new operation; generate.py refuses it until they are set
 _NUMERIC = frozenset({"integer", "number"})
 
@@ -904,11 +905,7 @@ def sync(
 
 
 def _fail(errors: list[tuple[str, str]], as_json: bool) -> int:
-    for source, reason in errors:
-        print(f"docs_sync: {source}: {reason} (nothing written)", file=sys.stderr)
-    if as_json:
-        print(json.dumps({"errors": [{"source": s, "reason": r} for s, r in errors]}, indent=2, ensure_ascii=False))
-    return EXIT_UNREADABLE
+    return fail(errors, as_json, tool="docs_sync", note=" (nothing written)")
 
 
 def _print(
