@@ -210,6 +210,9 @@ PERSON_KEYS = {
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
+# The answer envelope of each API (the operation table's "envelope"), the Card API's first: the fields every answer has.
+ENVELOPES = {"card": "CardApiEnvelope", "gift": "GiftEnvelope"}
+
 # How spec-diff and docs-sync judge a changed request bound ("BREAKING" when it refuses what passed before).
 LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
 UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems")
