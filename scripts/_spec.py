@@ -210,6 +210,24 @@ PERSON_KEYS = {
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
+# The answer envelope of each API (the operation table's "envelope"), the Card API's first: the fields every answer has.
+ENVELOPES = {"card": "CardApiEnvelope", "gift": "GiftEnvelope"}
+
+# How spec-diff and docs-sync judge a changed request bound ("BREAKING" when it refuses what passed before).
+LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
+UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems")
+
+
+def bound_tightens(keyword: str, before: Any, after: Any) -> bool:
+    """Does a bound that changes from ``before`` to ``after`` refuse a value it took before? One newly stated
+    or dropped does not (a new one is what the API took all along); a pattern, or a bound that is not a
+    number, may refuse anything; a number tightens when a lower bound rises or an upper bound falls."""
+    if before is None or after is None:
+        return False
+    if not isinstance(before, int | float) or not isinstance(after, int | float):
+        return True
+    return after > before if keyword in LOWER_BOUNDS else after < before
+
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """``(method, path, operation)`` for every operation of the document, in its order."""

@@ -258,10 +258,16 @@ def _answer_schemas() -> dict[str, Any]:
 
 
 @functools.cache
-def _envelope_fields() -> frozenset[str]:
+def _envelopes() -> list[dict[str, Any]]:
+    """The properties of each answer envelope the spec has, the Card API's first."""
     schemas = _spec_document()["components"]["schemas"]
-    names = [n for n in ("CardApiEnvelope", "GiftEnvelope") if n in schemas]
-    return frozenset(p for n in names for p in _spec.object_parts(schemas[n], _spec_document())[0])
+    names = [n for n in _spec.ENVELOPES.values() if n in schemas]
+    return [_spec.object_parts(schemas[n], _spec_document())[0] for n in names]
+
+
+@functools.cache
+def _envelope_fields() -> frozenset[str]:
+    return frozenset(p for properties in _envelopes() for p in properties)
 
 
 def _property(schema: Any, path: str) -> dict[str, Any] | None:
@@ -369,9 +375,8 @@ def _spec_meaning(cls: type[Any], path: str) -> str | None:
         if found and found.get("description"):
             return str(found["description"]).strip()
     if "." not in path and path in _envelope_fields():  # an envelope field the answer's own schema restates
-        schemas = _spec_document()["components"]["schemas"]
-        for name in ("CardApiEnvelope", "GiftEnvelope"):
-            found = _spec.object_parts(schemas.get(name, {}), _spec_document())[0].get(path)
+        for properties in _envelopes():
+            found = properties.get(path)
             if found and found.get("description"):
                 return str(found["description"]).strip()
     return None

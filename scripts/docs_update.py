@@ -28,8 +28,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "card-api.yaml"
+import _spec  # scripts/_spec.py: this script's folder is on sys.path when it runs
+from docs_tools.cli import DEFAULT_BASE, DEFAULT_CACHE
+
+ROOT, SPEC = _spec.ROOT, _spec.SPEC
 SCRIPTS = ROOT / "scripts"
 OUT = ROOT / ".cache" / "docs-update"
 # How generate.py begins a refusal a person settles in the spec (the keys docs-sync leaves empty on a new
@@ -106,8 +108,8 @@ def script(name: str, *args: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base", default="https://docs.freedompay.kz", help="the docs site (its /llms.txt)")
-    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "docs", help="where pages are saved")
+    parser.add_argument("--base", default=DEFAULT_BASE, help="the docs site (its /llms.txt)")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where pages are saved")
     parser.add_argument("--skip-pull", action="store_true", help="use the pages already in --cache")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds one step may take")
     args = parser.parse_args(argv)

@@ -363,7 +363,7 @@ def _ref_name(schema: dict[str, Any]) -> str | None:
 def _envelope(schema: dict[str, Any], spec: dict[str, Any]) -> str:
     """``gift`` when the answer is (or extends) the Gift Cards envelope, else ``card``."""
     name = _ref_name(schema)
-    if name == "GiftEnvelope":
+    if name == _spec.ENVELOPES["gift"]:
         return "gift"
     if name is not None:
         return _envelope(spec["components"]["schemas"][name], spec)
@@ -373,7 +373,7 @@ def _envelope(schema: dict[str, Any], spec: dict[str, Any]) -> str:
 def _secret_answer(answer: dict[str, Any], spec: dict[str, Any]) -> bool:
     """Is the answer secret data: is every field it adds to the Card API envelope, ``card_id`` aside,
     marked ``x-secret``? Then a field it does not name is secret too (scrubbed whole in cassettes)."""
-    envelope, _ = _spec.object_parts({"$ref": "#/components/schemas/CardApiEnvelope"}, spec)
+    envelope, _ = _spec.object_parts({"$ref": f"#/components/schemas/{_spec.ENVELOPES['card']}"}, spec)
     properties, _ = _spec.object_parts(answer, spec)
     added = [p for name, p in properties.items() if name not in envelope and name != "card_id"]
     return bool(added) and all(_spec.resolve(p, spec).get("x-secret") for p in added)

@@ -116,7 +116,7 @@ TESTS = ROOT / "tests"
 
 RID = "828cf71d-a447-4a67-a149-c1df8bc197ca"
 GIFT_TIME = "2025-01-01 00:01:01"
-ENVELOPES = {"card": "CardApiEnvelope", "gift": "GiftEnvelope"}
+ENVELOPES = _spec.ENVELOPES
 REASONS = frozenset({"reason", "description", "comment"})  # a required free text saying why
 RESERVED = frozenset({"self", "request_id", "wait", "wait_timeout", "options", "body", "rid"})
 

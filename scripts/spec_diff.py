@@ -48,8 +48,6 @@ DEFAULT_REFS = ("origin/main", "main", "HEAD")
 TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "binary"})
 BEHAVIOUR_KEYS = ("x-mutating", "x-deferred", "x-request-id", "x-lazy-arrays", "x-signing", "x-outcome-ids")
 DOC_KEYS = ("x-doc-status", "x-doc-page", "deprecated")
-LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
-UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems")
 MAX_DEPTH = 16  # a schema is compared this deep, no deeper
 MAX_NODES = 20_000  # fields of one body; a schema that fans out further is refused (exit 2), never walked
 
@@ -95,8 +93,9 @@ def _type_name(schema: dict[str, Any], document: dict[str, Any], depth: int = 0)
 
 
 class _Walk:
-    """One body's walk: the ``$ref`` targets it is inside of (a schema that refers to one of them is compared
-    without its fields again: a tree's ``left: {$ref: Node}``) and how many fields it has read."""
+    """One body's walk: how many fields it has read (``MAX_NODES`` at most). The ``$ref`` targets it is inside
+    of travel as ``within`` (a schema that refers to one of them is compared without its fields again: a
+    tree's ``left: {$ref: Node}``)."""
 
     def __init__(self) -> None:
         self.nodes = 0
@@ -139,7 +138,7 @@ def _node(
         enum=tuple(schema["enum"]) if isinstance(schema.get("enum"), list) else None,
         known_values=tuple(schema["x-known-values"]) if isinstance(schema.get("x-known-values"), list) else None,
         secret=bool(schema.get("x-secret")),
-        limits={k: schema[k] for k in (*LOWER_BOUNDS, *UPPER_BOUNDS, "pattern") if k in schema},
+        limits={k: schema[k] for k in (*_spec.LOWER_BOUNDS, *_spec.UPPER_BOUNDS, "pattern") if k in schema},
         closed=schema.get("additionalProperties") is False,
     )
     if depth >= MAX_DEPTH or recursive:
@@ -304,12 +303,7 @@ def _compare_limits(side: str, old: Node, new: Node, path: str) -> Iterator[Chan
         before, after = old.limits.get(key), new.limits.get(key)
         if before == after:
             continue
-        if before is None or after is None:
-            tighter = False  # a limit newly stated (the API's all along) or dropped
-        elif key == "pattern" or not isinstance(before, int | float) or not isinstance(after, int | float):
-            tighter = True
-        else:
-            tighter = after > before if key in LOWER_BOUNDS else after < before
+        tighter = _spec.bound_tightens(key, before, after)
         note = " (newly stated: the facade now refuses values outside it before sending)" if before is None else ""
         yield Change(side, "limit", path, f"{key}: {before} -> {after}{note}", request and tighter)
 

@@ -31,7 +31,8 @@ def test_a_markdown_field_carries_its_description_and_schema_which_are_not_compa
 def test_pages_read_from_sources_know_their_page_id(tmp_path: Path) -> None:
     page_file = tmp_path / "api-4242.md"
     page_file.write_bytes((FIXTURES / "clean" / "close.md").read_bytes())
-    pages, _, errors = sources.read_sources([str(page_file), str(FIXTURES / "clean" / "open.txt")])
+    read = sources.read_all([str(page_file), str(FIXTURES / "clean" / "open.txt")])
+    pages, errors = read.pages, read.errors
     assert errors == []
     assert [p.page_id for p in pages] == ["4242", None]
 

@@ -202,9 +202,11 @@ def report_text(report: Report) -> str:
     return "\n".join(out)
 
 
-def fail(errors: list[tuple[str, str]], as_json: bool) -> int:
+def fail(errors: list[tuple[str, str]], as_json: bool, *, tool: str = "docs_check", note: str = "") -> int:
+    """Exit 2 (``EXIT_UNREADABLE``): each (source, reason) on stderr, ``tool: source: reason`` and ``note``, and
+    with ``as_json`` ``{"errors": [{"source", "reason"}]}`` on stdout."""
     for source, reason in errors:
-        print(f"docs_check: {source}: {reason}", file=sys.stderr)
+        print(f"{tool}: {source}: {reason}{note}", file=sys.stderr)
     if as_json:
         print(json.dumps({"errors": [{"source": s, "reason": r} for s, r in errors]}, indent=2, ensure_ascii=False))
     return EXIT_UNREADABLE

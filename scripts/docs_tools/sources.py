@@ -217,14 +217,6 @@ class Read:
     doc_pages: list[DocPage] = field(default_factory=list)
 
 
-def read_sources(
-    sources: Iterable[str], transport: httpx.BaseTransport | None = None
-) -> tuple[list[Page], list[str], list[tuple[str, str]]]:
-    """Every page of the sources, the notes on skipped files, and the (source, reason) of each error."""
-    read = read_all(sources, transport)
-    return read.pages, read.skipped, read.errors
-
-
 def read_all(sources: Iterable[str], transport: httpx.BaseTransport | None = None) -> Read:
     """Every page of the sources, what was skipped, what could not be read (each source on its own: one
     unreadable source never hides the others) and the llms.txt index, if one is among them."""

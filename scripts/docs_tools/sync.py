@@ -87,12 +87,13 @@ from .model import (
 )
 from .model import _alternatives as model_alternatives
 from .pull import write_atomic
+from .report import fail
 from .schema import LIMIT_KEYWORDS, flatten, json_schema
 from .sources import Read, read_all
 from .spec import spec_operations, unmodelled_pages
 from .spec_edit import EditError, Schemas, dump, flow, flow_list, load, pascal, ref_name, write_back
 
-EXIT_OK, EXIT_LEFT, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_LEFT = 0, 1  # and 2, a source or the spec cannot be read: report.fail
 PERSON_KEYS = _spec.PERSON_KEYS  # left empty on a new operation; generate.py refuses it until they are set
 _NUMERIC = frozenset({"integer", "number"})
 
@@ -904,11 +905,7 @@ def sync(
 
 
 def _fail(errors: list[tuple[str, str]], as_json: bool) -> int:
-    for source, reason in errors:
-        print(f"docs_sync: {source}: {reason} (nothing written)", file=sys.stderr)
-    if as_json:
-        print(json.dumps({"errors": [{"source": s, "reason": r} for s, r in errors]}, indent=2, ensure_ascii=False))
-    return EXIT_UNREADABLE
+    return fail(errors, as_json, tool="docs_sync", note=" (nothing written)")
 
 
 def _print(
@@ -953,16 +950,11 @@ def main(argv: list[str] | None = None, *, transport: httpx.BaseTransport | None
     return sync(args.sources, args.spec, dry_run=args.dry_run, as_json=args.json, transport=transport)
 
 
-LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems")
-
-
 def _tighter(keyword: str, ours: Any, theirs: Any) -> bool:
-    """Does a request bound that changes from ``ours`` to ``theirs`` refuse a value it took before? The same
-    rule as scripts/spec_diff.py: a bound stated for the first time is not (the API's all along)."""
-    if ours is None:
-        return False
-    if keyword == "enum":
+    """Does a request bound that changes from ``ours`` to ``theirs`` refuse a value it took before? The rule
+    make spec-diff uses (``_spec.bound_tightens``), and an enum that loses a value."""
+    if keyword == "enum" and ours is not None:
         return bool(set(map(str, ours)) - set(map(str, theirs)))
-    if isinstance(ours, bool) or not isinstance(ours, int | float) or not isinstance(theirs, int | float):
-        return True  # a pattern, or a bound of another kind: any change may refuse what passed
-    return theirs > ours if keyword in LOWER_BOUNDS else theirs < ours
+    if isinstance(ours, bool):
+        return True  # a bound of another kind: any change may refuse what passed
+    return _spec.bound_tightens(keyword, ours, theirs)
