@@ -538,7 +538,7 @@ def method_source(plan: Plan) -> str:
     elif subject:
         lines.append('        rid = v.request_id(request_id, lambda: "")\n')
         rid = "rid"
-    built = ([f"request_id=uuid.UUID({rid})"] if rid == "rid" else []) + [
+    built = ([f"request_id=v.request_uuid({rid})"] if rid == "rid" else []) + [
         f"{p.attr}={p.build}" for p in plan.params if p.required
     ]
     lines.append(f"        body = m.{entry['request_model']}({', '.join(built)})\n")
@@ -563,8 +563,6 @@ def method_imports(plan: Plan) -> list[str]:
         "from .._lazy import LazyModule",
         "from .._options import RequestOptions",
     ]
-    if plan.entry["request_id"] != "none":
-        top.append("import uuid")
     for p in plan.params:
         top += p.imports
     return list(dict.fromkeys(top))

@@ -94,7 +94,7 @@ def test_an_envelope_operation_gets_a_complete_method_a_handler_and_its_test_ent
         in (method)
     )
     assert "Documented." in method
-    assert f'body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.{ID_CHECK}("card_id", card_id))' in method
+    assert f'body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.{ID_CHECK}("card_id", card_id))' in method
     assert method.endswith(
         '        return await self._client._operation("cards.reset_pin_counter", body, rid, options)\n'
     )

@@ -219,3 +219,42 @@ def test_validated_values_are_normalised(client: fp.CardClient, api: MockAPI) ->
     client.clients.create(2000, **_client_kw(phone="+77001234567", country="kaz", language="RU"))
     sent = api.bodies[0]["client"]
     assert (sent["phone"], sent["country"], sent["language"]) == (77001234567, "KAZ", "ru")
+
+
+def test_a_request_id_is_read_once_and_its_uuid_reused_only_for_that_id() -> None:
+    """``request_id`` keeps the UUID it made or read, and ``request_uuid`` gives that very object back for
+    that text (the request model is built without a second parse); any other text (another thread's id, an
+    id made earlier) is parsed, never mistaken for the last one."""
+    import threading
+    import uuid
+
+    from freedompay_cards import _validate as v
+
+    made = uuid.uuid4()
+    text = v.request_id(None, lambda: made)
+    assert text == str(made) and v.request_uuid(text) is made
+    upper = v.request_id(str(made).upper(), uuid.uuid4)  # the caller's text, canonical form
+    assert upper == str(made) and v.request_uuid(upper) == made
+    other = str(uuid.uuid4())
+    assert v.request_uuid(other) == uuid.UUID(other) and v.request_uuid(text) == made
+
+    class Tagged(uuid.UUID):
+        pass
+
+    tagged = Tagged(str(made))
+    assert v.request_id(tagged, uuid.uuid4) == str(made)
+    assert type(v.request_uuid(str(made))) is uuid.UUID  # a plain UUID goes into the request model
+
+    seen: list[bool] = []
+
+    def one(id_: uuid.UUID) -> None:
+        for _ in range(2000):
+            mine = v.request_id(None, lambda: id_)
+            seen.append(v.request_uuid(mine) == id_)
+
+    threads = [threading.Thread(target=one, args=(uuid.uuid4(),)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(seen) == 8000 and all(seen)

@@ -312,14 +312,17 @@ def read_answer(
         validate(schema, raw)
     except SchemaError as err:
         raise _unexpected(op, request_id, str(err), redact_lazy(raw, op), retryable=False) from None
+    lazy = op.lazy_arrays  # only an answer with big arrays has lazily read ones (LazyArray)
     try:
-        parsed = model_from(_model(op), schema, {k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()})
+        data = {k: ([] if isinstance(v, LazyArray) else v) for k, v in raw.items()} if lazy else raw
+        parsed = model_from(_model(op), schema, data)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise _unexpected(op, request_id, type(exc).__name__, redact_lazy(raw, op), retryable=False) from None
-    for name, value in raw.items():
-        if isinstance(value, LazyArray):
-            value.schema = schema["properties"][name].get("items", {})
-            setattr(parsed, name, value)
+    if lazy:
+        for name, value in raw.items():
+            if isinstance(value, LazyArray):
+                value.schema = schema["properties"][name].get("items", {})
+                setattr(parsed, name, value)
     return parsed, raw
 
 

@@ -12,17 +12,25 @@ resource are generated (``_raw_resources.py``) from the resource classes, so eve
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
-from ._http import _CAPTURED
+from . import _http
 
 if TYPE_CHECKING:
     import httpx
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# The HTTP answers read during the current raw call (None outside one), kept by ``_http.capture``. Made
+# here, once (imports run one at a time), before any raw call can be made.
+_CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "freedompay_raw_responses", default=None
+)
+_http._captured = _CAPTURED
 
 
 class RawResponse(Generic[T]):

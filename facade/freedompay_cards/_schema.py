@@ -25,9 +25,11 @@ from typing import Any
 
 from ._lazy import lazy_pattern
 
+# The formats every first call checks (a request_id, an answer's dt) are read by hand, not by a regular
+# expression: compiling one costs a fresh process more than a hundred calls' worth of reading.
+_DIGITS = "0123456789"
+_HEX = "0123456789abcdefABCDEF"
 _DATE = lazy_pattern(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 EMAIL = lazy_pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # matched whole (fullmatch): an e-mail address, loosely
 
 
@@ -123,8 +125,29 @@ def _valid_date(value: str) -> bool:
     return bool(_DATE.match(value))
 
 
+def _all_digits(text: str) -> bool:
+    """``text`` is one or more ASCII digits (``str.isdigit`` would take any script's digits)."""
+    return bool(text) and not text.strip(_DIGITS)
+
+
 def _valid_date_time(value: str) -> bool:
-    if not _DATE_TIME.match(value):
+    """RFC 3339's date-time: ``YYYY-MM-DD``, ``T`` (or ``t``, or a space), ``hh:mm:ss``, an optional
+    fraction, then ``Z`` (or ``z``) or an offset ``+hh:mm``/``-hh:mm``; ASCII digits only; and a date and
+    time that exist (``datetime`` reads them)."""
+    if len(value) < 20 or value[4] != "-" or value[7] != "-" or value[10] not in "Tt " or value[13] != ":":
+        return False
+    if value[16] != ":" or not _all_digits(
+        value[0:4] + value[5:7] + value[8:10] + value[11:13] + value[14:16] + value[17:19]
+    ):
+        return False
+    zone = value[19:]
+    if zone[0] == ".":  # a fraction of a second: one digit at least
+        zone = zone[1:].lstrip(_DIGITS)
+        if len(zone) == len(value) - 20:
+            return False
+    if zone not in ("Z", "z") and not (
+        len(zone) == 6 and zone[0] in "+-" and zone[3] == ":" and _all_digits(zone[1:3] + zone[4:6])
+    ):
         return False
     try:
         dt.datetime.fromisoformat(value.replace("z", "Z"))
@@ -134,7 +157,10 @@ def _valid_date_time(value: str) -> bool:
 
 
 def _valid_uuid(value: str) -> bool:
-    return _UUID.match(value) is not None  # the pattern is the whole of the 8-4-4-4-12 form
+    """The 8-4-4-4-12 form of a UUID: 32 hexadecimal digits (ASCII), hyphens at 8, 13, 18 and 23."""
+    if len(value) != 36 or not value[8] == value[13] == value[18] == value[23] == "-":
+        return False
+    return not value.replace("-", "", 4).strip(_HEX)  # anything left is not a hexadecimal digit
 
 
 def for_models(schema: Mapping[str, Any], value: Any) -> Any:

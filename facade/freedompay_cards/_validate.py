@@ -150,7 +150,19 @@ def _spec_name(field: str, spec_name: str | None) -> str:
     return spec_name or field.rsplit(".", 1)[-1]
 
 
+@functools.cache
+def _length_limit(field: str, spec_name: str | None) -> int | None:
+    limit: int | None = spec_limit(_spec_name(field, spec_name), "maxLength", "string")
+    return limit
+
+
 def _checked_text(field: str, value: object, spec_name: str | None, forbidden: str, why: str) -> str:
+    # the usual text, printable ASCII and not blank (none of the refused characters is one): its length is
+    # the only thing left to check; anything else takes the checks below, which name what is wrong
+    if type(value) is str and value.isascii() and value.isprintable() and value and not value.isspace():
+        limit = _length_limit(field, spec_name)
+        if limit is None or len(value) <= limit:
+            return value
     if not isinstance(value, str):
         raise _type_error(field, "str", value)
     _max_length(field, value, _spec_name(field, spec_name))
@@ -183,20 +195,40 @@ def identifier(field: str, value: object, *, spec_name: str | None = None) -> st
     return checked
 
 
+# The last request_id ``request_id`` returned, with its UUID: the method that asked for it builds its request
+# model from that UUID (``request_uuid``) instead of parsing the text again. One tuple, replaced whole: a
+# thread that finds another thread's id there parses its own.
+_LAST: tuple[str, uuid.UUID] | None = None
+
+
 def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
     """The caller's request_id (a UUID, canonical form) or a fresh one from ``factory``."""
+    global _LAST
     if value is None:
         value = factory()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if not isinstance(value, str):
-        raise _type_error("request_id", "a UUID string", value)
-    try:
-        if len(value) > 45:  # the longest form: urn:uuid:{...}
-            raise ValueError
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise InvalidRequestError("request_id", "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca") from None
+    if type(value) is not uuid.UUID:
+        if isinstance(value, uuid.UUID):
+            value = str(value)  # a subclass: read as its text, into a plain UUID
+        elif not isinstance(value, str):
+            raise _type_error("request_id", "a UUID string", value)
+        try:
+            if len(value) > 45:  # the longest form: urn:uuid:{...}
+                raise ValueError
+            value = uuid.UUID(value)
+        except ValueError:
+            raise InvalidRequestError(
+                "request_id", "must be a UUID, e.g. 828cf71d-a447-4a67-a149-c1df8bc197ca"
+            ) from None
+    text = str(value)
+    _LAST = (text, value)
+    return text
+
+
+def request_uuid(text: str) -> uuid.UUID:
+    """The UUID of ``text``, a request_id ``request_id`` returned: the one it made (no second parse) when
+    it is the last it returned in any thread, else parsed."""
+    last = _LAST
+    return last[1] if last is not None and last[0] == text else uuid.UUID(text)
 
 
 def token(field: str, value: object) -> uuid.UUID:

@@ -93,7 +93,7 @@ class AsyncCards:
         """
         rid = self._client._request_id(request_id)
         body = m.BulkIssueRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             product_id=v.enum_member("product", product, m.ProductId),
             quantity=v.count("quantity", quantity),
         )
@@ -183,7 +183,7 @@ class AsyncCards:
         for key, value in v.extra_fields("extra_cardholder_fields", extra_cardholder_fields, _CARDHOLDER).items():
             cardholder[key] = value
         body = m.IssueCardRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             product_id=v.enum_member("product", product, m.ProductId),
             cardholder=cardholder,
         )
@@ -225,7 +225,7 @@ class AsyncCards:
         """Order a plastic card of ``product`` for an existing client. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.IssuePlasticCardRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             client_id=v.identifier("client_id", client_id),
             product_id=v.enum_member("product", product, m.ProductId),
         )
@@ -297,7 +297,7 @@ class AsyncCards:
         """Link an existing client to a card ("Update client" in the docs). Documented."""
         rid = self._client._request_id(request_id)
         body = m.LinkClientRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             client_id=v.identifier("client_id", client_id),
             card_id=v.identifier("card_id", card_id),
         )
@@ -307,7 +307,7 @@ class AsyncCards:
         """A card's details. Inferred: the page's body is not available (the path and request appear in a
         signing example of the docs); the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return await self._client._fetch("cards.info", body, rid, options, convert.card_info)
 
     async def balance(
@@ -315,7 +315,7 @@ class AsyncCards:
     ) -> Balance:
         """The balances of the card's accounts. Inferred: path and answer are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return await self._client._fetch("cards.balance", body, rid, options, convert.balance)
 
     async def secret_data(
@@ -408,7 +408,7 @@ class AsyncCards:
         """
         rid = self._client._request_id(request_id)
         body = m.CardholderValidationRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             card_token=v.token("card_token", card_token),
             user_phone=v.phone_text("phone", phone),
             first_name=v.text("first_name", first_name),
@@ -422,7 +422,7 @@ class AsyncCards:
         self, name: str, card_id: str, request_id: str | None, options: RequestOptions
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return await self._client._operation(name, body, rid, options)
 
     async def _card_action(
@@ -430,7 +430,7 @@ class AsyncCards:
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
         body = m.CardActionRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             card_id=v.identifier("card_id", card_id),
             description=v.text("reason", reason, spec_name="description"),
         )
@@ -440,5 +440,5 @@ class AsyncCards:
         self, name: str, card_id: str, request_id: str | None, options: RequestOptions
     ) -> SecretCardData:
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return await self._client._fetch(name, body, rid, options, convert.secret_data)

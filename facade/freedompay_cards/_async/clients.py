@@ -6,7 +6,6 @@ Hand-written async original; ``_sync/clients.py`` is generated from it.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
@@ -176,7 +175,7 @@ class AsyncClients:
                 idn_date=v.moment("identified_at", identified_at), identified_by=v.text("identified_by", identified_by)
             )
         body = m.CreateClientRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             product_id=v.enum_member("product", product, m.ProductId),
             client=new,
         )
@@ -196,7 +195,7 @@ class AsyncClients:
         """Change the phone number that receives the client's 3-D Secure codes. Documented."""
         rid = self._client._request_id(request_id)
         body = m.UpdateClientRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             client_id=v.identifier("client_id", client_id),
             product_id=v.enum_member("product", product, m.ProductId),
             client=m.ClientPhone(phone=v.phone("phone", phone)),
@@ -209,5 +208,5 @@ class AsyncClients:
         """The client's cards. Inferred: the page ("Cards' list") is listed but its body was not seen; path
         and fields are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.ClientRequest(request_id=uuid.UUID(rid), client_id=v.identifier("client_id", client_id))
+        body = m.ClientRequest(request_id=v.request_uuid(rid), client_id=v.identifier("client_id", client_id))
         return await self._client._fetch("clients.list_cards", body, rid, options, convert.client_cards)

@@ -5,7 +5,6 @@ Hand-written async original; ``_sync/limits.py`` is generated from it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Unpack
 
@@ -56,7 +55,9 @@ class AsyncLimits:
         Partial: the page's answer is cut off; it is assumed to be the common envelope.
         """
         rid = self._client._request_id(request_id)
-        body = m.SetLimitsRequest(request_id=uuid.UUID(rid), object_=_target(scope, target_id), limits=_rules(limits))
+        body = m.SetLimitsRequest(
+            request_id=v.request_uuid(rid), object_=_target(scope, target_id), limits=_rules(limits)
+        )
         return await self._client._operation("limits.set", body, rid, options)
 
     async def list(
@@ -72,7 +73,7 @@ class AsyncLimits:
         ``limits`` shaped like Set limits' (a guess); what else arrives is kept in ``extra``, and an answer
         of another shape raises ``UnexpectedResponseError`` (``with_raw_response`` shows it)."""
         rid = self._client._request_id(request_id)
-        body = m.ListLimitsRequest(request_id=uuid.UUID(rid), object_=_target(scope, target_id))
+        body = m.ListLimitsRequest(request_id=v.request_uuid(rid), object_=_target(scope, target_id))
         return await self._client._fetch("limits.list", body, rid, options, convert.limit_list)
 
 

@@ -5,7 +5,6 @@ Hand-written async original; ``_sync/requests.py`` is generated from it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -38,7 +37,7 @@ class AsyncRequests:
         the error's code and text) and what it created: ``card_ids``, ``client_id``, ``transaction_id``,
         ``fin_document_id``. An unknown request_id raises ``NotFoundError``. Documented."""
         rid = v.request_id(request_id, lambda: "")
-        body = m.RequestStatusRequest(request_id=uuid.UUID(rid))
+        body = m.RequestStatusRequest(request_id=v.request_uuid(rid))
         return await self._client._fetch("requests.status", body, rid, options, convert.operation_result)
 
     async def wait(
@@ -82,7 +81,7 @@ class AsyncRequests:
             raise InvalidRequestError("max_interval", "must be at least interval")
         ends = monotonic() + timeout
         polls = settings.until(ends)  # every poll (and its retries) ends by the wait's deadline
-        body = m.RequestStatusRequest(request_id=uuid.UUID(rid))
+        body = m.RequestStatusRequest(request_id=v.request_uuid(rid))
         waited_for = OPERATIONS.get(operation)
 
         def to_result(parsed: Any, raw: dict[str, Any], request_id: str | None) -> OperationResult:

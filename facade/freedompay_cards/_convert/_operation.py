@@ -13,12 +13,12 @@ def operation_result(
     parsed: Any, raw: dict[str, Any], request_id: str | None, *, reconciled: bool = False
 ) -> OperationResult:
     """An envelope, or a Request status answer (which adds the created ids)."""
-    cards = unset(getattr(parsed, "cards", None)) or []
+    cards = unset(getattr(parsed, "cards", None))
     return OperationResult(
         request_id=request_id,
         request_status=_request_status(parsed),
         dt=as_datetime(parsed.dt),
-        card_ids=tuple(c for c in (unset(card.card_id) for card in cards) if c is not None),
+        card_ids=tuple(c for c in (unset(card.card_id) for card in cards) if c is not None) if cards else (),
         client_id=unset(getattr(parsed, "client_id", None)),
         transaction_id=unset(getattr(parsed, "transaction_id", None)),
         fin_document_id=unset(getattr(parsed, "fin_document_id", None)),

@@ -95,7 +95,7 @@ class Cards:
         """
         rid = self._client._request_id(request_id)
         body = m.BulkIssueRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             product_id=v.enum_member("product", product, m.ProductId),
             quantity=v.count("quantity", quantity),
         )
@@ -183,7 +183,7 @@ class Cards:
         for key, value in v.extra_fields("extra_cardholder_fields", extra_cardholder_fields, _CARDHOLDER).items():
             cardholder[key] = value
         body = m.IssueCardRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             product_id=v.enum_member("product", product, m.ProductId),
             cardholder=cardholder,
         )
@@ -225,7 +225,7 @@ class Cards:
         """Order a plastic card of ``product`` for an existing client. Inferred: path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.IssuePlasticCardRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             client_id=v.identifier("client_id", client_id),
             product_id=v.enum_member("product", product, m.ProductId),
         )
@@ -295,7 +295,7 @@ class Cards:
         """Link an existing client to a card ("Update client" in the docs). Documented."""
         rid = self._client._request_id(request_id)
         body = m.LinkClientRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             client_id=v.identifier("client_id", client_id),
             card_id=v.identifier("card_id", card_id),
         )
@@ -305,13 +305,13 @@ class Cards:
         """A card's details. Inferred: the page's body is not available (the path and request appear in a
         signing example of the docs); the answer's fields are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return self._client._fetch("cards.info", body, rid, options, convert.card_info)
 
     def balance(self, card_id: str, *, request_id: str | None = None, **options: Unpack[RequestOptions]) -> Balance:
         """The balances of the card's accounts. Inferred: path and answer are guesses."""
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return self._client._fetch("cards.balance", body, rid, options, convert.balance)
 
     def secret_data(
@@ -401,7 +401,7 @@ class Cards:
         """
         rid = self._client._request_id(request_id)
         body = m.CardholderValidationRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             card_token=v.token("card_token", card_token),
             user_phone=v.phone_text("phone", phone),
             first_name=v.text("first_name", first_name),
@@ -415,7 +415,7 @@ class Cards:
         self, name: str, card_id: str, request_id: str | None, options: RequestOptions
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return self._client._operation(name, body, rid, options)
 
     def _card_action(
@@ -423,7 +423,7 @@ class Cards:
     ) -> OperationResult:
         rid = self._client._request_id(request_id)
         body = m.CardActionRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             card_id=v.identifier("card_id", card_id),
             description=v.text("reason", reason, spec_name="description"),
         )
@@ -431,5 +431,5 @@ class Cards:
 
     def _secret_data(self, name: str, card_id: str, request_id: str | None, options: RequestOptions) -> SecretCardData:
         rid = self._client._request_id(request_id)
-        body = m.CardRequest(request_id=uuid.UUID(rid), card_id=v.identifier("card_id", card_id))
+        body = m.CardRequest(request_id=v.request_uuid(rid), card_id=v.identifier("card_id", card_id))
         return self._client._fetch(name, body, rid, options, convert.secret_data)

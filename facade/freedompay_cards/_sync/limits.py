@@ -7,7 +7,6 @@ Hand-written async original; ``_sync/limits.py`` is generated from it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Unpack
 
@@ -58,7 +57,9 @@ class Limits:
         Partial: the page's answer is cut off; it is assumed to be the common envelope.
         """
         rid = self._client._request_id(request_id)
-        body = m.SetLimitsRequest(request_id=uuid.UUID(rid), object_=_target(scope, target_id), limits=_rules(limits))
+        body = m.SetLimitsRequest(
+            request_id=v.request_uuid(rid), object_=_target(scope, target_id), limits=_rules(limits)
+        )
         return self._client._operation("limits.set", body, rid, options)
 
     def list(
@@ -74,7 +75,7 @@ class Limits:
         ``limits`` shaped like Set limits' (a guess); what else arrives is kept in ``extra``, and an answer
         of another shape raises ``UnexpectedResponseError`` (``with_raw_response`` shows it)."""
         rid = self._client._request_id(request_id)
-        body = m.ListLimitsRequest(request_id=uuid.UUID(rid), object_=_target(scope, target_id))
+        body = m.ListLimitsRequest(request_id=v.request_uuid(rid), object_=_target(scope, target_id))
         return self._client._fetch("limits.list", body, rid, options, convert.limit_list)
 
 

@@ -7,7 +7,6 @@ Hand-written async original; ``_sync/requests.py`` is generated from it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -40,7 +39,7 @@ class Requests:
         the error's code and text) and what it created: ``card_ids``, ``client_id``, ``transaction_id``,
         ``fin_document_id``. An unknown request_id raises ``NotFoundError``. Documented."""
         rid = v.request_id(request_id, lambda: "")
-        body = m.RequestStatusRequest(request_id=uuid.UUID(rid))
+        body = m.RequestStatusRequest(request_id=v.request_uuid(rid))
         return self._client._fetch("requests.status", body, rid, options, convert.operation_result)
 
     def wait(
@@ -84,7 +83,7 @@ class Requests:
             raise InvalidRequestError("max_interval", "must be at least interval")
         ends = monotonic() + timeout
         polls = settings.until(ends)  # every poll (and its retries) ends by the wait's deadline
-        body = m.RequestStatusRequest(request_id=uuid.UUID(rid))
+        body = m.RequestStatusRequest(request_id=v.request_uuid(rid))
         waited_for = OPERATIONS.get(operation)
 
         def to_result(parsed: Any, raw: dict[str, Any], request_id: str | None) -> OperationResult:

@@ -7,7 +7,6 @@ Hand-written async original; ``_sync/transactions.py`` is generated from it.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, Unpack, overload
 
@@ -85,7 +84,7 @@ class Transactions:
         fields are unknown, so it is not modelled, and this method keeps working as it was until it is."""
         rid = self._client._request_id(request_id)
         body = m.CreateTransactionRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             order_id=v.identifier("order_id", order_id),
             card_id=v.identifier("card_id", card_id),
             amount=v.amount("amount", amount),
@@ -108,7 +107,7 @@ class Transactions:
         but its body was not seen; path and fields are guesses."""
         rid = self._client._request_id(request_id)
         body = m.ClearTransactionRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             order_id=v.identifier("order_id", order_id),
             transaction_id=v.identifier("transaction_id", transaction_id),
         )
@@ -130,7 +129,7 @@ class Transactions:
         (that no ``amount`` means the whole transaction is our reading)."""
         rid = self._client._request_id(request_id)
         body = m.RefundTransactionRequest(
-            request_id=uuid.UUID(rid),
+            request_id=v.request_uuid(rid),
             order_id=v.identifier("order_id", order_id),
             transaction_id=v.identifier("transaction_id", transaction_id),
         )
@@ -154,7 +153,7 @@ class Transactions:
         if transaction_id is None and order_id is None:
             raise InvalidRequestError("transaction_id", "give transaction_id or order_id")
         rid = self._client._request_id(request_id)
-        body = m.TransactionInfoRequest(request_id=uuid.UUID(rid))
+        body = m.TransactionInfoRequest(request_id=v.request_uuid(rid))
         if transaction_id is not None:
             body.transaction_id = v.identifier("transaction_id", transaction_id)
         if order_id is not None:
