@@ -82,3 +82,22 @@ def test_a_cancellation_from_outside_stays_a_cancellation() -> None:
 
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(cancel_it())
+
+
+def test_sync_attempts_interleaved_in_one_thread_keep_their_own_bounds() -> None:
+    """The sync bound lives in a context variable: two calls interleaved in one thread (greenlets, each with
+    its own context, as gevent runs them with only sockets patched) never see, clear or restore each
+    other's end. A per-thread slot failed this: the first to finish cleared the other's bound."""
+    import contextvars
+
+    from freedompay_cards import _http
+
+    long, short = _http.sync_attempt_guard(1000.0), _http.sync_attempt_guard(0.5)
+    first, second = contextvars.Context(), contextvars.Context()
+    first.run(long.__enter__)
+    second.run(short.__enter__)
+    first.run(long.__exit__, None, None, None)
+    left = second.run(_http._left, 30.0)
+    assert left is not None and left <= 0.5
+    second.run(short.__exit__, None, None, None)
+    assert _http._left(30.0) == 30.0  # nothing left behind for the thread's next call

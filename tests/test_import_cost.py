@@ -98,7 +98,6 @@ NEVER_ON_A_FIRST_CALL = (
     "msgspec",
     "click",
     "attrs",  # the models import attrs' functions from `attr`; `attrs` only re-exports them, in six more modules
-    "contextvars",  # only raw responses (``_raw``) need a context variable; a sync attempt's end is per thread
 )
 
 

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-import threading
+import contextvars
 import weakref
 import zlib
 from collections.abc import Callable, Iterator
@@ -27,13 +27,13 @@ from ._core import monotonic
 
 ACCEPT_ENCODING = "gzip, deflate"  # what BodyReader can decode within the limit
 
-# The monotonic time at which the sync attempt under way in this thread must end (``ends``; None:
-# unbounded). A sync attempt runs in its caller's thread from start to end, so a thread's own slot is its.
-_ATTEMPT = threading.local()
+# The monotonic time at which the current sync attempt must end (None: unbounded). A context variable, not
+# a thread's slot: greenlets sharing a thread (gevent with only sockets patched) each have their own.
+_ATTEMPT_ENDS: contextvars.ContextVar[float | None] = contextvars.ContextVar("freedompay_attempt_ends", default=None)
 
 # The context variable holding the HTTP answers read during the current raw call (None outside one):
-# ``_raw`` makes it when it is first imported, so that a program making plain calls loads neither ``_raw``
-# (its classes cost a first call time) nor ``contextvars``.
+# ``_raw`` makes it when it is first imported, so that a program making plain calls never loads ``_raw``
+# (its classes cost a first call time).
 _captured: Any = None
 
 
@@ -245,22 +245,21 @@ def _watch(loop: Any) -> _Watch:
 class sync_attempt_guard:
     """Bound a sync attempt: the wrapped network backend of the facade's own clients reads the end time."""
 
-    __slots__ = ("_outer", "_seconds")
+    __slots__ = ("_seconds", "_token")
 
     def __init__(self, seconds: float | None) -> None:
         self._seconds = seconds
 
     def __enter__(self) -> None:
-        self._outer = getattr(_ATTEMPT, "ends", None)
-        _ATTEMPT.ends = None if self._seconds is None else monotonic() + self._seconds
+        self._token = _ATTEMPT_ENDS.set(None if self._seconds is None else monotonic() + self._seconds)
 
     def __exit__(self, *exc: object) -> None:
-        _ATTEMPT.ends = self._outer
+        _ATTEMPT_ENDS.reset(self._token)
 
 
 def _left(timeout: float | None) -> float | None:
     """The time a network operation may take: its own timeout, cut to what is left of the attempt."""
-    ends: float | None = getattr(_ATTEMPT, "ends", None)
+    ends = _ATTEMPT_ENDS.get()
     if ends is None:
         return timeout
     left = ends - monotonic()

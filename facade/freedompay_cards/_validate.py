@@ -150,7 +150,7 @@ def _spec_name(field: str, spec_name: str | None) -> str:
     return spec_name or field.rsplit(".", 1)[-1]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=512)  # bounded: a field's name may carry an index (limits[7].period)
 def _length_limit(field: str, spec_name: str | None) -> int | None:
     limit: int | None = spec_limit(_spec_name(field, spec_name), "maxLength", "string")
     return limit
