@@ -239,7 +239,8 @@ def test_a_request_id_is_read_once_and_its_uuid_reused_only_for_that_id() -> Non
     assert v.request_uuid(other) == uuid.UUID(other) and v.request_uuid(text) == made
 
     class Tagged(uuid.UUID):
-        pass
+        def __str__(self) -> str:
+            return "tagged:" + super().__str__()
 
     tagged = Tagged(str(made))
     assert v.request_id(tagged, uuid.uuid4) == str(made)

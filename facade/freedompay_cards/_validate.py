@@ -206,10 +206,10 @@ def request_id(value: object, factory: Callable[[], uuid.UUID | str]) -> str:
     global _LAST
     if value is None:
         value = factory()
+    if isinstance(value, uuid.UUID) and type(value) is not uuid.UUID:
+        value = uuid.UUID(int=value.int)  # a subclass (its own __str__, perhaps): a plain UUID of its value
     if type(value) is not uuid.UUID:
-        if isinstance(value, uuid.UUID):
-            value = str(value)  # a subclass: read as its text, into a plain UUID
-        elif not isinstance(value, str):
+        if not isinstance(value, str):
             raise _type_error("request_id", "a UUID string", value)
         try:
             if len(value) > 45:  # the longest form: urn:uuid:{...}
